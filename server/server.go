@@ -1,0 +1,49 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"google.golang.org/grpc"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/verifier"
+)
+
+// Config wires a [Server] to its dependencies.
+type Config struct {
+	// Verifier verifies session tokens. Required.
+	Verifier *verifier.Verifier
+	// Interstitial fetches the interstitial page for GetAuthState when a
+	// caller asks for it. Nil means no page can be had: the response then
+	// says so in interstitial_error, and status and reason are unchanged.
+	Interstitial func(ctx context.Context) (string, error)
+	// Logger receives one line per notable server event; nil discards.
+	// Tokens and secrets are never logged.
+	Logger *slog.Logger
+}
+
+// Server implements authsvc.v1.AuthService. It is safe for concurrent use.
+type Server struct {
+	authsvcv1.UnimplementedAuthServiceServer
+	cfg Config
+	log *slog.Logger
+}
+
+// New validates cfg and returns a Server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Verifier == nil {
+		return nil, errors.New("server: a verifier is required")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{cfg: cfg, log: log}, nil
+}
+
+// Register registers the AuthService on r.
+func (s *Server) Register(r grpc.ServiceRegistrar) {
+	authsvcv1.RegisterAuthServiceServer(r, s)
+}
