@@ -591,7 +591,7 @@ var File_authsvc_v1_auth_proto protoreflect.FileDescriptor
 const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"\x15authsvc/v1/auth.proto\x12\n" +
-	"authsvc.v1\x1a\x1cgoogle/protobuf/struct.proto\"`\n" +
+	"authsvc.v1\x1a\x1aauthsvc/v1/resources.proto\x1a\x1cgoogle/protobuf/struct.proto\"`\n" +
 	"\x19VerifySessionTokenRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12-\n" +
 	"\x12authorized_parties\x18\x02 \x03(\tR\x11authorizedParties\"H\n" +
@@ -657,10 +657,74 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\x17AUTH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15AUTH_STATUS_SIGNED_IN\x10\x01\x12\x1a\n" +
 	"\x16AUTH_STATUS_SIGNED_OUT\x10\x02\x12\x1c\n" +
-	"\x18AUTH_STATUS_INTERSTITIAL\x10\x032\xc5\x01\n" +
+	"\x18AUTH_STATUS_INTERSTITIAL\x10\x032\xbd/\n" +
 	"\vAuthService\x12c\n" +
 	"\x12VerifySessionToken\x12%.authsvc.v1.VerifySessionTokenRequest\x1a&.authsvc.v1.VerifySessionTokenResponse\x12Q\n" +
-	"\fGetAuthState\x12\x1f.authsvc.v1.GetAuthStateRequest\x1a .authsvc.v1.GetAuthStateResponseB5Z3github.com/authsvc/authsvc/gen/authsvc/v1;authsvcv1b\x06proto3"
+	"\fGetAuthState\x12\x1f.authsvc.v1.GetAuthStateRequest\x1a .authsvc.v1.GetAuthStateResponse\x12u\n" +
+	"\x18ListAllowlistIdentifiers\x12+.authsvc.v1.ListAllowlistIdentifiersRequest\x1a,.authsvc.v1.ListAllowlistIdentifiersResponse\x12x\n" +
+	"\x19CreateAllowlistIdentifier\x12,.authsvc.v1.CreateAllowlistIdentifierRequest\x1a-.authsvc.v1.CreateAllowlistIdentifierResponse\x12x\n" +
+	"\x19DeleteAllowlistIdentifier\x12,.authsvc.v1.DeleteAllowlistIdentifierRequest\x1a-.authsvc.v1.DeleteAllowlistIdentifierResponse\x12N\n" +
+	"\vListClients\x12\x1e.authsvc.v1.ListClientsRequest\x1a\x1f.authsvc.v1.ListClientsResponse\x12H\n" +
+	"\tGetClient\x12\x1c.authsvc.v1.GetClientRequest\x1a\x1d.authsvc.v1.GetClientResponse\x12Q\n" +
+	"\fVerifyClient\x12\x1f.authsvc.v1.VerifyClientRequest\x1a .authsvc.v1.VerifyClientResponse\x12Z\n" +
+	"\x0fGetEmailAddress\x12\".authsvc.v1.GetEmailAddressRequest\x1a#.authsvc.v1.GetEmailAddressResponse\x12c\n" +
+	"\x12CreateEmailAddress\x12%.authsvc.v1.CreateEmailAddressRequest\x1a&.authsvc.v1.CreateEmailAddressResponse\x12c\n" +
+	"\x12UpdateEmailAddress\x12%.authsvc.v1.UpdateEmailAddressRequest\x1a&.authsvc.v1.UpdateEmailAddressResponse\x12c\n" +
+	"\x12DeleteEmailAddress\x12%.authsvc.v1.DeleteEmailAddressRequest\x1a&.authsvc.v1.DeleteEmailAddressResponse\x12N\n" +
+	"\vCreateEmail\x12\x1e.authsvc.v1.CreateEmailRequest\x1a\x1f.authsvc.v1.CreateEmailResponse\x12Z\n" +
+	"\x0fListInvitations\x12\".authsvc.v1.ListInvitationsRequest\x1a#.authsvc.v1.ListInvitationsResponse\x12]\n" +
+	"\x10CreateInvitation\x12#.authsvc.v1.CreateInvitationRequest\x1a$.authsvc.v1.CreateInvitationResponse\x12]\n" +
+	"\x10RevokeInvitation\x12#.authsvc.v1.RevokeInvitationRequest\x1a$.authsvc.v1.RevokeInvitationResponse\x12`\n" +
+	"\x11ListOrganizations\x12$.authsvc.v1.ListOrganizationsRequest\x1a%.authsvc.v1.ListOrganizationsResponse\x12c\n" +
+	"\x12CreateOrganization\x12%.authsvc.v1.CreateOrganizationRequest\x1a&.authsvc.v1.CreateOrganizationResponse\x12Z\n" +
+	"\x0fGetOrganization\x12\".authsvc.v1.GetOrganizationRequest\x1a#.authsvc.v1.GetOrganizationResponse\x12c\n" +
+	"\x12UpdateOrganization\x12%.authsvc.v1.UpdateOrganizationRequest\x1a&.authsvc.v1.UpdateOrganizationResponse\x12{\n" +
+	"\x1aUpdateOrganizationMetadata\x12-.authsvc.v1.UpdateOrganizationMetadataRequest\x1a..authsvc.v1.UpdateOrganizationMetadataResponse\x12c\n" +
+	"\x12DeleteOrganization\x12%.authsvc.v1.DeleteOrganizationRequest\x1a&.authsvc.v1.DeleteOrganizationResponse\x12~\n" +
+	"\x1bListOrganizationMemberships\x12..authsvc.v1.ListOrganizationMembershipsRequest\x1a/.authsvc.v1.ListOrganizationMembershipsResponse\x12\x81\x01\n" +
+	"\x1cCreateOrganizationMembership\x12/.authsvc.v1.CreateOrganizationMembershipRequest\x1a0.authsvc.v1.CreateOrganizationMembershipResponse\x12\x81\x01\n" +
+	"\x1cUpdateOrganizationMembership\x12/.authsvc.v1.UpdateOrganizationMembershipRequest\x1a0.authsvc.v1.UpdateOrganizationMembershipResponse\x12\x99\x01\n" +
+	"$UpdateOrganizationMembershipMetadata\x127.authsvc.v1.UpdateOrganizationMembershipMetadataRequest\x1a8.authsvc.v1.UpdateOrganizationMembershipMetadataResponse\x12\x81\x01\n" +
+	"\x1cDeleteOrganizationMembership\x12/.authsvc.v1.DeleteOrganizationMembershipRequest\x1a0.authsvc.v1.DeleteOrganizationMembershipResponse\x12\x93\x01\n" +
+	"\"ListPendingOrganizationInvitations\x125.authsvc.v1.ListPendingOrganizationInvitationsRequest\x1a6.authsvc.v1.ListPendingOrganizationInvitationsResponse\x12\x81\x01\n" +
+	"\x1cCreateOrganizationInvitation\x12/.authsvc.v1.CreateOrganizationInvitationRequest\x1a0.authsvc.v1.CreateOrganizationInvitationResponse\x12\x81\x01\n" +
+	"\x1cRevokeOrganizationInvitation\x12/.authsvc.v1.RevokeOrganizationInvitationRequest\x1a0.authsvc.v1.RevokeOrganizationInvitationResponse\x12W\n" +
+	"\x0eGetPhoneNumber\x12!.authsvc.v1.GetPhoneNumberRequest\x1a\".authsvc.v1.GetPhoneNumberResponse\x12`\n" +
+	"\x11CreatePhoneNumber\x12$.authsvc.v1.CreatePhoneNumberRequest\x1a%.authsvc.v1.CreatePhoneNumberResponse\x12`\n" +
+	"\x11UpdatePhoneNumber\x12$.authsvc.v1.UpdatePhoneNumberRequest\x1a%.authsvc.v1.UpdatePhoneNumberResponse\x12`\n" +
+	"\x11DeletePhoneNumber\x12$.authsvc.v1.DeletePhoneNumberRequest\x1a%.authsvc.v1.DeletePhoneNumberResponse\x12]\n" +
+	"\x10ListRedirectUrls\x12#.authsvc.v1.ListRedirectUrlsRequest\x1a$.authsvc.v1.ListRedirectUrlsResponse\x12W\n" +
+	"\x0eGetRedirectUrl\x12!.authsvc.v1.GetRedirectUrlRequest\x1a\".authsvc.v1.GetRedirectUrlResponse\x12`\n" +
+	"\x11CreateRedirectUrl\x12$.authsvc.v1.CreateRedirectUrlRequest\x1a%.authsvc.v1.CreateRedirectUrlResponse\x12`\n" +
+	"\x11DeleteRedirectUrl\x12$.authsvc.v1.DeleteRedirectUrlRequest\x1a%.authsvc.v1.DeleteRedirectUrlResponse\x12Q\n" +
+	"\fListSessions\x12\x1f.authsvc.v1.ListSessionsRequest\x1a .authsvc.v1.ListSessionsResponse\x12K\n" +
+	"\n" +
+	"GetSession\x12\x1d.authsvc.v1.GetSessionRequest\x1a\x1e.authsvc.v1.GetSessionResponse\x12T\n" +
+	"\rRevokeSession\x12 .authsvc.v1.RevokeSessionRequest\x1a!.authsvc.v1.RevokeSessionResponse\x12T\n" +
+	"\rVerifySession\x12 .authsvc.v1.VerifySessionRequest\x1a!.authsvc.v1.VerifySessionResponse\x12c\n" +
+	"\x12CreateSessionToken\x12%.authsvc.v1.CreateSessionTokenRequest\x1a&.authsvc.v1.CreateSessionTokenResponse\x12T\n" +
+	"\rCreateSession\x12 .authsvc.v1.CreateSessionRequest\x1a!.authsvc.v1.CreateSessionResponse\x12`\n" +
+	"\x11CreateSignInToken\x12$.authsvc.v1.CreateSignInTokenRequest\x1a%.authsvc.v1.CreateSignInTokenResponse\x12`\n" +
+	"\x11RevokeSignInToken\x12$.authsvc.v1.RevokeSignInTokenRequest\x1a%.authsvc.v1.RevokeSignInTokenResponse\x12]\n" +
+	"\x10CreateSMSMessage\x12#.authsvc.v1.CreateSMSMessageRequest\x1a$.authsvc.v1.CreateSMSMessageResponse\x12H\n" +
+	"\tListUsers\x12\x1c.authsvc.v1.ListUsersRequest\x1a\x1d.authsvc.v1.ListUsersResponse\x12B\n" +
+	"\aGetUser\x12\x1a.authsvc.v1.GetUserRequest\x1a\x1b.authsvc.v1.GetUserResponse\x12K\n" +
+	"\n" +
+	"CreateUser\x12\x1d.authsvc.v1.CreateUserRequest\x1a\x1e.authsvc.v1.CreateUserResponse\x12K\n" +
+	"\n" +
+	"UpdateUser\x12\x1d.authsvc.v1.UpdateUserRequest\x1a\x1e.authsvc.v1.UpdateUserResponse\x12c\n" +
+	"\x12UpdateUserMetadata\x12%.authsvc.v1.UpdateUserMetadataRequest\x1a&.authsvc.v1.UpdateUserMetadataResponse\x12K\n" +
+	"\n" +
+	"DeleteUser\x12\x1d.authsvc.v1.DeleteUserRequest\x1a\x1e.authsvc.v1.DeleteUserResponse\x12K\n" +
+	"\n" +
+	"CountUsers\x12\x1d.authsvc.v1.CountUsersRequest\x1a\x1e.authsvc.v1.CountUsersResponse\x12x\n" +
+	"\x19ListUserOAuthAccessTokens\x12,.authsvc.v1.ListUserOAuthAccessTokensRequest\x1a-.authsvc.v1.ListUserOAuthAccessTokensResponse\x12W\n" +
+	"\x0eDisableUserMFA\x12!.authsvc.v1.DisableUserMFARequest\x1a\".authsvc.v1.DisableUserMFAResponse\x12\x8a\x01\n" +
+	"\x1fListUserOrganizationMemberships\x122.authsvc.v1.ListUserOrganizationMembershipsRequest\x1a3.authsvc.v1.ListUserOrganizationMembershipsResponse\x12c\n" +
+	"\x12VerifyUserPassword\x12%.authsvc.v1.VerifyUserPasswordRequest\x1a&.authsvc.v1.VerifyUserPasswordResponse\x12B\n" +
+	"\aBanUser\x12\x1a.authsvc.v1.BanUserRequest\x1a\x1b.authsvc.v1.BanUserResponse\x12H\n" +
+	"\tUnbanUser\x12\x1c.authsvc.v1.UnbanUserRequest\x1a\x1d.authsvc.v1.UnbanUserResponse\x12Z\n" +
+	"\x0fGetInterstitial\x12\".authsvc.v1.GetInterstitialRequest\x1a#.authsvc.v1.GetInterstitialResponseB5Z3github.com/authsvc/authsvc/gen/authsvc/v1;authsvcv1b\x06proto3"
 
 var (
 	file_authsvc_v1_auth_proto_rawDescOnce sync.Once
@@ -677,31 +741,267 @@ func file_authsvc_v1_auth_proto_rawDescGZIP() []byte {
 var file_authsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_authsvc_v1_auth_proto_goTypes = []any{
-	(AuthStatus)(0),                    // 0: authsvc.v1.AuthStatus
-	(*VerifySessionTokenRequest)(nil),  // 1: authsvc.v1.VerifySessionTokenRequest
-	(*VerifySessionTokenResponse)(nil), // 2: authsvc.v1.VerifySessionTokenResponse
-	(*Claims)(nil),                     // 3: authsvc.v1.Claims
-	(*GetAuthStateRequest)(nil),        // 4: authsvc.v1.GetAuthStateRequest
-	(*GetAuthStateResponse)(nil),       // 5: authsvc.v1.GetAuthStateResponse
-	nil,                                // 6: authsvc.v1.GetAuthStateRequest.HeadersEntry
-	(*structpb.Struct)(nil),            // 7: google.protobuf.Struct
+	(AuthStatus)(0),                                      // 0: authsvc.v1.AuthStatus
+	(*VerifySessionTokenRequest)(nil),                    // 1: authsvc.v1.VerifySessionTokenRequest
+	(*VerifySessionTokenResponse)(nil),                   // 2: authsvc.v1.VerifySessionTokenResponse
+	(*Claims)(nil),                                       // 3: authsvc.v1.Claims
+	(*GetAuthStateRequest)(nil),                          // 4: authsvc.v1.GetAuthStateRequest
+	(*GetAuthStateResponse)(nil),                         // 5: authsvc.v1.GetAuthStateResponse
+	nil,                                                  // 6: authsvc.v1.GetAuthStateRequest.HeadersEntry
+	(*structpb.Struct)(nil),                              // 7: google.protobuf.Struct
+	(*ListAllowlistIdentifiersRequest)(nil),              // 8: authsvc.v1.ListAllowlistIdentifiersRequest
+	(*CreateAllowlistIdentifierRequest)(nil),             // 9: authsvc.v1.CreateAllowlistIdentifierRequest
+	(*DeleteAllowlistIdentifierRequest)(nil),             // 10: authsvc.v1.DeleteAllowlistIdentifierRequest
+	(*ListClientsRequest)(nil),                           // 11: authsvc.v1.ListClientsRequest
+	(*GetClientRequest)(nil),                             // 12: authsvc.v1.GetClientRequest
+	(*VerifyClientRequest)(nil),                          // 13: authsvc.v1.VerifyClientRequest
+	(*GetEmailAddressRequest)(nil),                       // 14: authsvc.v1.GetEmailAddressRequest
+	(*CreateEmailAddressRequest)(nil),                    // 15: authsvc.v1.CreateEmailAddressRequest
+	(*UpdateEmailAddressRequest)(nil),                    // 16: authsvc.v1.UpdateEmailAddressRequest
+	(*DeleteEmailAddressRequest)(nil),                    // 17: authsvc.v1.DeleteEmailAddressRequest
+	(*CreateEmailRequest)(nil),                           // 18: authsvc.v1.CreateEmailRequest
+	(*ListInvitationsRequest)(nil),                       // 19: authsvc.v1.ListInvitationsRequest
+	(*CreateInvitationRequest)(nil),                      // 20: authsvc.v1.CreateInvitationRequest
+	(*RevokeInvitationRequest)(nil),                      // 21: authsvc.v1.RevokeInvitationRequest
+	(*ListOrganizationsRequest)(nil),                     // 22: authsvc.v1.ListOrganizationsRequest
+	(*CreateOrganizationRequest)(nil),                    // 23: authsvc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),                       // 24: authsvc.v1.GetOrganizationRequest
+	(*UpdateOrganizationRequest)(nil),                    // 25: authsvc.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationMetadataRequest)(nil),            // 26: authsvc.v1.UpdateOrganizationMetadataRequest
+	(*DeleteOrganizationRequest)(nil),                    // 27: authsvc.v1.DeleteOrganizationRequest
+	(*ListOrganizationMembershipsRequest)(nil),           // 28: authsvc.v1.ListOrganizationMembershipsRequest
+	(*CreateOrganizationMembershipRequest)(nil),          // 29: authsvc.v1.CreateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipRequest)(nil),          // 30: authsvc.v1.UpdateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 31: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	(*DeleteOrganizationMembershipRequest)(nil),          // 32: authsvc.v1.DeleteOrganizationMembershipRequest
+	(*ListPendingOrganizationInvitationsRequest)(nil),    // 33: authsvc.v1.ListPendingOrganizationInvitationsRequest
+	(*CreateOrganizationInvitationRequest)(nil),          // 34: authsvc.v1.CreateOrganizationInvitationRequest
+	(*RevokeOrganizationInvitationRequest)(nil),          // 35: authsvc.v1.RevokeOrganizationInvitationRequest
+	(*GetPhoneNumberRequest)(nil),                        // 36: authsvc.v1.GetPhoneNumberRequest
+	(*CreatePhoneNumberRequest)(nil),                     // 37: authsvc.v1.CreatePhoneNumberRequest
+	(*UpdatePhoneNumberRequest)(nil),                     // 38: authsvc.v1.UpdatePhoneNumberRequest
+	(*DeletePhoneNumberRequest)(nil),                     // 39: authsvc.v1.DeletePhoneNumberRequest
+	(*ListRedirectUrlsRequest)(nil),                      // 40: authsvc.v1.ListRedirectUrlsRequest
+	(*GetRedirectUrlRequest)(nil),                        // 41: authsvc.v1.GetRedirectUrlRequest
+	(*CreateRedirectUrlRequest)(nil),                     // 42: authsvc.v1.CreateRedirectUrlRequest
+	(*DeleteRedirectUrlRequest)(nil),                     // 43: authsvc.v1.DeleteRedirectUrlRequest
+	(*ListSessionsRequest)(nil),                          // 44: authsvc.v1.ListSessionsRequest
+	(*GetSessionRequest)(nil),                            // 45: authsvc.v1.GetSessionRequest
+	(*RevokeSessionRequest)(nil),                         // 46: authsvc.v1.RevokeSessionRequest
+	(*VerifySessionRequest)(nil),                         // 47: authsvc.v1.VerifySessionRequest
+	(*CreateSessionTokenRequest)(nil),                    // 48: authsvc.v1.CreateSessionTokenRequest
+	(*CreateSessionRequest)(nil),                         // 49: authsvc.v1.CreateSessionRequest
+	(*CreateSignInTokenRequest)(nil),                     // 50: authsvc.v1.CreateSignInTokenRequest
+	(*RevokeSignInTokenRequest)(nil),                     // 51: authsvc.v1.RevokeSignInTokenRequest
+	(*CreateSMSMessageRequest)(nil),                      // 52: authsvc.v1.CreateSMSMessageRequest
+	(*ListUsersRequest)(nil),                             // 53: authsvc.v1.ListUsersRequest
+	(*GetUserRequest)(nil),                               // 54: authsvc.v1.GetUserRequest
+	(*CreateUserRequest)(nil),                            // 55: authsvc.v1.CreateUserRequest
+	(*UpdateUserRequest)(nil),                            // 56: authsvc.v1.UpdateUserRequest
+	(*UpdateUserMetadataRequest)(nil),                    // 57: authsvc.v1.UpdateUserMetadataRequest
+	(*DeleteUserRequest)(nil),                            // 58: authsvc.v1.DeleteUserRequest
+	(*CountUsersRequest)(nil),                            // 59: authsvc.v1.CountUsersRequest
+	(*ListUserOAuthAccessTokensRequest)(nil),             // 60: authsvc.v1.ListUserOAuthAccessTokensRequest
+	(*DisableUserMFARequest)(nil),                        // 61: authsvc.v1.DisableUserMFARequest
+	(*ListUserOrganizationMembershipsRequest)(nil),       // 62: authsvc.v1.ListUserOrganizationMembershipsRequest
+	(*VerifyUserPasswordRequest)(nil),                    // 63: authsvc.v1.VerifyUserPasswordRequest
+	(*BanUserRequest)(nil),                               // 64: authsvc.v1.BanUserRequest
+	(*UnbanUserRequest)(nil),                             // 65: authsvc.v1.UnbanUserRequest
+	(*GetInterstitialRequest)(nil),                       // 66: authsvc.v1.GetInterstitialRequest
+	(*ListAllowlistIdentifiersResponse)(nil),             // 67: authsvc.v1.ListAllowlistIdentifiersResponse
+	(*CreateAllowlistIdentifierResponse)(nil),            // 68: authsvc.v1.CreateAllowlistIdentifierResponse
+	(*DeleteAllowlistIdentifierResponse)(nil),            // 69: authsvc.v1.DeleteAllowlistIdentifierResponse
+	(*ListClientsResponse)(nil),                          // 70: authsvc.v1.ListClientsResponse
+	(*GetClientResponse)(nil),                            // 71: authsvc.v1.GetClientResponse
+	(*VerifyClientResponse)(nil),                         // 72: authsvc.v1.VerifyClientResponse
+	(*GetEmailAddressResponse)(nil),                      // 73: authsvc.v1.GetEmailAddressResponse
+	(*CreateEmailAddressResponse)(nil),                   // 74: authsvc.v1.CreateEmailAddressResponse
+	(*UpdateEmailAddressResponse)(nil),                   // 75: authsvc.v1.UpdateEmailAddressResponse
+	(*DeleteEmailAddressResponse)(nil),                   // 76: authsvc.v1.DeleteEmailAddressResponse
+	(*CreateEmailResponse)(nil),                          // 77: authsvc.v1.CreateEmailResponse
+	(*ListInvitationsResponse)(nil),                      // 78: authsvc.v1.ListInvitationsResponse
+	(*CreateInvitationResponse)(nil),                     // 79: authsvc.v1.CreateInvitationResponse
+	(*RevokeInvitationResponse)(nil),                     // 80: authsvc.v1.RevokeInvitationResponse
+	(*ListOrganizationsResponse)(nil),                    // 81: authsvc.v1.ListOrganizationsResponse
+	(*CreateOrganizationResponse)(nil),                   // 82: authsvc.v1.CreateOrganizationResponse
+	(*GetOrganizationResponse)(nil),                      // 83: authsvc.v1.GetOrganizationResponse
+	(*UpdateOrganizationResponse)(nil),                   // 84: authsvc.v1.UpdateOrganizationResponse
+	(*UpdateOrganizationMetadataResponse)(nil),           // 85: authsvc.v1.UpdateOrganizationMetadataResponse
+	(*DeleteOrganizationResponse)(nil),                   // 86: authsvc.v1.DeleteOrganizationResponse
+	(*ListOrganizationMembershipsResponse)(nil),          // 87: authsvc.v1.ListOrganizationMembershipsResponse
+	(*CreateOrganizationMembershipResponse)(nil),         // 88: authsvc.v1.CreateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipResponse)(nil),         // 89: authsvc.v1.UpdateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 90: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	(*DeleteOrganizationMembershipResponse)(nil),         // 91: authsvc.v1.DeleteOrganizationMembershipResponse
+	(*ListPendingOrganizationInvitationsResponse)(nil),   // 92: authsvc.v1.ListPendingOrganizationInvitationsResponse
+	(*CreateOrganizationInvitationResponse)(nil),         // 93: authsvc.v1.CreateOrganizationInvitationResponse
+	(*RevokeOrganizationInvitationResponse)(nil),         // 94: authsvc.v1.RevokeOrganizationInvitationResponse
+	(*GetPhoneNumberResponse)(nil),                       // 95: authsvc.v1.GetPhoneNumberResponse
+	(*CreatePhoneNumberResponse)(nil),                    // 96: authsvc.v1.CreatePhoneNumberResponse
+	(*UpdatePhoneNumberResponse)(nil),                    // 97: authsvc.v1.UpdatePhoneNumberResponse
+	(*DeletePhoneNumberResponse)(nil),                    // 98: authsvc.v1.DeletePhoneNumberResponse
+	(*ListRedirectUrlsResponse)(nil),                     // 99: authsvc.v1.ListRedirectUrlsResponse
+	(*GetRedirectUrlResponse)(nil),                       // 100: authsvc.v1.GetRedirectUrlResponse
+	(*CreateRedirectUrlResponse)(nil),                    // 101: authsvc.v1.CreateRedirectUrlResponse
+	(*DeleteRedirectUrlResponse)(nil),                    // 102: authsvc.v1.DeleteRedirectUrlResponse
+	(*ListSessionsResponse)(nil),                         // 103: authsvc.v1.ListSessionsResponse
+	(*GetSessionResponse)(nil),                           // 104: authsvc.v1.GetSessionResponse
+	(*RevokeSessionResponse)(nil),                        // 105: authsvc.v1.RevokeSessionResponse
+	(*VerifySessionResponse)(nil),                        // 106: authsvc.v1.VerifySessionResponse
+	(*CreateSessionTokenResponse)(nil),                   // 107: authsvc.v1.CreateSessionTokenResponse
+	(*CreateSessionResponse)(nil),                        // 108: authsvc.v1.CreateSessionResponse
+	(*CreateSignInTokenResponse)(nil),                    // 109: authsvc.v1.CreateSignInTokenResponse
+	(*RevokeSignInTokenResponse)(nil),                    // 110: authsvc.v1.RevokeSignInTokenResponse
+	(*CreateSMSMessageResponse)(nil),                     // 111: authsvc.v1.CreateSMSMessageResponse
+	(*ListUsersResponse)(nil),                            // 112: authsvc.v1.ListUsersResponse
+	(*GetUserResponse)(nil),                              // 113: authsvc.v1.GetUserResponse
+	(*CreateUserResponse)(nil),                           // 114: authsvc.v1.CreateUserResponse
+	(*UpdateUserResponse)(nil),                           // 115: authsvc.v1.UpdateUserResponse
+	(*UpdateUserMetadataResponse)(nil),                   // 116: authsvc.v1.UpdateUserMetadataResponse
+	(*DeleteUserResponse)(nil),                           // 117: authsvc.v1.DeleteUserResponse
+	(*CountUsersResponse)(nil),                           // 118: authsvc.v1.CountUsersResponse
+	(*ListUserOAuthAccessTokensResponse)(nil),            // 119: authsvc.v1.ListUserOAuthAccessTokensResponse
+	(*DisableUserMFAResponse)(nil),                       // 120: authsvc.v1.DisableUserMFAResponse
+	(*ListUserOrganizationMembershipsResponse)(nil),      // 121: authsvc.v1.ListUserOrganizationMembershipsResponse
+	(*VerifyUserPasswordResponse)(nil),                   // 122: authsvc.v1.VerifyUserPasswordResponse
+	(*BanUserResponse)(nil),                              // 123: authsvc.v1.BanUserResponse
+	(*UnbanUserResponse)(nil),                            // 124: authsvc.v1.UnbanUserResponse
+	(*GetInterstitialResponse)(nil),                      // 125: authsvc.v1.GetInterstitialResponse
 }
 var file_authsvc_v1_auth_proto_depIdxs = []int32{
-	3, // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
-	7, // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
-	7, // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
-	6, // 3: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
-	0, // 4: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
-	3, // 5: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
-	1, // 6: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
-	4, // 7: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
-	2, // 8: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
-	5, // 9: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
-	8, // [8:10] is the sub-list for method output_type
-	6, // [6:8] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	3,   // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
+	7,   // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
+	7,   // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
+	6,   // 3: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
+	0,   // 4: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
+	3,   // 5: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
+	1,   // 6: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
+	4,   // 7: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
+	8,   // 8: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
+	9,   // 9: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
+	10,  // 10: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
+	11,  // 11: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
+	12,  // 12: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
+	13,  // 13: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
+	14,  // 14: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
+	15,  // 15: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
+	16,  // 16: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
+	17,  // 17: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
+	18,  // 18: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
+	19,  // 19: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
+	20,  // 20: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
+	21,  // 21: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
+	22,  // 22: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
+	23,  // 23: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
+	24,  // 24: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
+	25,  // 25: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
+	26,  // 26: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
+	27,  // 27: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
+	28,  // 28: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
+	29,  // 29: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
+	30,  // 30: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
+	31,  // 31: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	32,  // 32: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
+	33,  // 33: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
+	34,  // 34: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
+	35,  // 35: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
+	36,  // 36: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
+	37,  // 37: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
+	38,  // 38: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
+	39,  // 39: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
+	40,  // 40: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
+	41,  // 41: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
+	42,  // 42: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
+	43,  // 43: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
+	44,  // 44: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
+	45,  // 45: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
+	46,  // 46: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
+	47,  // 47: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
+	48,  // 48: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
+	49,  // 49: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
+	50,  // 50: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
+	51,  // 51: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
+	52,  // 52: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
+	53,  // 53: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
+	54,  // 54: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
+	55,  // 55: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
+	56,  // 56: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
+	57,  // 57: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
+	58,  // 58: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
+	59,  // 59: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
+	60,  // 60: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
+	61,  // 61: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
+	62,  // 62: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
+	63,  // 63: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
+	64,  // 64: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
+	65,  // 65: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	66,  // 66: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
+	2,   // 67: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
+	5,   // 68: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
+	67,  // 69: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
+	68,  // 70: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
+	69,  // 71: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
+	70,  // 72: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
+	71,  // 73: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
+	72,  // 74: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
+	73,  // 75: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
+	74,  // 76: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
+	75,  // 77: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
+	76,  // 78: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
+	77,  // 79: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
+	78,  // 80: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
+	79,  // 81: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
+	80,  // 82: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
+	81,  // 83: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
+	82,  // 84: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
+	83,  // 85: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
+	84,  // 86: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
+	85,  // 87: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
+	86,  // 88: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
+	87,  // 89: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
+	88,  // 90: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
+	89,  // 91: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
+	90,  // 92: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	91,  // 93: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
+	92,  // 94: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
+	93,  // 95: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
+	94,  // 96: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
+	95,  // 97: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
+	96,  // 98: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
+	97,  // 99: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
+	98,  // 100: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
+	99,  // 101: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
+	100, // 102: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
+	101, // 103: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
+	102, // 104: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
+	103, // 105: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
+	104, // 106: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
+	105, // 107: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
+	106, // 108: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
+	107, // 109: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
+	108, // 110: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
+	109, // 111: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
+	110, // 112: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
+	111, // 113: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
+	112, // 114: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
+	113, // 115: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
+	114, // 116: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
+	115, // 117: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
+	116, // 118: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
+	117, // 119: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
+	118, // 120: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
+	119, // 121: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
+	120, // 122: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
+	121, // 123: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
+	122, // 124: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
+	123, // 125: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
+	124, // 126: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	125, // 127: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
+	67,  // [67:128] is the sub-list for method output_type
+	6,   // [6:67] is the sub-list for method input_type
+	6,   // [6:6] is the sub-list for extension type_name
+	6,   // [6:6] is the sub-list for extension extendee
+	0,   // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_authsvc_v1_auth_proto_init() }
@@ -709,6 +1009,7 @@ func file_authsvc_v1_auth_proto_init() {
 	if File_authsvc_v1_auth_proto != nil {
 		return
 	}
+	file_authsvc_v1_resources_proto_init()
 	file_authsvc_v1_auth_proto_msgTypes[3].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

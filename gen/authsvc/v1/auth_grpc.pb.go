@@ -19,8 +19,67 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AuthService_VerifySessionToken_FullMethodName = "/authsvc.v1.AuthService/VerifySessionToken"
-	AuthService_GetAuthState_FullMethodName       = "/authsvc.v1.AuthService/GetAuthState"
+	AuthService_VerifySessionToken_FullMethodName                   = "/authsvc.v1.AuthService/VerifySessionToken"
+	AuthService_GetAuthState_FullMethodName                         = "/authsvc.v1.AuthService/GetAuthState"
+	AuthService_ListAllowlistIdentifiers_FullMethodName             = "/authsvc.v1.AuthService/ListAllowlistIdentifiers"
+	AuthService_CreateAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/CreateAllowlistIdentifier"
+	AuthService_DeleteAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/DeleteAllowlistIdentifier"
+	AuthService_ListClients_FullMethodName                          = "/authsvc.v1.AuthService/ListClients"
+	AuthService_GetClient_FullMethodName                            = "/authsvc.v1.AuthService/GetClient"
+	AuthService_VerifyClient_FullMethodName                         = "/authsvc.v1.AuthService/VerifyClient"
+	AuthService_GetEmailAddress_FullMethodName                      = "/authsvc.v1.AuthService/GetEmailAddress"
+	AuthService_CreateEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/CreateEmailAddress"
+	AuthService_UpdateEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/UpdateEmailAddress"
+	AuthService_DeleteEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/DeleteEmailAddress"
+	AuthService_CreateEmail_FullMethodName                          = "/authsvc.v1.AuthService/CreateEmail"
+	AuthService_ListInvitations_FullMethodName                      = "/authsvc.v1.AuthService/ListInvitations"
+	AuthService_CreateInvitation_FullMethodName                     = "/authsvc.v1.AuthService/CreateInvitation"
+	AuthService_RevokeInvitation_FullMethodName                     = "/authsvc.v1.AuthService/RevokeInvitation"
+	AuthService_ListOrganizations_FullMethodName                    = "/authsvc.v1.AuthService/ListOrganizations"
+	AuthService_CreateOrganization_FullMethodName                   = "/authsvc.v1.AuthService/CreateOrganization"
+	AuthService_GetOrganization_FullMethodName                      = "/authsvc.v1.AuthService/GetOrganization"
+	AuthService_UpdateOrganization_FullMethodName                   = "/authsvc.v1.AuthService/UpdateOrganization"
+	AuthService_UpdateOrganizationMetadata_FullMethodName           = "/authsvc.v1.AuthService/UpdateOrganizationMetadata"
+	AuthService_DeleteOrganization_FullMethodName                   = "/authsvc.v1.AuthService/DeleteOrganization"
+	AuthService_ListOrganizationMemberships_FullMethodName          = "/authsvc.v1.AuthService/ListOrganizationMemberships"
+	AuthService_CreateOrganizationMembership_FullMethodName         = "/authsvc.v1.AuthService/CreateOrganizationMembership"
+	AuthService_UpdateOrganizationMembership_FullMethodName         = "/authsvc.v1.AuthService/UpdateOrganizationMembership"
+	AuthService_UpdateOrganizationMembershipMetadata_FullMethodName = "/authsvc.v1.AuthService/UpdateOrganizationMembershipMetadata"
+	AuthService_DeleteOrganizationMembership_FullMethodName         = "/authsvc.v1.AuthService/DeleteOrganizationMembership"
+	AuthService_ListPendingOrganizationInvitations_FullMethodName   = "/authsvc.v1.AuthService/ListPendingOrganizationInvitations"
+	AuthService_CreateOrganizationInvitation_FullMethodName         = "/authsvc.v1.AuthService/CreateOrganizationInvitation"
+	AuthService_RevokeOrganizationInvitation_FullMethodName         = "/authsvc.v1.AuthService/RevokeOrganizationInvitation"
+	AuthService_GetPhoneNumber_FullMethodName                       = "/authsvc.v1.AuthService/GetPhoneNumber"
+	AuthService_CreatePhoneNumber_FullMethodName                    = "/authsvc.v1.AuthService/CreatePhoneNumber"
+	AuthService_UpdatePhoneNumber_FullMethodName                    = "/authsvc.v1.AuthService/UpdatePhoneNumber"
+	AuthService_DeletePhoneNumber_FullMethodName                    = "/authsvc.v1.AuthService/DeletePhoneNumber"
+	AuthService_ListRedirectUrls_FullMethodName                     = "/authsvc.v1.AuthService/ListRedirectUrls"
+	AuthService_GetRedirectUrl_FullMethodName                       = "/authsvc.v1.AuthService/GetRedirectUrl"
+	AuthService_CreateRedirectUrl_FullMethodName                    = "/authsvc.v1.AuthService/CreateRedirectUrl"
+	AuthService_DeleteRedirectUrl_FullMethodName                    = "/authsvc.v1.AuthService/DeleteRedirectUrl"
+	AuthService_ListSessions_FullMethodName                         = "/authsvc.v1.AuthService/ListSessions"
+	AuthService_GetSession_FullMethodName                           = "/authsvc.v1.AuthService/GetSession"
+	AuthService_RevokeSession_FullMethodName                        = "/authsvc.v1.AuthService/RevokeSession"
+	AuthService_VerifySession_FullMethodName                        = "/authsvc.v1.AuthService/VerifySession"
+	AuthService_CreateSessionToken_FullMethodName                   = "/authsvc.v1.AuthService/CreateSessionToken"
+	AuthService_CreateSession_FullMethodName                        = "/authsvc.v1.AuthService/CreateSession"
+	AuthService_CreateSignInToken_FullMethodName                    = "/authsvc.v1.AuthService/CreateSignInToken"
+	AuthService_RevokeSignInToken_FullMethodName                    = "/authsvc.v1.AuthService/RevokeSignInToken"
+	AuthService_CreateSMSMessage_FullMethodName                     = "/authsvc.v1.AuthService/CreateSMSMessage"
+	AuthService_ListUsers_FullMethodName                            = "/authsvc.v1.AuthService/ListUsers"
+	AuthService_GetUser_FullMethodName                              = "/authsvc.v1.AuthService/GetUser"
+	AuthService_CreateUser_FullMethodName                           = "/authsvc.v1.AuthService/CreateUser"
+	AuthService_UpdateUser_FullMethodName                           = "/authsvc.v1.AuthService/UpdateUser"
+	AuthService_UpdateUserMetadata_FullMethodName                   = "/authsvc.v1.AuthService/UpdateUserMetadata"
+	AuthService_DeleteUser_FullMethodName                           = "/authsvc.v1.AuthService/DeleteUser"
+	AuthService_CountUsers_FullMethodName                           = "/authsvc.v1.AuthService/CountUsers"
+	AuthService_ListUserOAuthAccessTokens_FullMethodName            = "/authsvc.v1.AuthService/ListUserOAuthAccessTokens"
+	AuthService_DisableUserMFA_FullMethodName                       = "/authsvc.v1.AuthService/DisableUserMFA"
+	AuthService_ListUserOrganizationMemberships_FullMethodName      = "/authsvc.v1.AuthService/ListUserOrganizationMemberships"
+	AuthService_VerifyUserPassword_FullMethodName                   = "/authsvc.v1.AuthService/VerifyUserPassword"
+	AuthService_BanUser_FullMethodName                              = "/authsvc.v1.AuthService/BanUser"
+	AuthService_UnbanUser_FullMethodName                            = "/authsvc.v1.AuthService/UnbanUser"
+	AuthService_GetInterstitial_FullMethodName                      = "/authsvc.v1.AuthService/GetInterstitial"
 )
 
 // AuthServiceClient is the client API for AuthService service.
@@ -39,6 +98,65 @@ type AuthServiceClient interface {
 	// GetAuthState decides whether a web request is signed in, signed out, or
 	// needs the interstitial, and why, from its cookies and headers.
 	GetAuthState(ctx context.Context, in *GetAuthStateRequest, opts ...grpc.CallOption) (*GetAuthStateResponse, error)
+	ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error)
+	CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error)
+	DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error)
+	ListClients(ctx context.Context, in *ListClientsRequest, opts ...grpc.CallOption) (*ListClientsResponse, error)
+	GetClient(ctx context.Context, in *GetClientRequest, opts ...grpc.CallOption) (*GetClientResponse, error)
+	VerifyClient(ctx context.Context, in *VerifyClientRequest, opts ...grpc.CallOption) (*VerifyClientResponse, error)
+	GetEmailAddress(ctx context.Context, in *GetEmailAddressRequest, opts ...grpc.CallOption) (*GetEmailAddressResponse, error)
+	CreateEmailAddress(ctx context.Context, in *CreateEmailAddressRequest, opts ...grpc.CallOption) (*CreateEmailAddressResponse, error)
+	UpdateEmailAddress(ctx context.Context, in *UpdateEmailAddressRequest, opts ...grpc.CallOption) (*UpdateEmailAddressResponse, error)
+	DeleteEmailAddress(ctx context.Context, in *DeleteEmailAddressRequest, opts ...grpc.CallOption) (*DeleteEmailAddressResponse, error)
+	CreateEmail(ctx context.Context, in *CreateEmailRequest, opts ...grpc.CallOption) (*CreateEmailResponse, error)
+	ListInvitations(ctx context.Context, in *ListInvitationsRequest, opts ...grpc.CallOption) (*ListInvitationsResponse, error)
+	CreateInvitation(ctx context.Context, in *CreateInvitationRequest, opts ...grpc.CallOption) (*CreateInvitationResponse, error)
+	RevokeInvitation(ctx context.Context, in *RevokeInvitationRequest, opts ...grpc.CallOption) (*RevokeInvitationResponse, error)
+	ListOrganizations(ctx context.Context, in *ListOrganizationsRequest, opts ...grpc.CallOption) (*ListOrganizationsResponse, error)
+	CreateOrganization(ctx context.Context, in *CreateOrganizationRequest, opts ...grpc.CallOption) (*CreateOrganizationResponse, error)
+	GetOrganization(ctx context.Context, in *GetOrganizationRequest, opts ...grpc.CallOption) (*GetOrganizationResponse, error)
+	UpdateOrganization(ctx context.Context, in *UpdateOrganizationRequest, opts ...grpc.CallOption) (*UpdateOrganizationResponse, error)
+	UpdateOrganizationMetadata(ctx context.Context, in *UpdateOrganizationMetadataRequest, opts ...grpc.CallOption) (*UpdateOrganizationMetadataResponse, error)
+	DeleteOrganization(ctx context.Context, in *DeleteOrganizationRequest, opts ...grpc.CallOption) (*DeleteOrganizationResponse, error)
+	ListOrganizationMemberships(ctx context.Context, in *ListOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListOrganizationMembershipsResponse, error)
+	CreateOrganizationMembership(ctx context.Context, in *CreateOrganizationMembershipRequest, opts ...grpc.CallOption) (*CreateOrganizationMembershipResponse, error)
+	UpdateOrganizationMembership(ctx context.Context, in *UpdateOrganizationMembershipRequest, opts ...grpc.CallOption) (*UpdateOrganizationMembershipResponse, error)
+	UpdateOrganizationMembershipMetadata(ctx context.Context, in *UpdateOrganizationMembershipMetadataRequest, opts ...grpc.CallOption) (*UpdateOrganizationMembershipMetadataResponse, error)
+	DeleteOrganizationMembership(ctx context.Context, in *DeleteOrganizationMembershipRequest, opts ...grpc.CallOption) (*DeleteOrganizationMembershipResponse, error)
+	ListPendingOrganizationInvitations(ctx context.Context, in *ListPendingOrganizationInvitationsRequest, opts ...grpc.CallOption) (*ListPendingOrganizationInvitationsResponse, error)
+	CreateOrganizationInvitation(ctx context.Context, in *CreateOrganizationInvitationRequest, opts ...grpc.CallOption) (*CreateOrganizationInvitationResponse, error)
+	RevokeOrganizationInvitation(ctx context.Context, in *RevokeOrganizationInvitationRequest, opts ...grpc.CallOption) (*RevokeOrganizationInvitationResponse, error)
+	GetPhoneNumber(ctx context.Context, in *GetPhoneNumberRequest, opts ...grpc.CallOption) (*GetPhoneNumberResponse, error)
+	CreatePhoneNumber(ctx context.Context, in *CreatePhoneNumberRequest, opts ...grpc.CallOption) (*CreatePhoneNumberResponse, error)
+	UpdatePhoneNumber(ctx context.Context, in *UpdatePhoneNumberRequest, opts ...grpc.CallOption) (*UpdatePhoneNumberResponse, error)
+	DeletePhoneNumber(ctx context.Context, in *DeletePhoneNumberRequest, opts ...grpc.CallOption) (*DeletePhoneNumberResponse, error)
+	ListRedirectUrls(ctx context.Context, in *ListRedirectUrlsRequest, opts ...grpc.CallOption) (*ListRedirectUrlsResponse, error)
+	GetRedirectUrl(ctx context.Context, in *GetRedirectUrlRequest, opts ...grpc.CallOption) (*GetRedirectUrlResponse, error)
+	CreateRedirectUrl(ctx context.Context, in *CreateRedirectUrlRequest, opts ...grpc.CallOption) (*CreateRedirectUrlResponse, error)
+	DeleteRedirectUrl(ctx context.Context, in *DeleteRedirectUrlRequest, opts ...grpc.CallOption) (*DeleteRedirectUrlResponse, error)
+	ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error)
+	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
+	RevokeSession(ctx context.Context, in *RevokeSessionRequest, opts ...grpc.CallOption) (*RevokeSessionResponse, error)
+	VerifySession(ctx context.Context, in *VerifySessionRequest, opts ...grpc.CallOption) (*VerifySessionResponse, error)
+	CreateSessionToken(ctx context.Context, in *CreateSessionTokenRequest, opts ...grpc.CallOption) (*CreateSessionTokenResponse, error)
+	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
+	CreateSignInToken(ctx context.Context, in *CreateSignInTokenRequest, opts ...grpc.CallOption) (*CreateSignInTokenResponse, error)
+	RevokeSignInToken(ctx context.Context, in *RevokeSignInTokenRequest, opts ...grpc.CallOption) (*RevokeSignInTokenResponse, error)
+	CreateSMSMessage(ctx context.Context, in *CreateSMSMessageRequest, opts ...grpc.CallOption) (*CreateSMSMessageResponse, error)
+	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
+	GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error)
+	CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error)
+	UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error)
+	UpdateUserMetadata(ctx context.Context, in *UpdateUserMetadataRequest, opts ...grpc.CallOption) (*UpdateUserMetadataResponse, error)
+	DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error)
+	CountUsers(ctx context.Context, in *CountUsersRequest, opts ...grpc.CallOption) (*CountUsersResponse, error)
+	ListUserOAuthAccessTokens(ctx context.Context, in *ListUserOAuthAccessTokensRequest, opts ...grpc.CallOption) (*ListUserOAuthAccessTokensResponse, error)
+	DisableUserMFA(ctx context.Context, in *DisableUserMFARequest, opts ...grpc.CallOption) (*DisableUserMFAResponse, error)
+	ListUserOrganizationMemberships(ctx context.Context, in *ListUserOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListUserOrganizationMembershipsResponse, error)
+	VerifyUserPassword(ctx context.Context, in *VerifyUserPasswordRequest, opts ...grpc.CallOption) (*VerifyUserPasswordResponse, error)
+	BanUser(ctx context.Context, in *BanUserRequest, opts ...grpc.CallOption) (*BanUserResponse, error)
+	UnbanUser(ctx context.Context, in *UnbanUserRequest, opts ...grpc.CallOption) (*UnbanUserResponse, error)
+	GetInterstitial(ctx context.Context, in *GetInterstitialRequest, opts ...grpc.CallOption) (*GetInterstitialResponse, error)
 }
 
 type authServiceClient struct {
@@ -69,6 +187,596 @@ func (c *authServiceClient) GetAuthState(ctx context.Context, in *GetAuthStateRe
 	return out, nil
 }
 
+func (c *authServiceClient) ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAllowlistIdentifiersResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListAllowlistIdentifiers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateAllowlistIdentifierResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateAllowlistIdentifier_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteAllowlistIdentifierResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteAllowlistIdentifier_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListClients(ctx context.Context, in *ListClientsRequest, opts ...grpc.CallOption) (*ListClientsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListClientsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListClients_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetClient(ctx context.Context, in *GetClientRequest, opts ...grpc.CallOption) (*GetClientResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetClientResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetClient_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifyClient(ctx context.Context, in *VerifyClientRequest, opts ...grpc.CallOption) (*VerifyClientResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyClientResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifyClient_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetEmailAddress(ctx context.Context, in *GetEmailAddressRequest, opts ...grpc.CallOption) (*GetEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateEmailAddress(ctx context.Context, in *CreateEmailAddressRequest, opts ...grpc.CallOption) (*CreateEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateEmailAddress(ctx context.Context, in *UpdateEmailAddressRequest, opts ...grpc.CallOption) (*UpdateEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteEmailAddress(ctx context.Context, in *DeleteEmailAddressRequest, opts ...grpc.CallOption) (*DeleteEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateEmail(ctx context.Context, in *CreateEmailRequest, opts ...grpc.CallOption) (*CreateEmailResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateEmailResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateEmail_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListInvitations(ctx context.Context, in *ListInvitationsRequest, opts ...grpc.CallOption) (*ListInvitationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListInvitationsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListInvitations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateInvitation(ctx context.Context, in *CreateInvitationRequest, opts ...grpc.CallOption) (*CreateInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateInvitationResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) RevokeInvitation(ctx context.Context, in *RevokeInvitationRequest, opts ...grpc.CallOption) (*RevokeInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeInvitationResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListOrganizations(ctx context.Context, in *ListOrganizationsRequest, opts ...grpc.CallOption) (*ListOrganizationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOrganizationsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListOrganizations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateOrganization(ctx context.Context, in *CreateOrganizationRequest, opts ...grpc.CallOption) (*CreateOrganizationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateOrganizationResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateOrganization_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetOrganization(ctx context.Context, in *GetOrganizationRequest, opts ...grpc.CallOption) (*GetOrganizationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetOrganizationResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetOrganization_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateOrganization(ctx context.Context, in *UpdateOrganizationRequest, opts ...grpc.CallOption) (*UpdateOrganizationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateOrganizationResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateOrganization_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateOrganizationMetadata(ctx context.Context, in *UpdateOrganizationMetadataRequest, opts ...grpc.CallOption) (*UpdateOrganizationMetadataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateOrganizationMetadataResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateOrganizationMetadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteOrganization(ctx context.Context, in *DeleteOrganizationRequest, opts ...grpc.CallOption) (*DeleteOrganizationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteOrganizationResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteOrganization_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListOrganizationMemberships(ctx context.Context, in *ListOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListOrganizationMembershipsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOrganizationMembershipsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListOrganizationMemberships_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateOrganizationMembership(ctx context.Context, in *CreateOrganizationMembershipRequest, opts ...grpc.CallOption) (*CreateOrganizationMembershipResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateOrganizationMembershipResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateOrganizationMembership_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateOrganizationMembership(ctx context.Context, in *UpdateOrganizationMembershipRequest, opts ...grpc.CallOption) (*UpdateOrganizationMembershipResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateOrganizationMembershipResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateOrganizationMembership_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateOrganizationMembershipMetadata(ctx context.Context, in *UpdateOrganizationMembershipMetadataRequest, opts ...grpc.CallOption) (*UpdateOrganizationMembershipMetadataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateOrganizationMembershipMetadataResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateOrganizationMembershipMetadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteOrganizationMembership(ctx context.Context, in *DeleteOrganizationMembershipRequest, opts ...grpc.CallOption) (*DeleteOrganizationMembershipResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteOrganizationMembershipResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteOrganizationMembership_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListPendingOrganizationInvitations(ctx context.Context, in *ListPendingOrganizationInvitationsRequest, opts ...grpc.CallOption) (*ListPendingOrganizationInvitationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPendingOrganizationInvitationsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListPendingOrganizationInvitations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateOrganizationInvitation(ctx context.Context, in *CreateOrganizationInvitationRequest, opts ...grpc.CallOption) (*CreateOrganizationInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateOrganizationInvitationResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateOrganizationInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) RevokeOrganizationInvitation(ctx context.Context, in *RevokeOrganizationInvitationRequest, opts ...grpc.CallOption) (*RevokeOrganizationInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeOrganizationInvitationResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeOrganizationInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetPhoneNumber(ctx context.Context, in *GetPhoneNumberRequest, opts ...grpc.CallOption) (*GetPhoneNumberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetPhoneNumberResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetPhoneNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreatePhoneNumber(ctx context.Context, in *CreatePhoneNumberRequest, opts ...grpc.CallOption) (*CreatePhoneNumberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreatePhoneNumberResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreatePhoneNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdatePhoneNumber(ctx context.Context, in *UpdatePhoneNumberRequest, opts ...grpc.CallOption) (*UpdatePhoneNumberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdatePhoneNumberResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdatePhoneNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeletePhoneNumber(ctx context.Context, in *DeletePhoneNumberRequest, opts ...grpc.CallOption) (*DeletePhoneNumberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeletePhoneNumberResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeletePhoneNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListRedirectUrls(ctx context.Context, in *ListRedirectUrlsRequest, opts ...grpc.CallOption) (*ListRedirectUrlsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRedirectUrlsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListRedirectUrls_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetRedirectUrl(ctx context.Context, in *GetRedirectUrlRequest, opts ...grpc.CallOption) (*GetRedirectUrlResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetRedirectUrlResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetRedirectUrl_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateRedirectUrl(ctx context.Context, in *CreateRedirectUrlRequest, opts ...grpc.CallOption) (*CreateRedirectUrlResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateRedirectUrlResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateRedirectUrl_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteRedirectUrl(ctx context.Context, in *DeleteRedirectUrlRequest, opts ...grpc.CallOption) (*DeleteRedirectUrlResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteRedirectUrlResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteRedirectUrl_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSessionsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListSessions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) RevokeSession(ctx context.Context, in *RevokeSessionRequest, opts ...grpc.CallOption) (*RevokeSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeSessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifySession(ctx context.Context, in *VerifySessionRequest, opts ...grpc.CallOption) (*VerifySessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifySessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifySession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateSessionToken(ctx context.Context, in *CreateSessionTokenRequest, opts ...grpc.CallOption) (*CreateSessionTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSessionTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSessionToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateSignInToken(ctx context.Context, in *CreateSignInTokenRequest, opts ...grpc.CallOption) (*CreateSignInTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSignInTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSignInToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) RevokeSignInToken(ctx context.Context, in *RevokeSignInTokenRequest, opts ...grpc.CallOption) (*RevokeSignInTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeSignInTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeSignInToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateSMSMessage(ctx context.Context, in *CreateSMSMessageRequest, opts ...grpc.CallOption) (*CreateSMSMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSMSMessageResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSMSMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUsersResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUsers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateUserMetadata(ctx context.Context, in *UpdateUserMetadataRequest, opts ...grpc.CallOption) (*UpdateUserMetadataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateUserMetadataResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateUserMetadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CountUsers(ctx context.Context, in *CountUsersRequest, opts ...grpc.CallOption) (*CountUsersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountUsersResponse)
+	err := c.cc.Invoke(ctx, AuthService_CountUsers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListUserOAuthAccessTokens(ctx context.Context, in *ListUserOAuthAccessTokensRequest, opts ...grpc.CallOption) (*ListUserOAuthAccessTokensResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUserOAuthAccessTokensResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUserOAuthAccessTokens_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DisableUserMFA(ctx context.Context, in *DisableUserMFARequest, opts ...grpc.CallOption) (*DisableUserMFAResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DisableUserMFAResponse)
+	err := c.cc.Invoke(ctx, AuthService_DisableUserMFA_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListUserOrganizationMemberships(ctx context.Context, in *ListUserOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListUserOrganizationMembershipsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUserOrganizationMembershipsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUserOrganizationMemberships_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifyUserPassword(ctx context.Context, in *VerifyUserPasswordRequest, opts ...grpc.CallOption) (*VerifyUserPasswordResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyUserPasswordResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifyUserPassword_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) BanUser(ctx context.Context, in *BanUserRequest, opts ...grpc.CallOption) (*BanUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BanUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_BanUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UnbanUser(ctx context.Context, in *UnbanUserRequest, opts ...grpc.CallOption) (*UnbanUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnbanUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_UnbanUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetInterstitial(ctx context.Context, in *GetInterstitialRequest, opts ...grpc.CallOption) (*GetInterstitialResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInterstitialResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetInterstitial_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuthServiceServer is the server API for AuthService service.
 // All implementations must embed UnimplementedAuthServiceServer
 // for forward compatibility.
@@ -85,6 +793,65 @@ type AuthServiceServer interface {
 	// GetAuthState decides whether a web request is signed in, signed out, or
 	// needs the interstitial, and why, from its cookies and headers.
 	GetAuthState(context.Context, *GetAuthStateRequest) (*GetAuthStateResponse, error)
+	ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error)
+	CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error)
+	DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error)
+	ListClients(context.Context, *ListClientsRequest) (*ListClientsResponse, error)
+	GetClient(context.Context, *GetClientRequest) (*GetClientResponse, error)
+	VerifyClient(context.Context, *VerifyClientRequest) (*VerifyClientResponse, error)
+	GetEmailAddress(context.Context, *GetEmailAddressRequest) (*GetEmailAddressResponse, error)
+	CreateEmailAddress(context.Context, *CreateEmailAddressRequest) (*CreateEmailAddressResponse, error)
+	UpdateEmailAddress(context.Context, *UpdateEmailAddressRequest) (*UpdateEmailAddressResponse, error)
+	DeleteEmailAddress(context.Context, *DeleteEmailAddressRequest) (*DeleteEmailAddressResponse, error)
+	CreateEmail(context.Context, *CreateEmailRequest) (*CreateEmailResponse, error)
+	ListInvitations(context.Context, *ListInvitationsRequest) (*ListInvitationsResponse, error)
+	CreateInvitation(context.Context, *CreateInvitationRequest) (*CreateInvitationResponse, error)
+	RevokeInvitation(context.Context, *RevokeInvitationRequest) (*RevokeInvitationResponse, error)
+	ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error)
+	CreateOrganization(context.Context, *CreateOrganizationRequest) (*CreateOrganizationResponse, error)
+	GetOrganization(context.Context, *GetOrganizationRequest) (*GetOrganizationResponse, error)
+	UpdateOrganization(context.Context, *UpdateOrganizationRequest) (*UpdateOrganizationResponse, error)
+	UpdateOrganizationMetadata(context.Context, *UpdateOrganizationMetadataRequest) (*UpdateOrganizationMetadataResponse, error)
+	DeleteOrganization(context.Context, *DeleteOrganizationRequest) (*DeleteOrganizationResponse, error)
+	ListOrganizationMemberships(context.Context, *ListOrganizationMembershipsRequest) (*ListOrganizationMembershipsResponse, error)
+	CreateOrganizationMembership(context.Context, *CreateOrganizationMembershipRequest) (*CreateOrganizationMembershipResponse, error)
+	UpdateOrganizationMembership(context.Context, *UpdateOrganizationMembershipRequest) (*UpdateOrganizationMembershipResponse, error)
+	UpdateOrganizationMembershipMetadata(context.Context, *UpdateOrganizationMembershipMetadataRequest) (*UpdateOrganizationMembershipMetadataResponse, error)
+	DeleteOrganizationMembership(context.Context, *DeleteOrganizationMembershipRequest) (*DeleteOrganizationMembershipResponse, error)
+	ListPendingOrganizationInvitations(context.Context, *ListPendingOrganizationInvitationsRequest) (*ListPendingOrganizationInvitationsResponse, error)
+	CreateOrganizationInvitation(context.Context, *CreateOrganizationInvitationRequest) (*CreateOrganizationInvitationResponse, error)
+	RevokeOrganizationInvitation(context.Context, *RevokeOrganizationInvitationRequest) (*RevokeOrganizationInvitationResponse, error)
+	GetPhoneNumber(context.Context, *GetPhoneNumberRequest) (*GetPhoneNumberResponse, error)
+	CreatePhoneNumber(context.Context, *CreatePhoneNumberRequest) (*CreatePhoneNumberResponse, error)
+	UpdatePhoneNumber(context.Context, *UpdatePhoneNumberRequest) (*UpdatePhoneNumberResponse, error)
+	DeletePhoneNumber(context.Context, *DeletePhoneNumberRequest) (*DeletePhoneNumberResponse, error)
+	ListRedirectUrls(context.Context, *ListRedirectUrlsRequest) (*ListRedirectUrlsResponse, error)
+	GetRedirectUrl(context.Context, *GetRedirectUrlRequest) (*GetRedirectUrlResponse, error)
+	CreateRedirectUrl(context.Context, *CreateRedirectUrlRequest) (*CreateRedirectUrlResponse, error)
+	DeleteRedirectUrl(context.Context, *DeleteRedirectUrlRequest) (*DeleteRedirectUrlResponse, error)
+	ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error)
+	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)
+	RevokeSession(context.Context, *RevokeSessionRequest) (*RevokeSessionResponse, error)
+	VerifySession(context.Context, *VerifySessionRequest) (*VerifySessionResponse, error)
+	CreateSessionToken(context.Context, *CreateSessionTokenRequest) (*CreateSessionTokenResponse, error)
+	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
+	CreateSignInToken(context.Context, *CreateSignInTokenRequest) (*CreateSignInTokenResponse, error)
+	RevokeSignInToken(context.Context, *RevokeSignInTokenRequest) (*RevokeSignInTokenResponse, error)
+	CreateSMSMessage(context.Context, *CreateSMSMessageRequest) (*CreateSMSMessageResponse, error)
+	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
+	GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error)
+	CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error)
+	UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error)
+	UpdateUserMetadata(context.Context, *UpdateUserMetadataRequest) (*UpdateUserMetadataResponse, error)
+	DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error)
+	CountUsers(context.Context, *CountUsersRequest) (*CountUsersResponse, error)
+	ListUserOAuthAccessTokens(context.Context, *ListUserOAuthAccessTokensRequest) (*ListUserOAuthAccessTokensResponse, error)
+	DisableUserMFA(context.Context, *DisableUserMFARequest) (*DisableUserMFAResponse, error)
+	ListUserOrganizationMemberships(context.Context, *ListUserOrganizationMembershipsRequest) (*ListUserOrganizationMembershipsResponse, error)
+	VerifyUserPassword(context.Context, *VerifyUserPasswordRequest) (*VerifyUserPasswordResponse, error)
+	BanUser(context.Context, *BanUserRequest) (*BanUserResponse, error)
+	UnbanUser(context.Context, *UnbanUserRequest) (*UnbanUserResponse, error)
+	GetInterstitial(context.Context, *GetInterstitialRequest) (*GetInterstitialResponse, error)
 	mustEmbedUnimplementedAuthServiceServer()
 }
 
@@ -100,6 +867,183 @@ func (UnimplementedAuthServiceServer) VerifySessionToken(context.Context, *Verif
 }
 func (UnimplementedAuthServiceServer) GetAuthState(context.Context, *GetAuthStateRequest) (*GetAuthStateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAuthState not implemented")
+}
+func (UnimplementedAuthServiceServer) ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAllowlistIdentifiers not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateAllowlistIdentifier not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteAllowlistIdentifier not implemented")
+}
+func (UnimplementedAuthServiceServer) ListClients(context.Context, *ListClientsRequest) (*ListClientsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListClients not implemented")
+}
+func (UnimplementedAuthServiceServer) GetClient(context.Context, *GetClientRequest) (*GetClientResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetClient not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifyClient(context.Context, *VerifyClientRequest) (*VerifyClientResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyClient not implemented")
+}
+func (UnimplementedAuthServiceServer) GetEmailAddress(context.Context, *GetEmailAddressRequest) (*GetEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateEmailAddress(context.Context, *CreateEmailAddressRequest) (*CreateEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateEmailAddress(context.Context, *UpdateEmailAddressRequest) (*UpdateEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteEmailAddress(context.Context, *DeleteEmailAddressRequest) (*DeleteEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateEmail(context.Context, *CreateEmailRequest) (*CreateEmailResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEmail not implemented")
+}
+func (UnimplementedAuthServiceServer) ListInvitations(context.Context, *ListInvitationsRequest) (*ListInvitationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListInvitations not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateInvitation(context.Context, *CreateInvitationRequest) (*CreateInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateInvitation not implemented")
+}
+func (UnimplementedAuthServiceServer) RevokeInvitation(context.Context, *RevokeInvitationRequest) (*RevokeInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeInvitation not implemented")
+}
+func (UnimplementedAuthServiceServer) ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOrganizations not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateOrganization(context.Context, *CreateOrganizationRequest) (*CreateOrganizationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateOrganization not implemented")
+}
+func (UnimplementedAuthServiceServer) GetOrganization(context.Context, *GetOrganizationRequest) (*GetOrganizationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetOrganization not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateOrganization(context.Context, *UpdateOrganizationRequest) (*UpdateOrganizationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateOrganization not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateOrganizationMetadata(context.Context, *UpdateOrganizationMetadataRequest) (*UpdateOrganizationMetadataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateOrganizationMetadata not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteOrganization(context.Context, *DeleteOrganizationRequest) (*DeleteOrganizationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteOrganization not implemented")
+}
+func (UnimplementedAuthServiceServer) ListOrganizationMemberships(context.Context, *ListOrganizationMembershipsRequest) (*ListOrganizationMembershipsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOrganizationMemberships not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateOrganizationMembership(context.Context, *CreateOrganizationMembershipRequest) (*CreateOrganizationMembershipResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateOrganizationMembership not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateOrganizationMembership(context.Context, *UpdateOrganizationMembershipRequest) (*UpdateOrganizationMembershipResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateOrganizationMembership not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateOrganizationMembershipMetadata(context.Context, *UpdateOrganizationMembershipMetadataRequest) (*UpdateOrganizationMembershipMetadataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateOrganizationMembershipMetadata not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteOrganizationMembership(context.Context, *DeleteOrganizationMembershipRequest) (*DeleteOrganizationMembershipResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteOrganizationMembership not implemented")
+}
+func (UnimplementedAuthServiceServer) ListPendingOrganizationInvitations(context.Context, *ListPendingOrganizationInvitationsRequest) (*ListPendingOrganizationInvitationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPendingOrganizationInvitations not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateOrganizationInvitation(context.Context, *CreateOrganizationInvitationRequest) (*CreateOrganizationInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateOrganizationInvitation not implemented")
+}
+func (UnimplementedAuthServiceServer) RevokeOrganizationInvitation(context.Context, *RevokeOrganizationInvitationRequest) (*RevokeOrganizationInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeOrganizationInvitation not implemented")
+}
+func (UnimplementedAuthServiceServer) GetPhoneNumber(context.Context, *GetPhoneNumberRequest) (*GetPhoneNumberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPhoneNumber not implemented")
+}
+func (UnimplementedAuthServiceServer) CreatePhoneNumber(context.Context, *CreatePhoneNumberRequest) (*CreatePhoneNumberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePhoneNumber not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdatePhoneNumber(context.Context, *UpdatePhoneNumberRequest) (*UpdatePhoneNumberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdatePhoneNumber not implemented")
+}
+func (UnimplementedAuthServiceServer) DeletePhoneNumber(context.Context, *DeletePhoneNumberRequest) (*DeletePhoneNumberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeletePhoneNumber not implemented")
+}
+func (UnimplementedAuthServiceServer) ListRedirectUrls(context.Context, *ListRedirectUrlsRequest) (*ListRedirectUrlsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRedirectUrls not implemented")
+}
+func (UnimplementedAuthServiceServer) GetRedirectUrl(context.Context, *GetRedirectUrlRequest) (*GetRedirectUrlResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetRedirectUrl not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateRedirectUrl(context.Context, *CreateRedirectUrlRequest) (*CreateRedirectUrlResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateRedirectUrl not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteRedirectUrl(context.Context, *DeleteRedirectUrlRequest) (*DeleteRedirectUrlResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteRedirectUrl not implemented")
+}
+func (UnimplementedAuthServiceServer) ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSessions not implemented")
+}
+func (UnimplementedAuthServiceServer) GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSession not implemented")
+}
+func (UnimplementedAuthServiceServer) RevokeSession(context.Context, *RevokeSessionRequest) (*RevokeSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSession not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifySession(context.Context, *VerifySessionRequest) (*VerifySessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifySession not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateSessionToken(context.Context, *CreateSessionTokenRequest) (*CreateSessionTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSessionToken not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSession not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateSignInToken(context.Context, *CreateSignInTokenRequest) (*CreateSignInTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSignInToken not implemented")
+}
+func (UnimplementedAuthServiceServer) RevokeSignInToken(context.Context, *RevokeSignInTokenRequest) (*RevokeSignInTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSignInToken not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateSMSMessage(context.Context, *CreateSMSMessageRequest) (*CreateSMSMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSMSMessage not implemented")
+}
+func (UnimplementedAuthServiceServer) ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUsers not implemented")
+}
+func (UnimplementedAuthServiceServer) GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateUserMetadata(context.Context, *UpdateUserMetadataRequest) (*UpdateUserMetadataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateUserMetadata not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteUser not implemented")
+}
+func (UnimplementedAuthServiceServer) CountUsers(context.Context, *CountUsersRequest) (*CountUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountUsers not implemented")
+}
+func (UnimplementedAuthServiceServer) ListUserOAuthAccessTokens(context.Context, *ListUserOAuthAccessTokensRequest) (*ListUserOAuthAccessTokensResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUserOAuthAccessTokens not implemented")
+}
+func (UnimplementedAuthServiceServer) DisableUserMFA(context.Context, *DisableUserMFARequest) (*DisableUserMFAResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableUserMFA not implemented")
+}
+func (UnimplementedAuthServiceServer) ListUserOrganizationMemberships(context.Context, *ListUserOrganizationMembershipsRequest) (*ListUserOrganizationMembershipsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUserOrganizationMemberships not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifyUserPassword(context.Context, *VerifyUserPasswordRequest) (*VerifyUserPasswordResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyUserPassword not implemented")
+}
+func (UnimplementedAuthServiceServer) BanUser(context.Context, *BanUserRequest) (*BanUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BanUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UnbanUser(context.Context, *UnbanUserRequest) (*UnbanUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnbanUser not implemented")
+}
+func (UnimplementedAuthServiceServer) GetInterstitial(context.Context, *GetInterstitialRequest) (*GetInterstitialResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInterstitial not implemented")
 }
 func (UnimplementedAuthServiceServer) mustEmbedUnimplementedAuthServiceServer() {}
 func (UnimplementedAuthServiceServer) testEmbeddedByValue()                     {}
@@ -158,6 +1102,1068 @@ func _AuthService_GetAuthState_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthService_ListAllowlistIdentifiers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAllowlistIdentifiersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListAllowlistIdentifiers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListAllowlistIdentifiers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListAllowlistIdentifiers(ctx, req.(*ListAllowlistIdentifiersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateAllowlistIdentifier_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateAllowlistIdentifierRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateAllowlistIdentifier(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateAllowlistIdentifier_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateAllowlistIdentifier(ctx, req.(*CreateAllowlistIdentifierRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteAllowlistIdentifier_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteAllowlistIdentifierRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteAllowlistIdentifier(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteAllowlistIdentifier_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteAllowlistIdentifier(ctx, req.(*DeleteAllowlistIdentifierRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListClients_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListClientsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListClients(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListClients_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListClients(ctx, req.(*ListClientsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetClient_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetClientRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetClient(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetClient_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetClient(ctx, req.(*GetClientRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifyClient_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyClientRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifyClient(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifyClient_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifyClient(ctx, req.(*VerifyClientRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetEmailAddress(ctx, req.(*GetEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateEmailAddress(ctx, req.(*CreateEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateEmailAddress(ctx, req.(*UpdateEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteEmailAddress(ctx, req.(*DeleteEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateEmail_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEmailRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateEmail(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateEmail_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateEmail(ctx, req.(*CreateEmailRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListInvitations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListInvitationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListInvitations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListInvitations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListInvitations(ctx, req.(*ListInvitationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateInvitation(ctx, req.(*CreateInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_RevokeInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).RevokeInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_RevokeInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).RevokeInvitation(ctx, req.(*RevokeInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListOrganizations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOrganizationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListOrganizations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListOrganizations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListOrganizations(ctx, req.(*ListOrganizationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateOrganization_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateOrganizationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateOrganization(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateOrganization_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateOrganization(ctx, req.(*CreateOrganizationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetOrganization_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetOrganizationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetOrganization(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetOrganization_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetOrganization(ctx, req.(*GetOrganizationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateOrganization_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateOrganizationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateOrganization(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateOrganization_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateOrganization(ctx, req.(*UpdateOrganizationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateOrganizationMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateOrganizationMetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateOrganizationMetadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateOrganizationMetadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateOrganizationMetadata(ctx, req.(*UpdateOrganizationMetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteOrganization_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteOrganizationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteOrganization(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteOrganization_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteOrganization(ctx, req.(*DeleteOrganizationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListOrganizationMemberships_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOrganizationMembershipsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListOrganizationMemberships(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListOrganizationMemberships_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListOrganizationMemberships(ctx, req.(*ListOrganizationMembershipsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateOrganizationMembership_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateOrganizationMembershipRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateOrganizationMembership(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateOrganizationMembership_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateOrganizationMembership(ctx, req.(*CreateOrganizationMembershipRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateOrganizationMembership_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateOrganizationMembershipRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateOrganizationMembership(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateOrganizationMembership_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateOrganizationMembership(ctx, req.(*UpdateOrganizationMembershipRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateOrganizationMembershipMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateOrganizationMembershipMetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateOrganizationMembershipMetadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateOrganizationMembershipMetadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateOrganizationMembershipMetadata(ctx, req.(*UpdateOrganizationMembershipMetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteOrganizationMembership_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteOrganizationMembershipRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteOrganizationMembership(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteOrganizationMembership_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteOrganizationMembership(ctx, req.(*DeleteOrganizationMembershipRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListPendingOrganizationInvitations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPendingOrganizationInvitationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListPendingOrganizationInvitations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListPendingOrganizationInvitations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListPendingOrganizationInvitations(ctx, req.(*ListPendingOrganizationInvitationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateOrganizationInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateOrganizationInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateOrganizationInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateOrganizationInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateOrganizationInvitation(ctx, req.(*CreateOrganizationInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_RevokeOrganizationInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeOrganizationInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).RevokeOrganizationInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_RevokeOrganizationInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).RevokeOrganizationInvitation(ctx, req.(*RevokeOrganizationInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetPhoneNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPhoneNumberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetPhoneNumber(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetPhoneNumber_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetPhoneNumber(ctx, req.(*GetPhoneNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreatePhoneNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePhoneNumberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreatePhoneNumber(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreatePhoneNumber_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreatePhoneNumber(ctx, req.(*CreatePhoneNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdatePhoneNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdatePhoneNumberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdatePhoneNumber(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdatePhoneNumber_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdatePhoneNumber(ctx, req.(*UpdatePhoneNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeletePhoneNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeletePhoneNumberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeletePhoneNumber(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeletePhoneNumber_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeletePhoneNumber(ctx, req.(*DeletePhoneNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListRedirectUrls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRedirectUrlsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListRedirectUrls(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListRedirectUrls_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListRedirectUrls(ctx, req.(*ListRedirectUrlsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetRedirectUrl_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetRedirectUrlRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetRedirectUrl(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetRedirectUrl_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetRedirectUrl(ctx, req.(*GetRedirectUrlRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateRedirectUrl_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateRedirectUrlRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateRedirectUrl(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateRedirectUrl_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateRedirectUrl(ctx, req.(*CreateRedirectUrlRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteRedirectUrl_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteRedirectUrlRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteRedirectUrl(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteRedirectUrl_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteRedirectUrl(ctx, req.(*DeleteRedirectUrlRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListSessions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSessionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListSessions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListSessions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListSessions(ctx, req.(*ListSessionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetSession(ctx, req.(*GetSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_RevokeSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).RevokeSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_RevokeSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).RevokeSession(ctx, req.(*RevokeSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifySession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifySessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifySession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifySession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifySession(ctx, req.(*VerifySessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateSessionToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSessionTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateSessionToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateSessionToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateSessionToken(ctx, req.(*CreateSessionTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateSession(ctx, req.(*CreateSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateSignInToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSignInTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateSignInToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateSignInToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateSignInToken(ctx, req.(*CreateSignInTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_RevokeSignInToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeSignInTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).RevokeSignInToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_RevokeSignInToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).RevokeSignInToken(ctx, req.(*RevokeSignInTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateSMSMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSMSMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateSMSMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateSMSMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateSMSMessage(ctx, req.(*CreateSMSMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUsersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListUsers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListUsers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListUsers(ctx, req.(*ListUsersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetUser(ctx, req.(*GetUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateUser(ctx, req.(*CreateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateUser(ctx, req.(*UpdateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateUserMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateUserMetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateUserMetadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateUserMetadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateUserMetadata(ctx, req.(*UpdateUserMetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteUser(ctx, req.(*DeleteUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CountUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountUsersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CountUsers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CountUsers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CountUsers(ctx, req.(*CountUsersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListUserOAuthAccessTokens_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUserOAuthAccessTokensRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListUserOAuthAccessTokens(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListUserOAuthAccessTokens_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListUserOAuthAccessTokens(ctx, req.(*ListUserOAuthAccessTokensRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DisableUserMFA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisableUserMFARequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DisableUserMFA(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DisableUserMFA_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DisableUserMFA(ctx, req.(*DisableUserMFARequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListUserOrganizationMemberships_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUserOrganizationMembershipsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListUserOrganizationMemberships(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListUserOrganizationMemberships_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListUserOrganizationMemberships(ctx, req.(*ListUserOrganizationMembershipsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifyUserPassword_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyUserPasswordRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifyUserPassword(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifyUserPassword_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifyUserPassword(ctx, req.(*VerifyUserPasswordRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_BanUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BanUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).BanUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_BanUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).BanUser(ctx, req.(*BanUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UnbanUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnbanUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UnbanUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UnbanUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UnbanUser(ctx, req.(*UnbanUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetInterstitial_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInterstitialRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetInterstitial(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetInterstitial_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetInterstitial(ctx, req.(*GetInterstitialRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AuthService_ServiceDesc is the grpc.ServiceDesc for AuthService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -172,6 +2178,242 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAuthState",
 			Handler:    _AuthService_GetAuthState_Handler,
+		},
+		{
+			MethodName: "ListAllowlistIdentifiers",
+			Handler:    _AuthService_ListAllowlistIdentifiers_Handler,
+		},
+		{
+			MethodName: "CreateAllowlistIdentifier",
+			Handler:    _AuthService_CreateAllowlistIdentifier_Handler,
+		},
+		{
+			MethodName: "DeleteAllowlistIdentifier",
+			Handler:    _AuthService_DeleteAllowlistIdentifier_Handler,
+		},
+		{
+			MethodName: "ListClients",
+			Handler:    _AuthService_ListClients_Handler,
+		},
+		{
+			MethodName: "GetClient",
+			Handler:    _AuthService_GetClient_Handler,
+		},
+		{
+			MethodName: "VerifyClient",
+			Handler:    _AuthService_VerifyClient_Handler,
+		},
+		{
+			MethodName: "GetEmailAddress",
+			Handler:    _AuthService_GetEmailAddress_Handler,
+		},
+		{
+			MethodName: "CreateEmailAddress",
+			Handler:    _AuthService_CreateEmailAddress_Handler,
+		},
+		{
+			MethodName: "UpdateEmailAddress",
+			Handler:    _AuthService_UpdateEmailAddress_Handler,
+		},
+		{
+			MethodName: "DeleteEmailAddress",
+			Handler:    _AuthService_DeleteEmailAddress_Handler,
+		},
+		{
+			MethodName: "CreateEmail",
+			Handler:    _AuthService_CreateEmail_Handler,
+		},
+		{
+			MethodName: "ListInvitations",
+			Handler:    _AuthService_ListInvitations_Handler,
+		},
+		{
+			MethodName: "CreateInvitation",
+			Handler:    _AuthService_CreateInvitation_Handler,
+		},
+		{
+			MethodName: "RevokeInvitation",
+			Handler:    _AuthService_RevokeInvitation_Handler,
+		},
+		{
+			MethodName: "ListOrganizations",
+			Handler:    _AuthService_ListOrganizations_Handler,
+		},
+		{
+			MethodName: "CreateOrganization",
+			Handler:    _AuthService_CreateOrganization_Handler,
+		},
+		{
+			MethodName: "GetOrganization",
+			Handler:    _AuthService_GetOrganization_Handler,
+		},
+		{
+			MethodName: "UpdateOrganization",
+			Handler:    _AuthService_UpdateOrganization_Handler,
+		},
+		{
+			MethodName: "UpdateOrganizationMetadata",
+			Handler:    _AuthService_UpdateOrganizationMetadata_Handler,
+		},
+		{
+			MethodName: "DeleteOrganization",
+			Handler:    _AuthService_DeleteOrganization_Handler,
+		},
+		{
+			MethodName: "ListOrganizationMemberships",
+			Handler:    _AuthService_ListOrganizationMemberships_Handler,
+		},
+		{
+			MethodName: "CreateOrganizationMembership",
+			Handler:    _AuthService_CreateOrganizationMembership_Handler,
+		},
+		{
+			MethodName: "UpdateOrganizationMembership",
+			Handler:    _AuthService_UpdateOrganizationMembership_Handler,
+		},
+		{
+			MethodName: "UpdateOrganizationMembershipMetadata",
+			Handler:    _AuthService_UpdateOrganizationMembershipMetadata_Handler,
+		},
+		{
+			MethodName: "DeleteOrganizationMembership",
+			Handler:    _AuthService_DeleteOrganizationMembership_Handler,
+		},
+		{
+			MethodName: "ListPendingOrganizationInvitations",
+			Handler:    _AuthService_ListPendingOrganizationInvitations_Handler,
+		},
+		{
+			MethodName: "CreateOrganizationInvitation",
+			Handler:    _AuthService_CreateOrganizationInvitation_Handler,
+		},
+		{
+			MethodName: "RevokeOrganizationInvitation",
+			Handler:    _AuthService_RevokeOrganizationInvitation_Handler,
+		},
+		{
+			MethodName: "GetPhoneNumber",
+			Handler:    _AuthService_GetPhoneNumber_Handler,
+		},
+		{
+			MethodName: "CreatePhoneNumber",
+			Handler:    _AuthService_CreatePhoneNumber_Handler,
+		},
+		{
+			MethodName: "UpdatePhoneNumber",
+			Handler:    _AuthService_UpdatePhoneNumber_Handler,
+		},
+		{
+			MethodName: "DeletePhoneNumber",
+			Handler:    _AuthService_DeletePhoneNumber_Handler,
+		},
+		{
+			MethodName: "ListRedirectUrls",
+			Handler:    _AuthService_ListRedirectUrls_Handler,
+		},
+		{
+			MethodName: "GetRedirectUrl",
+			Handler:    _AuthService_GetRedirectUrl_Handler,
+		},
+		{
+			MethodName: "CreateRedirectUrl",
+			Handler:    _AuthService_CreateRedirectUrl_Handler,
+		},
+		{
+			MethodName: "DeleteRedirectUrl",
+			Handler:    _AuthService_DeleteRedirectUrl_Handler,
+		},
+		{
+			MethodName: "ListSessions",
+			Handler:    _AuthService_ListSessions_Handler,
+		},
+		{
+			MethodName: "GetSession",
+			Handler:    _AuthService_GetSession_Handler,
+		},
+		{
+			MethodName: "RevokeSession",
+			Handler:    _AuthService_RevokeSession_Handler,
+		},
+		{
+			MethodName: "VerifySession",
+			Handler:    _AuthService_VerifySession_Handler,
+		},
+		{
+			MethodName: "CreateSessionToken",
+			Handler:    _AuthService_CreateSessionToken_Handler,
+		},
+		{
+			MethodName: "CreateSession",
+			Handler:    _AuthService_CreateSession_Handler,
+		},
+		{
+			MethodName: "CreateSignInToken",
+			Handler:    _AuthService_CreateSignInToken_Handler,
+		},
+		{
+			MethodName: "RevokeSignInToken",
+			Handler:    _AuthService_RevokeSignInToken_Handler,
+		},
+		{
+			MethodName: "CreateSMSMessage",
+			Handler:    _AuthService_CreateSMSMessage_Handler,
+		},
+		{
+			MethodName: "ListUsers",
+			Handler:    _AuthService_ListUsers_Handler,
+		},
+		{
+			MethodName: "GetUser",
+			Handler:    _AuthService_GetUser_Handler,
+		},
+		{
+			MethodName: "CreateUser",
+			Handler:    _AuthService_CreateUser_Handler,
+		},
+		{
+			MethodName: "UpdateUser",
+			Handler:    _AuthService_UpdateUser_Handler,
+		},
+		{
+			MethodName: "UpdateUserMetadata",
+			Handler:    _AuthService_UpdateUserMetadata_Handler,
+		},
+		{
+			MethodName: "DeleteUser",
+			Handler:    _AuthService_DeleteUser_Handler,
+		},
+		{
+			MethodName: "CountUsers",
+			Handler:    _AuthService_CountUsers_Handler,
+		},
+		{
+			MethodName: "ListUserOAuthAccessTokens",
+			Handler:    _AuthService_ListUserOAuthAccessTokens_Handler,
+		},
+		{
+			MethodName: "DisableUserMFA",
+			Handler:    _AuthService_DisableUserMFA_Handler,
+		},
+		{
+			MethodName: "ListUserOrganizationMemberships",
+			Handler:    _AuthService_ListUserOrganizationMemberships_Handler,
+		},
+		{
+			MethodName: "VerifyUserPassword",
+			Handler:    _AuthService_VerifyUserPassword_Handler,
+		},
+		{
+			MethodName: "BanUser",
+			Handler:    _AuthService_BanUser_Handler,
+		},
+		{
+			MethodName: "UnbanUser",
+			Handler:    _AuthService_UnbanUser_Handler,
+		},
+		{
+			MethodName: "GetInterstitial",
+			Handler:    _AuthService_GetInterstitial_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
