@@ -1,0 +1,125 @@
+package verifier
+
+import (
+	"hash/maphash"
+	"strings"
+	"sync"
+)
+
+// cacheShards is the shard count of a large decision cache; small caches
+// use one shard so that their bound is exact.
+const (
+	cacheShards         = 16
+	minShardedCacheSize = 1024
+)
+
+// cacheEntry is one verified token: its claims and the key that verified it.
+type cacheEntry struct {
+	claims *Claims
+	key    *verKey
+	kid    string
+}
+
+// decisionCache is a bounded LRU of verified tokens keyed by the exact token
+// string (so a hit is a full comparison, not a hash match). It is sharded to
+// keep lock hold times short. Safe for concurrent use.
+type decisionCache struct {
+	seed   maphash.Seed
+	shards []cacheShard
+}
+
+type cacheShard struct {
+	mu   sync.Mutex
+	max  int
+	m    map[string]*lruNode
+	root lruNode // sentinel: root.next is the most recent, root.prev the least
+}
+
+type lruNode struct {
+	token      string
+	entry      *cacheEntry
+	prev, next *lruNode
+}
+
+func newDecisionCache(size int) *decisionCache {
+	n := 1
+	if size >= minShardedCacheSize {
+		n = cacheShards
+	}
+	c := &decisionCache{seed: maphash.MakeSeed(), shards: make([]cacheShard, n)}
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.max = size / n
+		if i < size%n {
+			s.max++
+		}
+		s.m = make(map[string]*lruNode)
+		s.root.next, s.root.prev = &s.root, &s.root
+	}
+	return c
+}
+
+func (c *decisionCache) shard(token string) *cacheShard {
+	if len(c.shards) == 1 {
+		return &c.shards[0]
+	}
+	return &c.shards[maphash.String(c.seed, token)%uint64(len(c.shards))]
+}
+
+// get returns the entry for token, or nil, and marks it recently used.
+func (c *decisionCache) get(token string) *cacheEntry {
+	s := c.shard(token)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.m[token]
+	if n == nil {
+		return nil
+	}
+	s.unlink(n)
+	s.pushFront(n)
+	return n.entry
+}
+
+// put stores e for token, evicting the least recently used entry when full.
+func (c *decisionCache) put(token string, e *cacheEntry) {
+	s := c.shard(token)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := s.m[token]; n != nil {
+		n.entry = e
+		s.unlink(n)
+		s.pushFront(n)
+		return
+	}
+	n := &lruNode{token: strings.Clone(token), entry: e}
+	s.m[n.token] = n
+	s.pushFront(n)
+	if len(s.m) > s.max {
+		old := s.root.prev
+		s.unlink(old)
+		delete(s.m, old.token)
+	}
+}
+
+// len returns the number of cached tokens.
+func (c *decisionCache) len() int {
+	total := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		total += len(s.m)
+		s.mu.Unlock()
+	}
+	return total
+}
+
+func (s *cacheShard) unlink(n *lruNode) {
+	n.prev.next, n.next.prev = n.next, n.prev
+	n.prev, n.next = nil, nil
+}
+
+func (s *cacheShard) pushFront(n *lruNode) {
+	n.prev, n.next = &s.root, s.root.next
+	s.root.next.prev = n
+	s.root.next = n
+}

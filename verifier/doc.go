@@ -1,0 +1,44 @@
+// Package verifier verifies Clerk session tokens and decides a request's
+// auth state. It is a pure library: no gRPC, no HTTP server, no logging.
+//
+// [New] takes a [Config] (the inline key or the secret key, issuers,
+// authorized parties, clock skew, clock) and returns a [Verifier] whose
+// [Verifier.Verify] turns a token into [Claims] or an [*Error] with the
+// [Reason] of the first rule the token breaks, in this order: three
+// base64url JSON parts; typ JWT, alg RS256/RS384/RS512 matching the key, no
+// crit; the key; the signature; exp, nbf and iat with the skew, sub; the
+// issuer; the authorized party. Header jku, x5u and jwk are never followed.
+//
+// It is not a general JWT library: it accepts only RSA PKCS#1 v1.5 session
+// tokens as Clerk issues them, and it does not call the Backend API beyond
+// fetching the key set.
+//
+// # Key sources
+//
+// With [Config.JWTKey] set, the inline RSA key (PEM or its one-line body) is
+// the only key, pinned to RS256, and nothing is fetched. Otherwise, with
+// [Config.SecretKey] set, the key set is fetched from
+// {APIURL}/{APIVersion}/jwks and the token's kid selects the key. With
+// neither, every verification fails with [ReasonKeyMissing].
+//
+// # Key rotation
+//
+// The remote key set is cached. A kid that is not in the cache triggers one
+// fetch, shared by every concurrent caller and never more often than
+// [Config.MinRefreshInterval] (5 s); the kid is then found or the token
+// fails with [ReasonKidMismatch]. Keys older than [Config.RefreshInterval]
+// (5 min) are refreshed in the background while they keep serving. When a
+// refresh fails, the old keys stay in use, so a Clerk outage does not sign
+// anyone out; repeated failures back off towards the refresh interval, and
+// a secret key Clerk rejects ([ReasonSecretKeyInvalid]) is retried only once
+// per refresh interval.
+//
+// # Decision cache
+//
+// Verified tokens are remembered (by their exact bytes, with the key that
+// verified them) in a bounded LRU of [Config.CacheSize] entries, so a token
+// presented again skips the RSA work. The clock and authorized-party checks
+// run again on every hit, and a hit whose key has left the key set does not
+// count. Only successes are cached. Each entry holds the token and its
+// claims, about 1–2 KB.
+package verifier

@@ -1,0 +1,190 @@
+package verifier
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	// Register the hashes the RS algorithms use.
+	_ "crypto/sha256"
+	_ "crypto/sha512"
+)
+
+// verifyFull runs the whole pipeline of DESIGN.md "Verification order and
+// rules" on a token the decision cache has not vouched for. It returns the
+// claims and the key (and kid) that verified them.
+func (v *Verifier) verifyFull(ctx context.Context, s string, now time.Time, parties []string) (*Claims, *verKey, string, error) {
+	// 1. Three base64url parts; header and payload JSON objects.
+	t, err := decodeToken(s)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	// 2. typ, alg, crit.
+	hash, err := checkHeader(&t.header)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	// 3. The key: inline, or the JWKS key for kid (one shared refresh).
+	key, err := v.keys.key(ctx, t.header.Kid)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if !key.allows(t.header.Alg) {
+		return nil, nil, "", &Error{Reason: ReasonInvalidAlgorithm, Detail: "alg " + t.header.Alg + " does not match the key"}
+	}
+	// 4. The signature, before any claim is looked at.
+	if err := verifySignature(key.pub, hash, t.signingInput, t.sig); err != nil {
+		return nil, nil, "", err
+	}
+	if t.claimsErr != nil {
+		return nil, nil, "", t.claimsErr
+	}
+	// 5-7. Times, sub, issuer, authorized party.
+	c := t.claims.toClaims(t.payload)
+	if err := checkTimes(c, now, v.cfg.ClockSkew); err != nil {
+		return nil, nil, "", err
+	}
+	if c.UserID == "" {
+		return nil, nil, "", invalid("sub is missing")
+	}
+	if err := v.checkIssuer(c.Issuer); err != nil {
+		return nil, nil, "", err
+	}
+	if err := checkParty(c.AuthorizedParty, parties); err != nil {
+		return nil, nil, "", err
+	}
+	return c, key, t.header.Kid, nil
+}
+
+// checkVerified re-runs the checks that depend on the call (clock and
+// authorized parties) for claims taken from the decision cache.
+func (v *Verifier) checkVerified(c *Claims, now time.Time, parties []string) error {
+	if err := checkTimes(c, now, v.cfg.ClockSkew); err != nil {
+		return err
+	}
+	return checkParty(c.AuthorizedParty, parties)
+}
+
+// checkHeader runs rule 2 and returns the hash the algorithm uses.
+func checkHeader(h *header) (crypto.Hash, error) {
+	if h.Typ != typAbsent && h.Typ != "JWT" {
+		return 0, invalid("typ is not JWT")
+	}
+	var hash crypto.Hash
+	switch h.Alg {
+	case "RS256":
+		hash = crypto.SHA256
+	case "RS384":
+		hash = crypto.SHA384
+	case "RS512":
+		hash = crypto.SHA512
+	default:
+		return 0, &Error{Reason: ReasonInvalidAlgorithm, Detail: "alg is not RS256, RS384 or RS512"}
+	}
+	if len(h.Crit) > 0 {
+		return 0, invalid("crit header is not supported")
+	}
+	return hash, nil
+}
+
+func verifySignature(pub *rsa.PublicKey, hash crypto.Hash, signingInput string, sig []byte) error {
+	h := hash.New()
+	h.Write([]byte(signingInput))
+	if err := rsa.VerifyPKCS1v15(pub, hash, h.Sum(nil), sig); err != nil {
+		return &Error{Reason: ReasonInvalidSignature, Detail: "signature does not verify"}
+	}
+	return nil
+}
+
+// checkTimes runs the exp, nbf and iat rules with skew.
+func checkTimes(c *Claims, now time.Time, skew time.Duration) error {
+	if !time.Unix(c.ExpiresAt, 0).After(now.Add(-skew)) {
+		return &Error{Reason: ReasonExpired, Detail: "exp " + itoa(c.ExpiresAt) + " is missing or not after now minus skew"}
+	}
+	if now.Add(skew).Before(time.Unix(c.NotBefore, 0)) {
+		return &Error{Reason: ReasonNotActiveYet, Detail: "nbf " + itoa(c.NotBefore) + " is after now plus skew"}
+	}
+	if c.HasIssuedAt && time.Unix(c.IssuedAt, 0).After(now.Add(skew)) {
+		return &Error{Reason: ReasonIatInFuture, Detail: "iat " + itoa(c.IssuedAt) + " is after now plus skew"}
+	}
+	return nil
+}
+
+// checkIssuer runs rule 6: an exact configured issuer, or a Clerk-shaped one.
+func (v *Verifier) checkIssuer(iss string) error {
+	if v.issuers != nil {
+		if _, ok := v.issuers[iss]; ok {
+			return nil
+		}
+		return &Error{Reason: ReasonInvalidIssuer, Detail: "iss is not a configured issuer"}
+	}
+	if !clerkShaped(iss) {
+		return &Error{Reason: ReasonInvalidIssuer, Detail: "iss is not an https clerk issuer"}
+	}
+	return nil
+}
+
+// clerkShaped reports whether iss is exactly "https://" and a lower-case host
+// clerk.<domain> (at least three labels) or <slug>.clerk.accounts.dev, with
+// no port, path, query or user info.
+func clerkShaped(iss string) bool {
+	host, ok := strings.CutPrefix(iss, "https://")
+	if !ok {
+		return false
+	}
+	labels := strings.Split(host, ".")
+	for _, l := range labels {
+		if !validLabel(l) {
+			return false
+		}
+	}
+	n := len(labels)
+	if n >= 3 && labels[0] == "clerk" {
+		return true
+	}
+	return n >= 4 && labels[n-3] == "clerk" && labels[n-2] == "accounts" && labels[n-1] == "dev"
+}
+
+func validLabel(l string) bool {
+	if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkIssuerURL validates a configured issuer: an absolute https URL.
+func checkIssuerURL(iss string) error {
+	u, err := url.Parse(iss)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return errors.New("verifier: issuer must be an https url")
+	}
+	return nil
+}
+
+// checkParty runs rule 7.
+func checkParty(azp string, parties []string) error {
+	if len(parties) == 0 {
+		return nil
+	}
+	if azp == "" {
+		return &Error{Reason: ReasonUnauthorizedParty, Detail: "azp is missing"}
+	}
+	if !slices.Contains(parties, azp) {
+		return &Error{Reason: ReasonUnauthorizedParty, Detail: "azp is not an authorized party"}
+	}
+	return nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
