@@ -1,0 +1,166 @@
+package backendapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"time"
+)
+
+// maxRetryAfter caps how long a 429's Retry-After is honoured. A longer
+// Retry-After returns the *RateLimitError at once instead of waiting.
+const maxRetryAfter = 10 * time.Second
+
+// outcome is the result of one attempt as seen by the retry loop.
+type outcome struct {
+	err   error
+	retry bool          // the attempt may be repeated
+	wait  time.Duration // a Retry-After to honour; < 0 means "use backoff"
+}
+
+// do sends r, retrying as the package documentation describes, and decodes
+// a 2xx response into v.
+func (c *Client) do(ctx context.Context, r *request, v any) error {
+	body, err := encodeBody(r)
+	if err != nil {
+		return err
+	}
+	redact := append([]string{c.secret}, r.redact...)
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return c.ctxError(r, err)
+		}
+		if err := c.limiter.wait(ctx); err != nil {
+			return c.limiterError(r, err)
+		}
+		out := c.attempt(ctx, r, body, redact, v)
+		if out.err == nil || !out.retry || attempt >= c.cfg.maxAttempts {
+			return out.err
+		}
+		wait := out.wait
+		if wait < 0 {
+			wait = c.backoff(attempt)
+		} else if wait > maxRetryAfter {
+			return out.err
+		}
+		if !c.fits(ctx, wait) {
+			return out.err
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return c.ctxError(r, err)
+		}
+	}
+}
+
+// attempt sends one HTTP request under the per-attempt timeout.
+func (c *Client) attempt(ctx context.Context, r *request, body []byte, redact []string, v any) outcome {
+	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
+	defer cancel()
+	req, err := c.httpRequest(actx, r, body)
+	if err != nil {
+		return outcome{err: err}
+	}
+	resp, err := c.cfg.httpClient.Do(req)
+	if err != nil {
+		return c.transportOutcome(ctx, r, err)
+	}
+	defer closeBody(resp.Body)
+	if err := checkResponse(resp, redact, c.cfg.clock.Now()); err != nil {
+		return c.statusOutcome(r, resp, err)
+	}
+	if err := decodeResponse(resp, v); err != nil {
+		if ctx.Err() != nil {
+			return outcome{err: c.ctxError(r, ctx.Err())}
+		}
+		return outcome{err: fmt.Errorf("%w: %s %s: %w", ErrUnavailable, r.method, c.url(r).EscapedPath(), err)}
+	}
+	return outcome{}
+}
+
+// transportOutcome classifies an error from http.Client.Do.
+func (c *Client) transportOutcome(ctx context.Context, r *request, err error) outcome {
+	if ctx.Err() != nil {
+		return outcome{err: c.ctxError(r, ctx.Err())}
+	}
+	// The cause stays wrapped (a *url.Error whose text names the URL without
+	// credentials); a per-attempt timeout is reported as unavailability, not
+	// as the caller's deadline.
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("attempt timed out after %s", c.cfg.attemptTimeout)
+	}
+	return outcome{
+		err:   fmt.Errorf("%w: %s %s: %w", ErrUnavailable, r.method, c.url(r).EscapedPath(), err),
+		retry: r.idempotent(),
+		wait:  -1,
+	}
+}
+
+// statusOutcome classifies a non-2xx response.
+func (c *Client) statusOutcome(r *request, resp *http.Response, err error) outcome {
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.clock.Now())
+		if !ok {
+			wait = -1
+		}
+		return outcome{err: err, retry: true, wait: wait}
+	case resp.StatusCode >= 500:
+		return outcome{err: err, retry: r.idempotent(), wait: -1}
+	default:
+		return outcome{err: err}
+	}
+}
+
+// backoff is the exponential backoff before attempt+1, with jitter: a
+// uniform duration in [d/2, d] where d = base × 2^(attempt-1).
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.cfg.baseBackoff << (attempt - 1)
+	if d <= 0 {
+		return 0
+	}
+	half := d / 2
+	return half + rand.N(d-half+1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+// fits reports whether waiting d still leaves the caller's deadline ahead.
+func (c *Client) fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || c.cfg.clock.Now().Add(d).Before(dl)
+}
+
+// sleep waits d on the client's clock, or until ctx ends.
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-c.cfg.clock.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ctxError wraps the caller's context error so errors.Is finds it.
+func (c *Client) ctxError(r *request, err error) error {
+	return fmt.Errorf("backendapi: %s %s: %w", r.method, c.url(r).EscapedPath(), err)
+}
+
+// limiterError passes a *RateLimitError through and wraps context errors.
+func (c *Client) limiterError(r *request, err error) error {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl
+	}
+	return c.ctxError(r, err)
+}
+
+// closeBody drains a little of the body so the connection can be reused,
+// then closes it.
+func closeBody(b io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, b, 4096)
+	_ = b.Close()
+}
