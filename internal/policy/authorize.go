@@ -1,0 +1,138 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors of [Policy.Authorize]; callers branch on them with
+// errors.Is. Their messages name no credential.
+var (
+	// ErrNoCredential: the call presented neither an API key nor a client
+	// certificate.
+	ErrNoCredential = errors.New("policy: no credential presented")
+	// ErrUnknownCredential: the credentials presented belong to no caller.
+	ErrUnknownCredential = errors.New("policy: credential not recognised")
+	// ErrNotAllowed: a known caller is not granted the method, or there is
+	// no policy at all.
+	ErrNotAllowed = errors.New("policy: method not allowed")
+)
+
+// openMethods are callable without a credential unless the policy's
+// protect list names them (see the package documentation).
+var openMethods = []string{
+	"authsvc.v1.AuthService/VerifySessionToken",
+	"authsvc.v1.AuthService/GetAuthState",
+	"grpc.health.v1.Health/*",
+	"grpc.reflection.v1.ServerReflection/*",
+	"grpc.reflection.v1alpha.ServerReflection/*",
+	"envoy.service.auth.v3.Authorization/Check",
+}
+
+// Credentials are what one call presented. The zero value presents
+// nothing.
+type Credentials struct {
+	// APIKey is the bearer key from the authorization metadata; empty
+	// when none was sent.
+	APIKey string
+	// Cert is the leaf of the client certificate chain that the TLS
+	// handshake verified; nil without mTLS. Unverified certificates must
+	// not be passed here.
+	Cert *x509.Certificate
+}
+
+// presented reports whether c carries any credential.
+func (c Credentials) presented() bool {
+	return c.APIKey != "" || c.Cert != nil
+}
+
+// Protected reports whether method needs a granted credential: every
+// method that is not open, and the open ones the protect list names.
+// A nil policy protects exactly the non-open methods.
+func (p *Policy) Protected(method string) bool {
+	m := normMethod(method)
+	if !matchAny(openMethods, m) {
+		return true
+	}
+	return p != nil && matchAny(p.protect, m)
+}
+
+// Authorize decides whether creds may call method and returns the name of
+// the caller that was granted it. It does not consult [Policy.Protected]:
+// call it only for protected methods. Errors wrap [ErrNoCredential],
+// [ErrUnknownCredential] or [ErrNotAllowed].
+func (p *Policy) Authorize(method string, creds Credentials) (string, error) {
+	if !creds.presented() {
+		return "", ErrNoCredential
+	}
+	if p == nil {
+		return "", fmt.Errorf("%w: no caller policy is configured", ErrNotAllowed)
+	}
+	m := normMethod(method)
+	known := ""
+	for _, c := range p.identify(creds) {
+		if matchAny(c.allow, m) {
+			return c.name, nil
+		}
+		known = c.name
+	}
+	if known == "" {
+		return "", ErrUnknownCredential
+	}
+	return "", fmt.Errorf("%w: caller %q may not call %s", ErrNotAllowed, known, m)
+}
+
+// identify returns the callers that creds identify: the key's owner and
+// the certificate's owners. Every key hash is compared, in constant time,
+// so the time taken does not say which caller, if any, matched.
+func (p *Policy) identify(creds Credentials) []*caller {
+	var out []*caller
+	var sum []byte
+	if creds.APIKey != "" {
+		s := sha256.Sum256([]byte(creds.APIKey))
+		sum = s[:]
+	}
+	for i := range p.callers {
+		c := &p.callers[i]
+		keyMatch := sum != nil && c.keySHA256 != nil && subtle.ConstantTimeCompare(sum, c.keySHA256) == 1
+		if keyMatch || certMatches(c, creds.Cert) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// certMatches reports whether cert carries c's subject or SAN.
+func certMatches(c *caller, cert *x509.Certificate) bool {
+	if cert == nil {
+		return false
+	}
+	if c.tlsSubject != "" && cert.Subject.String() == c.tlsSubject {
+		return true
+	}
+	if c.tlsSAN == "" {
+		return false
+	}
+	for _, san := range certSANs(cert) {
+		if san == c.tlsSAN {
+			return true
+		}
+	}
+	return false
+}
+
+// certSANs lists cert's subject alternative names as strings.
+func certSANs(cert *x509.Certificate) []string {
+	sans := append([]string{}, cert.DNSNames...)
+	sans = append(sans, cert.EmailAddresses...)
+	for _, ip := range cert.IPAddresses {
+		sans = append(sans, ip.String())
+	}
+	for _, u := range cert.URIs {
+		sans = append(sans, u.String())
+	}
+	return sans
+}

@@ -1,0 +1,161 @@
+package policy
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"net/url"
+	"testing"
+)
+
+// testPolicy is the DESIGN example plus a SAN caller and a protect list.
+func testPolicy(t *testing.T) *Policy {
+	t.Helper()
+	p, err := Parse([]byte(`
+protect: ["authsvc.v1.AuthService/GetAuthState"]
+callers:
+  - name: billing
+    key_sha256: ` + hashOf(keyBilling) + `
+    allow: ["authsvc.v1.AuthService/GetUser", "authsvc.v1.AuthService/List*"]
+  - name: admin-tool
+    tls_subject: "CN=admin-tool"
+    allow: ["*"]
+  - name: mesh
+    tls_san: "spiffe://corp/mesh"
+    allow: ["/authsvc.v1.AuthService/GetSession"]
+`))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return p
+}
+
+func TestAuthorize(t *testing.T) {
+	t.Parallel()
+	p := testPolicy(t)
+	admin := &x509.Certificate{Subject: pkix.Name{CommonName: "admin-tool"}}
+	spiffe, _ := url.Parse("spiffe://corp/mesh")
+	mesh := &x509.Certificate{Subject: pkix.Name{CommonName: "other"}, URIs: []*url.URL{spiffe}}
+	stranger := &x509.Certificate{Subject: pkix.Name{CommonName: "stranger"}}
+	tests := []struct {
+		name       string
+		method     string
+		creds      Credentials
+		wantCaller string
+		wantErr    error
+	}{
+		{"no credential", "/authsvc.v1.AuthService/GetUser", Credentials{}, "", ErrNoCredential},
+		{"wrong key", "/authsvc.v1.AuthService/GetUser", Credentials{APIKey: "nope"}, "", ErrUnknownCredential},
+		{"right key, granted exact", "/authsvc.v1.AuthService/GetUser", Credentials{APIKey: keyBilling}, "billing", nil},
+		{"right key, granted without leading slash", "authsvc.v1.AuthService/GetUser", Credentials{APIKey: keyBilling}, "billing", nil},
+		{"right key, granted by glob", "/authsvc.v1.AuthService/ListUsers", Credentials{APIKey: keyBilling}, "billing", nil},
+		{"right key, ungranted method", "/authsvc.v1.AuthService/DeleteUser", Credentials{APIKey: keyBilling}, "", ErrNotAllowed},
+		{"glob does not match a prefix of the name", "/authsvc.v1.AuthService/GetUserX", Credentials{APIKey: keyBilling}, "", ErrNotAllowed},
+		{"mTLS subject, star grants all", "/authsvc.v1.AuthService/DeleteUser", Credentials{Cert: admin}, "admin-tool", nil},
+		{"mTLS URI SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: mesh}, "mesh", nil},
+		{"mTLS URI SAN, ungranted", "/authsvc.v1.AuthService/GetUser", Credentials{Cert: mesh}, "", ErrNotAllowed},
+		{"unknown certificate", "/authsvc.v1.AuthService/GetUser", Credentials{Cert: stranger}, "", ErrUnknownCredential},
+		{"wrong key but a granted certificate", "/authsvc.v1.AuthService/GetUser", Credentials{APIKey: "nope", Cert: admin}, "admin-tool", nil},
+		{"key of one caller, certificate of another: either grant counts", "/authsvc.v1.AuthService/GetSession", Credentials{APIKey: keyBilling, Cert: mesh}, "mesh", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := p.Authorize(tt.method, tt.creds)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Authorize error = %v, want %v", err, tt.wantErr)
+			}
+			if got != tt.wantCaller {
+				t.Errorf("caller = %q, want %q", got, tt.wantCaller)
+			}
+		})
+	}
+}
+
+func TestAuthorizeNilPolicyDeniesEverything(t *testing.T) {
+	t.Parallel()
+	var p *Policy
+	if _, err := p.Authorize("/authsvc.v1.AuthService/GetUser", Credentials{APIKey: keyBilling}); !errors.Is(err, ErrNotAllowed) {
+		t.Errorf("with a key: %v, want ErrNotAllowed", err)
+	}
+	if _, err := p.Authorize("/authsvc.v1.AuthService/GetUser", Credentials{}); !errors.Is(err, ErrNoCredential) {
+		t.Errorf("without a key: %v, want ErrNoCredential", err)
+	}
+}
+
+func TestProtected(t *testing.T) {
+	t.Parallel()
+	p := testPolicy(t)
+	tests := []struct {
+		name   string
+		policy *Policy
+		method string
+		want   bool
+	}{
+		{"proxy RPC is protected", p, "/authsvc.v1.AuthService/GetUser", true},
+		{"proxy RPC is protected without a policy", nil, "/authsvc.v1.AuthService/GetUser", true},
+		{"unknown method is protected (fail closed)", nil, "/evil.v1.Svc/Do", true},
+		{"VerifySessionToken open", p, "/authsvc.v1.AuthService/VerifySessionToken", false},
+		{"GetAuthState named in protect", p, "/authsvc.v1.AuthService/GetAuthState", true},
+		{"GetAuthState open without a policy", nil, "/authsvc.v1.AuthService/GetAuthState", false},
+		{"health open", p, "/grpc.health.v1.Health/Check", false},
+		{"reflection open", p, "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", false},
+		{"ext_authz Check open", p, "/envoy.service.auth.v3.Authorization/Check", false},
+		{"open prefix is not a glob for look-alikes", nil, "/authsvc.v1.AuthService/VerifySessionTokenX", true},
+		{"star grant does not protect verification", DevPolicy("k"), "/authsvc.v1.AuthService/VerifySessionToken", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.policy.Protected(tt.method); got != tt.want {
+				t.Errorf("Protected(%q) = %v, want %v", tt.method, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDevPolicy(t *testing.T) {
+	t.Parallel()
+	p := DevPolicy("dev-key")
+	if got, err := p.Authorize("/authsvc.v1.AuthService/DeleteUser", Credentials{APIKey: "dev-key"}); err != nil || got != "dev" {
+		t.Errorf("dev key: %q, %v", got, err)
+	}
+	if _, err := p.Authorize("/authsvc.v1.AuthService/DeleteUser", Credentials{APIKey: "other"}); !errors.Is(err, ErrUnknownCredential) {
+		t.Errorf("other key: %v, want ErrUnknownCredential", err)
+	}
+	if _, err := DevPolicy("").Authorize("/authsvc.v1.AuthService/GetUser", Credentials{APIKey: "x"}); !errors.Is(err, ErrUnknownCredential) {
+		t.Errorf("empty dev key: %v, want ErrUnknownCredential", err)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		glob, name string
+		want       bool
+	}{
+		{"*", "", true},
+		{"*", "a/b", true},
+		{"", "", true},
+		{"", "a", false},
+		{"a*c", "abc", true},
+		{"a*c", "ac", true},
+		{"a*c", "abcd", false},
+		{"a*b*c", "axxbyyc", true},
+		{"a*b*c", "axxcyyb", false},
+		{"*List*", "authsvc.v1.AuthService/ListUsers", true},
+		{"authsvc.v1.AuthService/Get*", "authsvc.v1.AuthService/GetUser", true},
+		{"authsvc.v1.AuthService/Get*", "authsvc.v1.AuthService/ListUsers", false},
+		{"a.c", "abc", false},
+		{"**a", "bbba", true},
+		{"*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.glob+" vs "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := match(tt.glob, tt.name); got != tt.want {
+				t.Errorf("match(%q, %q) = %v, want %v", tt.glob, tt.name, got, tt.want)
+			}
+		})
+	}
+}
