@@ -1,0 +1,40 @@
+// Package emulator is an embedded, in-memory stand-in for Clerk's Backend API,
+// for development ("authsvc dev") and for tests.
+//
+// An [Emulator] is an [net/http.Handler] that speaks the Backend API wire
+// format under /v1: JSON bodies with snake_case keys, resources that carry an
+// "object" field, Unix-millisecond timestamps, and Clerk error bodies
+//
+//	{"errors":[{"code","message","long_message","meta"}],"clerk_trace_id":"..."}
+//
+// It serves the JSON Web Key Set of its own RSA-2048 signing key
+// (GET /v1/jwks, and unauthenticated at /.well-known/jwks.json as Clerk's
+// Frontend API does), the interstitial page (GET /v1/internal/interstitial),
+// and mints RS256 session tokens ([Emulator.MintSessionToken], or
+// POST /v1/sessions/{id}/tokens) that authsvc's verifier accepts when it is
+// pointed at the emulator's key and issuer.
+//
+// It is NOT a production Clerk replacement: all state lives in memory and is
+// lost when the process exits, there is no Frontend API (no sign-in flows, no
+// cookies), e-mails and SMS messages are recorded but never sent, passwords are
+// only kept as salted PBKDF2 hashes for verify_password, and the set of
+// parameters and validations is the subset authsvc and its tests need.
+//
+// # Authentication
+//
+// Every /v1 request must carry "Authorization: Bearer <secret key>", compared
+// in constant time; anything else gets a 401 Clerk error. The secret key is
+// never echoed in responses.
+//
+// # Seed data
+//
+// With [Options.Seed] the emulator starts with three users whose ids are
+// stable: user_demo_alice, user_demo_bob and user_demo_carol (e-mail
+// <name>@example.com, username <name>, password "authsvc-demo-password"),
+// and one organization, org_demo_acme (slug "acme"), where alice is
+// "org:admin" and bob is "org:member".
+//
+// # Concurrency
+//
+// An [Emulator] is safe for concurrent use; one mutex guards the store.
+package emulator

@@ -1,0 +1,228 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+func (e *Emulator) organizationRoutes(handle func(string, apiFunc)) {
+	handle("GET /v1/organizations", e.listOrgs)
+	handle("POST /v1/organizations", e.createOrg)
+	handle("GET /v1/organizations/{org}", e.getOrg)
+	handle("PATCH /v1/organizations/{org}", e.updateOrg)
+	handle("PATCH /v1/organizations/{org}/metadata", e.updateOrgMetadata)
+	handle("DELETE /v1/organizations/{org}", e.deleteOrg)
+	handle("GET /v1/organizations/{org}/memberships", e.listMemberships)
+	handle("POST /v1/organizations/{org}/memberships", e.createMembership)
+	handle("PATCH /v1/organizations/{org}/memberships/{user}", e.updateMembership)
+	handle("PATCH /v1/organizations/{org}/memberships/{user}/metadata", e.updateMembershipMetadata)
+	handle("DELETE /v1/organizations/{org}/memberships/{user}", e.deleteMembership)
+	handle("GET /v1/organizations/{org}/invitations", e.listOrgInvitations(""))
+	handle("GET /v1/organizations/{org}/invitations/pending", e.listOrgInvitations("pending"))
+	handle("POST /v1/organizations/{org}/invitations", e.createOrgInvitation)
+	handle("POST /v1/organizations/{org}/invitations/{inv}/revoke", e.revokeOrgInvitation)
+}
+
+func (e *Emulator) listOrgs(r *http.Request) (int, any, error) {
+	p, err := parsePage(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	query := strings.ToLower(r.URL.Query().Get("query"))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var all []organizationJSON
+	for _, o := range sorted(e.st.orgs) {
+		if query == "" || strings.Contains(strings.ToLower(o.name), query) || strings.Contains(o.slug, query) ||
+			o.id == query {
+			all = append(all, e.st.orgView(o))
+		}
+	}
+	return http.StatusOK, paginate(all, p), nil
+}
+
+// createOrgRequest is the body of POST /v1/organizations.
+type createOrgRequest struct {
+	Name                  *string        `json:"name"`
+	Slug                  *string        `json:"slug"`
+	CreatedBy             *string        `json:"created_by"`
+	MaxAllowedMemberships *int           `json:"max_allowed_memberships"`
+	PublicMetadata        map[string]any `json:"public_metadata"`
+	PrivateMetadata       map[string]any `json:"private_metadata"`
+}
+
+func (req *createOrgRequest) validate(s *store) (slug string, err error) {
+	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
+		return "", errParamMissing("name")
+	}
+	if len(*req.Name) > 256 {
+		return "", errParamValue("name", "name must be at most 256 characters")
+	}
+	slug = slugify(*req.Name)
+	if req.Slug != nil {
+		slug = *req.Slug
+	}
+	if !slugRE.MatchString(slug) {
+		return "", errParamInvalid("slug", "slug must be 1 to 64 lowercase letters, digits, '-' or '_'")
+	}
+	if s.slugTaken(slug, "") {
+		return "", errIdentifierExists("slug")
+	}
+	if req.CreatedBy != nil {
+		if _, ok := s.users[*req.CreatedBy]; !ok {
+			return "", errParamValue("created_by", "created_by must be the id of an existing user")
+		}
+	}
+	if req.MaxAllowedMemberships != nil && *req.MaxAllowedMemberships < 0 {
+		return "", errParamValue("max_allowed_memberships", "max_allowed_memberships must not be negative")
+	}
+	return slug, nil
+}
+
+func (e *Emulator) createOrg(r *http.Request) (int, any, error) {
+	var req createOrgRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	slug, err := req.validate(e.st)
+	if err != nil {
+		return 0, nil, err
+	}
+	o := e.st.addOrg(newID("org_"), *req.Name, slug, e.nowMillis(), &req)
+	return http.StatusOK, e.st.orgView(o), nil
+}
+
+// addOrg stores a validated organization; its creator becomes "org:admin".
+// The caller holds e.mu.
+func (s *store) addOrg(id, name, slug string, now int64, req *createOrgRequest) *organization {
+	o := &organization{
+		stamp: s.newStamp(now), id: id, name: name, slug: slug, createdBy: deref(req.CreatedBy),
+		adminDeleteEnabled: true, publicMeta: orEmpty(req.PublicMetadata), privateMeta: orEmpty(req.PrivateMetadata),
+	}
+	if req.MaxAllowedMemberships != nil {
+		o.maxMemberships = *req.MaxAllowedMemberships
+	}
+	s.orgs[o.id] = o
+	if o.createdBy != "" {
+		s.addMembership(o, o.createdBy, "org:admin", now)
+	}
+	return o
+}
+
+func (e *Emulator) getOrg(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, e.st.orgView(o), nil
+}
+
+// updateOrgRequest is the body of PATCH /v1/organizations/{id}; metadata
+// given here replaces the stored object.
+type updateOrgRequest struct {
+	Name                  *string        `json:"name"`
+	Slug                  *string        `json:"slug"`
+	MaxAllowedMemberships *int           `json:"max_allowed_memberships"`
+	AdminDeleteEnabled    *bool          `json:"admin_delete_enabled"`
+	PublicMetadata        map[string]any `json:"public_metadata"`
+	PrivateMetadata       map[string]any `json:"private_metadata"`
+}
+
+func (req *updateOrgRequest) validate(s *store, o *organization) error {
+	if req.Name != nil && (strings.TrimSpace(*req.Name) == "" || len(*req.Name) > 256) {
+		return errParamValue("name", "name must be 1 to 256 characters")
+	}
+	if req.Slug != nil {
+		if !slugRE.MatchString(*req.Slug) {
+			return errParamInvalid("slug", "slug must be 1 to 64 lowercase letters, digits, '-' or '_'")
+		}
+		if s.slugTaken(*req.Slug, o.id) {
+			return errIdentifierExists("slug")
+		}
+	}
+	if req.MaxAllowedMemberships != nil && *req.MaxAllowedMemberships < 0 {
+		return errParamValue("max_allowed_memberships", "max_allowed_memberships must not be negative")
+	}
+	return nil
+}
+
+func (e *Emulator) updateOrg(r *http.Request) (int, any, error) {
+	var req updateOrgRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := req.validate(e.st, o); err != nil {
+		return 0, nil, err
+	}
+	setIf(&o.name, req.Name)
+	setIf(&o.slug, req.Slug)
+	if req.MaxAllowedMemberships != nil {
+		o.maxMemberships = *req.MaxAllowedMemberships
+	}
+	if req.AdminDeleteEnabled != nil {
+		o.adminDeleteEnabled = *req.AdminDeleteEnabled
+	}
+	if req.PublicMetadata != nil {
+		o.publicMeta = req.PublicMetadata
+	}
+	if req.PrivateMetadata != nil {
+		o.privateMeta = req.PrivateMetadata
+	}
+	o.updatedAt = e.nowMillis()
+	return http.StatusOK, e.st.orgView(o), nil
+}
+
+// orgMetadataRequest is the body of the organization and membership
+// metadata merge endpoints.
+type orgMetadataRequest struct {
+	PublicMetadata  map[string]any `json:"public_metadata"`
+	PrivateMetadata map[string]any `json:"private_metadata"`
+}
+
+func (e *Emulator) updateOrgMetadata(r *http.Request) (int, any, error) {
+	var req orgMetadataRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	o.publicMeta = mergeMetadata(o.publicMeta, req.PublicMetadata)
+	o.privateMeta = mergeMetadata(o.privateMeta, req.PrivateMetadata)
+	o.updatedAt = e.nowMillis()
+	return http.StatusOK, e.st.orgView(o), nil
+}
+
+func (e *Emulator) deleteOrg(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	for id, m := range e.st.memberships {
+		if m.orgID == o.id {
+			delete(e.st.memberships, id)
+		}
+	}
+	for id, inv := range e.st.orgInvitations {
+		if inv.orgID == o.id {
+			delete(e.st.orgInvitations, id)
+		}
+	}
+	delete(e.st.orgs, o.id)
+	return http.StatusOK, deletedObject{Object: "organization", ID: o.id, Slug: &o.slug, Deleted: true}, nil
+}

@@ -1,0 +1,137 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+var b64 = base64.RawURLEncoding
+
+// jwk is one RSA public key of the JWKS, in Clerk's shape.
+type jwk struct {
+	Use string `json:"use"`
+	Kty string `json:"kty"`
+	Kid string `json:"kid"`
+	Alg string `json:"alg"`
+	N   string `json:"n"`
+	E   string `json:"e"`
+}
+
+type jwks struct {
+	Keys []jwk `json:"keys"`
+}
+
+// jwks returns the key set holding the emulator's one signing key.
+func (e *Emulator) jwks() jwks {
+	pub := e.key.PublicKey
+	return jwks{Keys: []jwk{{
+		Use: "sig", Kty: "RSA", Kid: e.kid, Alg: "RS256",
+		N: b64.EncodeToString(pub.N.Bytes()),
+		E: b64.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}}}
+}
+
+// sign returns the compact RS256 JWS of claims with the emulator's key.
+func (e *Emulator) sign(claims map[string]any) (string, error) {
+	header, err := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": e.kid})
+	if err != nil {
+		return "", fmt.Errorf("emulator: encode token header: %w", err)
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("emulator: encode token claims: %w", err)
+	}
+	signingInput := b64.EncodeToString(header) + "." + b64.EncodeToString(payload)
+	digest := sha256.Sum256([]byte(signingInput))
+	sig, err := rsa.SignPKCS1v15(nil, e.key, crypto.SHA256, digest[:])
+	if err != nil {
+		return "", fmt.Errorf("emulator: sign token: %w", err)
+	}
+	return signingInput + "." + b64.EncodeToString(sig), nil
+}
+
+var errTokenRejected = errors.New("emulator: token rejected")
+
+// parseOwnToken checks that token is a JWS signed by the emulator's key and
+// not expired, and returns its claims. It is used by the verify endpoints;
+// the error never contains the token.
+func (e *Emulator) parseOwnToken(token string) (map[string]any, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, errTokenRejected
+	}
+	sig, err := b64.DecodeString(parts[2])
+	if err != nil {
+		return nil, errTokenRejected
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(&e.key.PublicKey, crypto.SHA256, digest[:], sig) != nil {
+		return nil, errTokenRejected
+	}
+	payload, err := b64.DecodeString(parts[1])
+	if err != nil {
+		return nil, errTokenRejected
+	}
+	var claims map[string]any
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if dec.Decode(&claims) != nil {
+		return nil, errTokenRejected
+	}
+	exp, ok := claims["exp"].(json.Number)
+	if !ok {
+		return nil, errTokenRejected
+	}
+	if n, err := exp.Int64(); err != nil || e.now().Unix() >= n {
+		return nil, errTokenRejected
+	}
+	return claims, nil
+}
+
+// sessionClaims builds the v1 session-token claim set for s. The caller
+// holds e.mu.
+func (e *Emulator) sessionClaims(s *session, ttl time.Duration) map[string]any {
+	now := e.now().Unix()
+	claims := map[string]any{
+		"iss": e.issuer,
+		"sub": s.userID,
+		"sid": s.id,
+		"iat": now,
+		"nbf": now - 10,
+		"exp": now + int64(ttl/time.Second),
+	}
+	if s.azp != "" {
+		claims["azp"] = s.azp
+	}
+	if m := e.st.activeMembership(s); m != nil {
+		org := e.st.orgs[m.orgID]
+		claims["org_id"] = org.id
+		claims["org_slug"] = org.slug
+		claims["org_role"] = m.role
+		claims["org_permissions"] = permissionsFor(m.role)
+	}
+	return claims
+}
+
+// permissionsFor returns the system permissions Clerk grants the default
+// roles; custom roles get none.
+func permissionsFor(role string) []string {
+	switch role {
+	case "org:admin", "admin":
+		return []string{"org:sys_domains:manage", "org:sys_domains:read", "org:sys_memberships:manage",
+			"org:sys_memberships:read", "org:sys_profile:delete", "org:sys_profile:manage"}
+	case "org:member", "basic_member":
+		return []string{"org:sys_memberships:read"}
+	default:
+		return []string{}
+	}
+}
