@@ -13,7 +13,7 @@ type OrganizationMembership struct {
 	ID              string                                `json:"id"`
 	Role            string                                `json:"role"`
 	PublicMetadata  map[string]any                        `json:"public_metadata"`
-	PrivateMetadata map[string]any                        `json:"private_metadata,omitempty"`
+	PrivateMetadata map[string]any                        `json:"private_metadata,omitzero"`
 	Organization    *Organization                         `json:"organization"`
 	PublicUserData  *OrganizationMembershipPublicUserData `json:"public_user_data"`
 	CreatedAt       int64                                 `json:"created_at"`

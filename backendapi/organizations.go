@@ -15,7 +15,7 @@ type Organization struct {
 	Slug            *string        `json:"slug"`
 	LogoURL         *string        `json:"logo_url"`
 	PublicMetadata  map[string]any `json:"public_metadata"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 	CreatedAt       int64          `json:"created_at"`
 	UpdatedAt       int64          `json:"updated_at"`
 }

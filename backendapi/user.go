@@ -71,7 +71,7 @@ type OAuthAccessToken struct {
 	Token          string         `json:"token"`
 	PublicMetadata map[string]any `json:"public_metadata"`
 	Label          *string        `json:"label"`
-	Scopes         []string       `json:"scopes,omitempty"`
+	Scopes         []string       `json:"scopes,omitzero"`
 	TokenSecret    string         `json:"token_secret,omitempty"`
 }
 
