@@ -1,7 +1,6 @@
 package backendapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,7 +114,8 @@ func checkResponse(resp *http.Response, redact []string, now time.Time) error {
 		return nil
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodySize))
-	apiErr := decodeError(resp.StatusCode, resp.Header, redactBytes(body, redact))
+	apiErr := decodeError(resp.StatusCode, resp.Header, body)
+	redactError(apiErr, redact)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		ra, _ := parseRetryAfter(resp.Header.Get("Retry-After"), now)
 		return &RateLimitError{RetryAfter: ra, APIError: apiErr}
@@ -140,14 +140,48 @@ func decodeError(status int, h http.Header, body []byte) *APIError {
 	return e
 }
 
-// redactBytes replaces every non-empty secret in b.
-func redactBytes(b []byte, secrets []string) []byte {
-	for _, s := range secrets {
-		if s != "" {
-			b = bytes.ReplaceAll(b, []byte(s), []byte("[REDACTED]"))
+// redactError replaces every non-empty secret in the decoded strings of e
+// (after JSON decoding, so escaped forms such as \u0026 are caught too).
+func redactError(e *APIError, secrets []string) {
+	r := func(s string) string { return redact(s, secrets) }
+	e.TraceID = r(e.TraceID)
+	for i := range e.Errors {
+		it := &e.Errors[i]
+		it.Code, it.Message, it.LongMessage = r(it.Code), r(it.Message), r(it.LongMessage)
+		if it.Meta != nil {
+			it.Meta = redactValue(it.Meta, secrets).(map[string]any)
 		}
 	}
-	return b
+}
+
+// redactValue redacts the strings inside a decoded JSON value, keys included.
+func redactValue(v any, secrets []string) any {
+	switch x := v.(type) {
+	case string:
+		return redact(x, secrets)
+	case []any:
+		for i := range x {
+			x[i] = redactValue(x[i], secrets)
+		}
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			out[redact(k, secrets)] = redactValue(val, secrets)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+func redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec != "" && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return s
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds, or an HTTP date
