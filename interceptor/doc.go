@@ -1,0 +1,67 @@
+// Package interceptor protects a Go gRPC service with Clerk session tokens:
+// its server interceptors authenticate every incoming call, through authsvc
+// or in-process, and hand the caller's claims to the handler; its client
+// interceptors forward the caller's token on outgoing calls.
+//
+// Protect a service with authsvc (remote mode; conn is a *grpc.ClientConn to
+// authsvc):
+//
+//	srv := grpc.NewServer(
+//		grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(interceptor.WithRemote(conn))),
+//		grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(interceptor.WithRemote(conn))),
+//	)
+//
+// Clients send "authorization: Bearer <session token>". In a handler:
+//
+//	userID := interceptor.UserID(ctx)              // "user_2a…"
+//	claims, ok := interceptor.ClaimsFromContext(ctx)
+//
+// To verify without a network hop per call, pass [WithLocal] with a
+// *verifier.Verifier instead of [WithRemote]; it fetches Clerk's JWKS and
+// caches the keys itself.
+//
+// # Failing closed
+//
+// The handler runs only for a verified caller. Everything else is a status
+// error carrying a google.rpc.ErrorInfo in [ErrorDomain] whose
+// Metadata["reason"] says why ([ReasonOf] reads it):
+//
+//	no token                              Unauthenticated  session-token-missing
+//	token fails verification              Unauthenticated  the verifier's reason (token-expired, …)
+//	authsvc unreachable, keys unavailable Unavailable      authsvc-unavailable, jwk-remote-failed-to-load
+//	a RequirePermission/RequireRole rule  PermissionDenied permission-missing, role-missing
+//
+// [WithOutageAsUnauthenticated] turns the outage row into Unauthenticated.
+// Unlike Clerk's Go HTTP middleware, a missing or undecodable token never
+// reaches the handler.
+//
+// # Exempt methods
+//
+// The gRPC health service and server reflection are exempt by default
+// ([DefaultExemptMethods]) so that probes and grpcurl keep working.
+// [WithExemptMethods] replaces that list; [WithAuthMatcher] takes a
+// go-grpc-middleware selector.Matcher for anything a list cannot say.
+// Exempt calls reach the handler with no claims.
+//
+// # Decision cache
+//
+// In remote mode each interceptor keeps the tokens it has verified, keyed by
+// the whole token and the authorized-party list, until [DefaultCacheSkew]
+// before the token's exp and never later; at most [DefaultCacheEntries].
+// Concurrent calls with the same token share one VerifySessionToken RPC.
+// Failures are not cached. See [WithCache].
+//
+// # Token propagation
+//
+// Install [UnaryClientInterceptor] and [StreamClientInterceptor] on the
+// connections a handler uses to call other protected services, and the
+// token the server interceptor verified is forwarded without the handler
+// touching metadata.
+//
+// # What it does not do
+//
+// It does not read cookies, refresh tokens, log, or export metrics; it does
+// not re-check a stream's token after the stream opened. It is not a policy
+// engine: [RequirePermission] and [RequireRole] cover per-method organization
+// checks, and handlers can use [HasPermission] and [HasRole] for the rest.
+package interceptor

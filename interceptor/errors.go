@@ -1,0 +1,104 @@
+package interceptor
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/authsvc/authsvc/verifier"
+)
+
+// ErrorDomain is the google.rpc.ErrorInfo domain of every status this
+// package returns; it is authsvc's own, so clients branch on one domain.
+const ErrorDomain = "authsvc.v1"
+
+// Reasons this package adds to the verifier's (see [verifier.Reason]). Every
+// rejection carries one in a google.rpc.ErrorInfo: Reason holds its
+// UPPER_SNAKE form and Metadata["reason"] the form written here.
+const (
+	// ReasonTokenMissing: the call carried no session token (codes.Unauthenticated).
+	ReasonTokenMissing verifier.Reason = "session-token-missing"
+	// ReasonUnavailable: authsvc could not be reached or answered with
+	// something other than a verification result (codes.Unavailable, or
+	// codes.Unauthenticated with [WithOutageAsUnauthenticated]).
+	ReasonUnavailable verifier.Reason = "authsvc-unavailable"
+	// ReasonPermissionMissing: a [RequirePermission] rule denied the call
+	// (codes.PermissionDenied).
+	ReasonPermissionMissing verifier.Reason = "permission-missing"
+	// ReasonRoleMissing: a [RequireRole] rule denied the call (codes.PermissionDenied).
+	ReasonRoleMissing verifier.Reason = "role-missing"
+	// ReasonMisconfigured: neither or both of [WithRemote] and [WithLocal]
+	// were given (codes.Internal).
+	ReasonMisconfigured verifier.Reason = "interceptor-misconfigured"
+)
+
+// reasonError is a status error with one ErrorInfo. msg goes over the wire:
+// it never contains the token.
+func reasonError(code codes.Code, reason verifier.Reason, msg string) error {
+	st := status.New(code, msg)
+	info := &errdetails.ErrorInfo{
+		Domain:   ErrorDomain,
+		Reason:   reason.Code(),
+		Metadata: map[string]string{"reason": string(reason)},
+	}
+	if withInfo, err := st.WithDetails(info); err == nil {
+		st = withInfo
+	}
+	return st.Err()
+}
+
+// rejected is the status for a token that failed verification.
+func rejected(reason verifier.Reason) error {
+	return reasonError(codes.Unauthenticated, reason, "interceptor: session token rejected: "+string(reason))
+}
+
+// outage is the status for a verification that could not be made.
+func (c *config) outage(reason verifier.Reason) error {
+	code := codes.Unavailable
+	if c.outageCode {
+		code = codes.Unauthenticated
+	}
+	return reasonError(code, reason, "interceptor: session token could not be verified: "+string(reason))
+}
+
+// contextError maps the caller's own cancellation or deadline; ok is false
+// when err is neither.
+func contextError(err error) (error, bool) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, "interceptor: request canceled"), true
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, "interceptor: deadline exceeded"), true
+	}
+	return nil, false
+}
+
+// isOutageReason reports whether a verifier reason means "keys could not be
+// had" rather than "this token is bad".
+func isOutageReason(r verifier.Reason) bool {
+	switch r {
+	case verifier.ReasonKeyFetch, verifier.ReasonSecretKeyInvalid, verifier.ReasonKeyMissing, verifier.ReasonKeyInvalid:
+		return true
+	}
+	return false
+}
+
+// ReasonOf returns the reason carried by a status error from this package
+// or from authsvc (the ErrorInfo's Metadata["reason"] in [ErrorDomain]), or
+// "" when err carries none. Clients of a protected service use it to
+// branch on why a call was rejected.
+func ReasonOf(err error) verifier.Reason {
+	st, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == ErrorDomain {
+			return verifier.Reason(info.GetMetadata()["reason"])
+		}
+	}
+	return ""
+}

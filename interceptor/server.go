@@ -1,0 +1,116 @@
+package interceptor
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+)
+
+// UnaryServerInterceptor authenticates every unary call that is not exempt
+// (see [WithExemptMethods], [WithAuthMatcher]): it reads the session token
+// from the incoming metadata ([DefaultMetadataKey], "Bearer <token>"),
+// verifies it in the mode chosen by [WithRemote] or [WithLocal], applies
+// [RequirePermission] and [RequireRole], and calls the handler with the
+// claims in its context ([ClaimsFromContext]).
+//
+// It fails closed: a missing token, a token that fails verification, or a
+// verification that cannot be made returns a status error with a
+// google.rpc.ErrorInfo (see [ReasonOf]) and the handler is never called.
+// The returned function is safe for concurrent use; each call of
+// UnaryServerInterceptor has its own decision cache.
+func UnaryServerInterceptor(opts ...Option) grpc.UnaryServerInterceptor {
+	a := newAuthenticator(opts)
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if !a.cfg.requiresAuth(ctx, info.FullMethod, nil, req) {
+			return handler(ctx, req)
+		}
+		ctx, err := a.authenticate(ctx, info.FullMethod)
+		if err != nil {
+			return nil, err
+		}
+		return handler(ctx, req)
+	}
+}
+
+// StreamServerInterceptor is [UnaryServerInterceptor] for streams. A stream
+// is authenticated once, when it opens; the handler's stream.Context()
+// carries the claims for the whole stream, even if the token expires while
+// the stream is open.
+func StreamServerInterceptor(opts ...Option) grpc.StreamServerInterceptor {
+	a := newAuthenticator(opts)
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		if !a.cfg.requiresAuth(ss.Context(), info.FullMethod, info, nil) {
+			return handler(srv, ss)
+		}
+		ctx, err := a.authenticate(ss.Context(), info.FullMethod)
+		if err != nil {
+			return err
+		}
+		return handler(srv, &authedStream{ServerStream: ss, ctx: ctx})
+	}
+}
+
+// authedStream is a ServerStream whose context carries the caller.
+type authedStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *authedStream) Context() context.Context { return s.ctx }
+
+// authenticator holds one interceptor's configuration and verifier.
+type authenticator struct {
+	cfg       *config
+	verify    verifyFunc
+	misconfig error // non-nil: every authenticated call fails with it
+}
+
+func newAuthenticator(opts []Option) *authenticator {
+	cfg := newConfig(opts)
+	a := &authenticator{cfg: cfg}
+	switch {
+	case cfg.remote != nil && cfg.local == nil:
+		r := &remoteVerifier{
+			client:  authsvcv1.NewAuthServiceClient(cfg.remote),
+			parties: cfg.parties,
+			key:     partiesKey(cfg.parties),
+			cache:   newDecisionCache(cfg.cache),
+			outage:  cfg.outage,
+		}
+		a.verify = r.verify
+	case cfg.local != nil && cfg.remote == nil:
+		a.verify = localVerify(cfg.local, cfg.parties, cfg.outage)
+	default:
+		a.misconfig = reasonError(codes.Internal, ReasonMisconfigured,
+			"interceptor: configure exactly one of WithRemote and WithLocal")
+	}
+	return a
+}
+
+// authenticate returns a child of ctx carrying the verified caller, or the
+// status error to return instead of calling the handler.
+func (a *authenticator) authenticate(ctx context.Context, fullMethod string) (context.Context, error) {
+	if a.misconfig != nil {
+		return nil, a.misconfig
+	}
+	token, reason := tokenFromValues(metadata.ValueFromIncomingContext(ctx, a.cfg.mdKey))
+	switch reason {
+	case "":
+	case ReasonTokenMissing:
+		return nil, reasonError(codes.Unauthenticated, reason, "interceptor: session token missing")
+	default:
+		return nil, rejected(reason)
+	}
+	claims, err := a.verify(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.cfg.authorize(fullMethod, claims); err != nil {
+		return nil, err
+	}
+	return NewContext(ctx, token, claims), nil
+}
