@@ -97,12 +97,12 @@ func TestAuthenticationRequired(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(path+"/"+tt.name, func(t *testing.T) {
 				t.Parallel()
+				f := f.with(t)
 				status, raw := f.requestAuth(http.MethodGet, path, nil, tt.auth)
-				ce := checkError(t, status, raw, http.StatusUnauthorized, tt.wantCode)
+				checkError(t, status, raw, http.StatusUnauthorized, tt.wantCode)
 				if strings.Contains(string(raw), f.emu.SecretKey()) {
 					t.Fatalf("error body echoes the secret key: %s", raw)
 				}
-				_ = ce
 			})
 		}
 	}
@@ -121,6 +121,7 @@ func TestUnknownRoutesAreClerk404(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			f := f.with(t)
 			f.apiError(tt.method, tt.path, nil, http.StatusNotFound, "resource_not_found")
 		})
 	}
@@ -164,6 +165,7 @@ func TestBadBodies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			f := f.with(t)
 			ce := f.apiError(http.MethodPost, "/v1/users", tt.body, tt.wantStatus, tt.wantCode)
 			if got := ce.Errors[0].Meta["param_name"]; tt.wantParam != "" && got != tt.wantParam {
 				t.Fatalf("param_name = %v, want %q", got, tt.wantParam)

@@ -23,12 +23,12 @@ type fixture struct {
 	t   *testing.T
 	emu *emulator.Emulator
 	srv *httptest.Server
-	now atomic.Int64 // Unix nanoseconds
+	now *atomic.Int64 // Unix nanoseconds, shared by copies
 }
 
 func newFixture(t *testing.T, seed bool) *fixture {
 	t.Helper()
-	f := &fixture{t: t}
+	f := &fixture{t: t, now: new(atomic.Int64)}
 	f.now.Store(t0.UnixNano())
 	emu, err := emulator.New(emulator.Options{Seed: seed, Now: f.clock})
 	if err != nil {
@@ -38,6 +38,13 @@ func newFixture(t *testing.T, seed bool) *fixture {
 	f.srv = httptest.NewServer(emu.Handler())
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// with returns a copy of f that reports failures to t (a subtest's).
+func (f *fixture) with(t *testing.T) *fixture {
+	c := *f
+	c.t = t
+	return &c
 }
 
 func (f *fixture) clock() time.Time { return time.Unix(0, f.now.Load()).UTC() }

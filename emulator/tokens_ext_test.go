@@ -131,6 +131,7 @@ func TestMintedTokenVerifiesWithServedJWKS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			f := f.with(t)
 			sid, err := f.emu.CreateSessionWithParty(tt.user, tt.party)
 			if err != nil {
 				t.Fatalf("CreateSession: %v", err)

@@ -47,7 +47,7 @@ func (req *createUserRequest) validate(s *store) error {
 	}
 	if req.Username != nil {
 		if !validUsername(*req.Username) {
-			return errParamInvalid("username", "username must be 4 to 64 letters, digits, '_' or '-'")
+			return errParamInvalid("username", "username must be 3 to 64 letters, digits, '_' or '-'")
 		}
 		if s.usernameTaken(*req.Username, "") {
 			return errIdentifierExists("username")

@@ -70,7 +70,7 @@ func hashPassword(pw string, salt []byte) []byte {
 
 var (
 	phoneRE    = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	usernameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{4,64}$`)
+	usernameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{3,64}$`)
 )
 
 // validEmail accepts a bare addr-spec ("a@b.c"), not a display-name form.

@@ -25,7 +25,7 @@ type updateUserRequest struct {
 func (req *updateUserRequest) validate(s *store, u *user) error {
 	if req.Username != nil && *req.Username != "" {
 		if !validUsername(*req.Username) {
-			return errParamInvalid("username", "username must be 4 to 64 letters, digits, '_' or '-'")
+			return errParamInvalid("username", "username must be 3 to 64 letters, digits, '_' or '-'")
 		}
 		if s.usernameTaken(*req.Username, u.id) {
 			return errIdentifierExists("username")
