@@ -41,7 +41,7 @@ func TestCreateUserShape(t *testing.T) {
 	ea := emails[0].(map[string]any)
 	wantEmail := map[string]any{"id": ea["id"], "object": "email_address", "email_address": "dana@example.com",
 		"reserved": false, "linked_to": []any{}, "created_at": float64(t0.UnixMilli()),
-		"updated_at": float64(t0.UnixMilli()),
+		"updated_at":   float64(t0.UnixMilli()),
 		"verification": map[string]any{"status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil}}
 	if diff := cmp.Diff(wantEmail, ea); diff != "" {
 		t.Fatalf("email address (-want +got):\n%s", diff)
