@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/authsvc/authsvc/backendapi"
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -19,6 +20,10 @@ type Config struct {
 	// caller asks for it. Nil means no page can be had: the response then
 	// says so in interstitial_error, and status and reason are unchanged.
 	Interstitial func(ctx context.Context) (string, error)
+	// Backend is the Clerk Backend API client behind the resource proxy
+	// RPCs. Nil leaves them answering FAILED_PRECONDITION ("backend api
+	// not configured"); verification does not need it.
+	Backend *backendapi.Client
 	// Logger receives one line per notable server event; nil discards.
 	// Tokens and secrets are never logged.
 	Logger *slog.Logger

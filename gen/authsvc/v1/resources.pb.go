@@ -2699,11 +2699,9 @@ func (x *DeleteAllowlistIdentifierResponse) GetDeletedObject() *DeletedObject {
 	return nil
 }
 
-// ListClientsRequest pages through clients.
+// ListClientsRequest has no parameters.
 type ListClientsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Limit         *int64                 `protobuf:"varint,1,opt,name=limit,proto3,oneof" json:"limit,omitempty"`
-	Offset        *int64                 `protobuf:"varint,2,opt,name=offset,proto3,oneof" json:"offset,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2736,20 +2734,6 @@ func (x *ListClientsRequest) ProtoReflect() protoreflect.Message {
 // Deprecated: Use ListClientsRequest.ProtoReflect.Descriptor instead.
 func (*ListClientsRequest) Descriptor() ([]byte, []int) {
 	return file_authsvc_v1_resources_proto_rawDescGZIP(), []int{27}
-}
-
-func (x *ListClientsRequest) GetLimit() int64 {
-	if x != nil && x.Limit != nil {
-		return *x.Limit
-	}
-	return 0
-}
-
-func (x *ListClientsRequest) GetOffset() int64 {
-	if x != nil && x.Offset != nil {
-		return *x.Offset
-	}
-	return 0
 }
 
 // ListClientsResponse lists clients.
@@ -4928,13 +4912,13 @@ func (x *DeleteOrganizationMembershipRequest) GetUserId() string {
 	return ""
 }
 
-// DeleteOrganizationMembershipResponse holds the removed membership, as
-// Clerk returns it.
+// DeleteOrganizationMembershipResponse confirms the removal: the
+// membership's id and object.
 type DeleteOrganizationMembershipResponse struct {
-	state                  protoimpl.MessageState  `protogen:"open.v1"`
-	OrganizationMembership *OrganizationMembership `protobuf:"bytes,1,opt,name=organization_membership,json=organizationMembership,proto3" json:"organization_membership,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DeletedObject *DeletedObject         `protobuf:"bytes,1,opt,name=deleted_object,json=deletedObject,proto3" json:"deleted_object,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DeleteOrganizationMembershipResponse) Reset() {
@@ -4967,9 +4951,9 @@ func (*DeleteOrganizationMembershipResponse) Descriptor() ([]byte, []int) {
 	return file_authsvc_v1_resources_proto_rawDescGZIP(), []int{70}
 }
 
-func (x *DeleteOrganizationMembershipResponse) GetOrganizationMembership() *OrganizationMembership {
+func (x *DeleteOrganizationMembershipResponse) GetDeletedObject() *DeletedObject {
 	if x != nil {
-		return x.OrganizationMembership
+		return x.DeletedObject
 	}
 	return nil
 }
@@ -6107,9 +6091,6 @@ type ListSessionsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ClientId      *string                `protobuf:"bytes,1,opt,name=client_id,json=clientId,proto3,oneof" json:"client_id,omitempty"`
 	UserId        *string                `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3,oneof" json:"user_id,omitempty"`
-	Status        *string                `protobuf:"bytes,3,opt,name=status,proto3,oneof" json:"status,omitempty"`
-	Limit         *int64                 `protobuf:"varint,4,opt,name=limit,proto3,oneof" json:"limit,omitempty"`
-	Offset        *int64                 `protobuf:"varint,5,opt,name=offset,proto3,oneof" json:"offset,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -6156,27 +6137,6 @@ func (x *ListSessionsRequest) GetUserId() string {
 		return *x.UserId
 	}
 	return ""
-}
-
-func (x *ListSessionsRequest) GetStatus() string {
-	if x != nil && x.Status != nil {
-		return *x.Status
-	}
-	return ""
-}
-
-func (x *ListSessionsRequest) GetLimit() int64 {
-	if x != nil && x.Limit != nil {
-		return *x.Limit
-	}
-	return 0
-}
-
-func (x *ListSessionsRequest) GetOffset() int64 {
-	if x != nil && x.Offset != nil {
-		return *x.Offset
-	}
-	return 0
 }
 
 // ListSessionsResponse lists sessions.
@@ -7462,17 +7422,15 @@ type UpdateUserRequest struct {
 	Username   *string `protobuf:"bytes,5,opt,name=username,proto3,oneof" json:"username,omitempty"`
 	// A secret: never logged.
 	Password              *string `protobuf:"bytes,6,opt,name=password,proto3,oneof" json:"password,omitempty"`
-	SkipPasswordChecks    *bool   `protobuf:"varint,7,opt,name=skip_password_checks,json=skipPasswordChecks,proto3,oneof" json:"skip_password_checks,omitempty"`
-	PrimaryEmailAddressId *string `protobuf:"bytes,8,opt,name=primary_email_address_id,json=primaryEmailAddressId,proto3,oneof" json:"primary_email_address_id,omitempty"`
-	PrimaryPhoneNumberId  *string `protobuf:"bytes,9,opt,name=primary_phone_number_id,json=primaryPhoneNumberId,proto3,oneof" json:"primary_phone_number_id,omitempty"`
-	PrimaryWeb3WalletId   *string `protobuf:"bytes,10,opt,name=primary_web3_wallet_id,json=primaryWeb3WalletId,proto3,oneof" json:"primary_web3_wallet_id,omitempty"`
+	PrimaryEmailAddressId *string `protobuf:"bytes,7,opt,name=primary_email_address_id,json=primaryEmailAddressId,proto3,oneof" json:"primary_email_address_id,omitempty"`
+	PrimaryPhoneNumberId  *string `protobuf:"bytes,8,opt,name=primary_phone_number_id,json=primaryPhoneNumberId,proto3,oneof" json:"primary_phone_number_id,omitempty"`
 	// A secret: never logged.
-	TotpSecret *string `protobuf:"bytes,11,opt,name=totp_secret,json=totpSecret,proto3,oneof" json:"totp_secret,omitempty"`
+	TotpSecret *string `protobuf:"bytes,9,opt,name=totp_secret,json=totpSecret,proto3,oneof" json:"totp_secret,omitempty"`
 	// Secrets: never logged.
-	BackupCodes     []string         `protobuf:"bytes,12,rep,name=backup_codes,json=backupCodes,proto3" json:"backup_codes,omitempty"`
-	PublicMetadata  *structpb.Struct `protobuf:"bytes,13,opt,name=public_metadata,json=publicMetadata,proto3" json:"public_metadata,omitempty"`
-	PrivateMetadata *structpb.Struct `protobuf:"bytes,14,opt,name=private_metadata,json=privateMetadata,proto3" json:"private_metadata,omitempty"`
-	UnsafeMetadata  *structpb.Struct `protobuf:"bytes,15,opt,name=unsafe_metadata,json=unsafeMetadata,proto3" json:"unsafe_metadata,omitempty"`
+	BackupCodes     []string         `protobuf:"bytes,10,rep,name=backup_codes,json=backupCodes,proto3" json:"backup_codes,omitempty"`
+	PublicMetadata  *structpb.Struct `protobuf:"bytes,11,opt,name=public_metadata,json=publicMetadata,proto3" json:"public_metadata,omitempty"`
+	PrivateMetadata *structpb.Struct `protobuf:"bytes,12,opt,name=private_metadata,json=privateMetadata,proto3" json:"private_metadata,omitempty"`
+	UnsafeMetadata  *structpb.Struct `protobuf:"bytes,13,opt,name=unsafe_metadata,json=unsafeMetadata,proto3" json:"unsafe_metadata,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -7549,13 +7507,6 @@ func (x *UpdateUserRequest) GetPassword() string {
 	return ""
 }
 
-func (x *UpdateUserRequest) GetSkipPasswordChecks() bool {
-	if x != nil && x.SkipPasswordChecks != nil {
-		return *x.SkipPasswordChecks
-	}
-	return false
-}
-
 func (x *UpdateUserRequest) GetPrimaryEmailAddressId() string {
 	if x != nil && x.PrimaryEmailAddressId != nil {
 		return *x.PrimaryEmailAddressId
@@ -7566,13 +7517,6 @@ func (x *UpdateUserRequest) GetPrimaryEmailAddressId() string {
 func (x *UpdateUserRequest) GetPrimaryPhoneNumberId() string {
 	if x != nil && x.PrimaryPhoneNumberId != nil {
 		return *x.PrimaryPhoneNumberId
-	}
-	return ""
-}
-
-func (x *UpdateUserRequest) GetPrimaryWeb3WalletId() string {
-	if x != nil && x.PrimaryWeb3WalletId != nil {
-		return *x.PrimaryWeb3WalletId
 	}
 	return ""
 }
@@ -9018,12 +8962,8 @@ const file_authsvc_v1_resources_proto_rawDesc = "" +
 	" DeleteAllowlistIdentifierRequest\x126\n" +
 	"\x17allowlist_identifier_id\x18\x01 \x01(\tR\x15allowlistIdentifierId\"e\n" +
 	"!DeleteAllowlistIdentifierResponse\x12@\n" +
-	"\x0edeleted_object\x18\x01 \x01(\v2\x19.authsvc.v1.DeletedObjectR\rdeletedObject\"a\n" +
-	"\x12ListClientsRequest\x12\x19\n" +
-	"\x05limit\x18\x01 \x01(\x03H\x00R\x05limit\x88\x01\x01\x12\x1b\n" +
-	"\x06offset\x18\x02 \x01(\x03H\x01R\x06offset\x88\x01\x01B\b\n" +
-	"\x06_limitB\t\n" +
-	"\a_offset\"^\n" +
+	"\x0edeleted_object\x18\x01 \x01(\v2\x19.authsvc.v1.DeletedObjectR\rdeletedObject\"\x14\n" +
+	"\x12ListClientsRequest\"^\n" +
 	"\x13ListClientsResponse\x12&\n" +
 	"\x04data\x18\x01 \x03(\v2\x12.authsvc.v1.ClientR\x04data\x12\x1f\n" +
 	"\vtotal_count\x18\x02 \x01(\x03R\n" +
@@ -9161,9 +9101,9 @@ const file_authsvc_v1_resources_proto_rawDesc = "" +
 	"\x17organization_membership\x18\x01 \x01(\v2\".authsvc.v1.OrganizationMembershipR\x16organizationMembership\"g\n" +
 	"#DeleteOrganizationMembershipRequest\x12'\n" +
 	"\x0forganization_id\x18\x01 \x01(\tR\x0eorganizationId\x12\x17\n" +
-	"\auser_id\x18\x02 \x01(\tR\x06userId\"\x83\x01\n" +
-	"$DeleteOrganizationMembershipResponse\x12[\n" +
-	"\x17organization_membership\x18\x01 \x01(\v2\".authsvc.v1.OrganizationMembershipR\x16organizationMembership\"\xa1\x01\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\"h\n" +
+	"$DeleteOrganizationMembershipResponse\x12@\n" +
+	"\x0edeleted_object\x18\x01 \x01(\v2\x19.authsvc.v1.DeletedObjectR\rdeletedObject\"\xa1\x01\n" +
 	")ListPendingOrganizationInvitationsRequest\x12'\n" +
 	"\x0forganization_id\x18\x01 \x01(\tR\x0eorganizationId\x12\x19\n" +
 	"\x05limit\x18\x02 \x01(\x03H\x00R\x05limit\x88\x01\x01\x12\x1b\n" +
@@ -9233,20 +9173,14 @@ const file_authsvc_v1_resources_proto_rawDesc = "" +
 	"\x18DeleteRedirectUrlRequest\x12&\n" +
 	"\x0fredirect_url_id\x18\x01 \x01(\tR\rredirectUrlId\"]\n" +
 	"\x19DeleteRedirectUrlResponse\x12@\n" +
-	"\x0edeleted_object\x18\x01 \x01(\v2\x19.authsvc.v1.DeletedObjectR\rdeletedObject\"\xe4\x01\n" +
+	"\x0edeleted_object\x18\x01 \x01(\v2\x19.authsvc.v1.DeletedObjectR\rdeletedObject\"o\n" +
 	"\x13ListSessionsRequest\x12 \n" +
 	"\tclient_id\x18\x01 \x01(\tH\x00R\bclientId\x88\x01\x01\x12\x1c\n" +
-	"\auser_id\x18\x02 \x01(\tH\x01R\x06userId\x88\x01\x01\x12\x1b\n" +
-	"\x06status\x18\x03 \x01(\tH\x02R\x06status\x88\x01\x01\x12\x19\n" +
-	"\x05limit\x18\x04 \x01(\x03H\x03R\x05limit\x88\x01\x01\x12\x1b\n" +
-	"\x06offset\x18\x05 \x01(\x03H\x04R\x06offset\x88\x01\x01B\f\n" +
+	"\auser_id\x18\x02 \x01(\tH\x01R\x06userId\x88\x01\x01B\f\n" +
 	"\n" +
 	"_client_idB\n" +
 	"\n" +
-	"\b_user_idB\t\n" +
-	"\a_statusB\b\n" +
-	"\x06_limitB\t\n" +
-	"\a_offset\"`\n" +
+	"\b_user_id\"`\n" +
 	"\x14ListSessionsResponse\x12'\n" +
 	"\x04data\x18\x01 \x03(\v2\x13.authsvc.v1.SessionR\x04data\x12\x1f\n" +
 	"\vtotal_count\x18\x02 \x01(\x03R\n" +
@@ -9345,7 +9279,7 @@ const file_authsvc_v1_resources_proto_rawDesc = "" +
 	"\x1a_skip_password_requirementB\x0e\n" +
 	"\f_totp_secret\":\n" +
 	"\x12CreateUserResponse\x12$\n" +
-	"\x04user\x18\x01 \x01(\v2\x10.authsvc.v1.UserR\x04user\"\x9a\a\n" +
+	"\x04user\x18\x01 \x01(\v2\x10.authsvc.v1.UserR\x04user\"\xf5\x05\n" +
 	"\x11UpdateUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12$\n" +
 	"\vexternal_id\x18\x02 \x01(\tH\x00R\n" +
@@ -9354,28 +9288,24 @@ const file_authsvc_v1_resources_proto_rawDesc = "" +
 	"first_name\x18\x03 \x01(\tH\x01R\tfirstName\x88\x01\x01\x12 \n" +
 	"\tlast_name\x18\x04 \x01(\tH\x02R\blastName\x88\x01\x01\x12\x1f\n" +
 	"\busername\x18\x05 \x01(\tH\x03R\busername\x88\x01\x01\x12\x1f\n" +
-	"\bpassword\x18\x06 \x01(\tH\x04R\bpassword\x88\x01\x01\x125\n" +
-	"\x14skip_password_checks\x18\a \x01(\bH\x05R\x12skipPasswordChecks\x88\x01\x01\x12<\n" +
-	"\x18primary_email_address_id\x18\b \x01(\tH\x06R\x15primaryEmailAddressId\x88\x01\x01\x12:\n" +
-	"\x17primary_phone_number_id\x18\t \x01(\tH\aR\x14primaryPhoneNumberId\x88\x01\x01\x128\n" +
-	"\x16primary_web3_wallet_id\x18\n" +
-	" \x01(\tH\bR\x13primaryWeb3WalletId\x88\x01\x01\x12$\n" +
-	"\vtotp_secret\x18\v \x01(\tH\tR\n" +
+	"\bpassword\x18\x06 \x01(\tH\x04R\bpassword\x88\x01\x01\x12<\n" +
+	"\x18primary_email_address_id\x18\a \x01(\tH\x05R\x15primaryEmailAddressId\x88\x01\x01\x12:\n" +
+	"\x17primary_phone_number_id\x18\b \x01(\tH\x06R\x14primaryPhoneNumberId\x88\x01\x01\x12$\n" +
+	"\vtotp_secret\x18\t \x01(\tH\aR\n" +
 	"totpSecret\x88\x01\x01\x12!\n" +
-	"\fbackup_codes\x18\f \x03(\tR\vbackupCodes\x12@\n" +
-	"\x0fpublic_metadata\x18\r \x01(\v2\x17.google.protobuf.StructR\x0epublicMetadata\x12B\n" +
-	"\x10private_metadata\x18\x0e \x01(\v2\x17.google.protobuf.StructR\x0fprivateMetadata\x12@\n" +
-	"\x0funsafe_metadata\x18\x0f \x01(\v2\x17.google.protobuf.StructR\x0eunsafeMetadataB\x0e\n" +
+	"\fbackup_codes\x18\n" +
+	" \x03(\tR\vbackupCodes\x12@\n" +
+	"\x0fpublic_metadata\x18\v \x01(\v2\x17.google.protobuf.StructR\x0epublicMetadata\x12B\n" +
+	"\x10private_metadata\x18\f \x01(\v2\x17.google.protobuf.StructR\x0fprivateMetadata\x12@\n" +
+	"\x0funsafe_metadata\x18\r \x01(\v2\x17.google.protobuf.StructR\x0eunsafeMetadataB\x0e\n" +
 	"\f_external_idB\r\n" +
 	"\v_first_nameB\f\n" +
 	"\n" +
 	"_last_nameB\v\n" +
 	"\t_usernameB\v\n" +
-	"\t_passwordB\x17\n" +
-	"\x15_skip_password_checksB\x1b\n" +
+	"\t_passwordB\x1b\n" +
 	"\x19_primary_email_address_idB\x1a\n" +
-	"\x18_primary_phone_number_idB\x19\n" +
-	"\x17_primary_web3_wallet_idB\x0e\n" +
+	"\x18_primary_phone_number_idB\x0e\n" +
 	"\f_totp_secret\":\n" +
 	"\x12UpdateUserResponse\x12$\n" +
 	"\x04user\x18\x01 \x01(\v2\x10.authsvc.v1.UserR\x04user\"\xfc\x01\n" +
@@ -9652,7 +9582,7 @@ var file_authsvc_v1_resources_proto_depIdxs = []int32{
 	139, // 53: authsvc.v1.UpdateOrganizationMembershipMetadataRequest.public_metadata:type_name -> google.protobuf.Struct
 	139, // 54: authsvc.v1.UpdateOrganizationMembershipMetadataRequest.private_metadata:type_name -> google.protobuf.Struct
 	4,   // 55: authsvc.v1.UpdateOrganizationMembershipMetadataResponse.organization_membership:type_name -> authsvc.v1.OrganizationMembership
-	4,   // 56: authsvc.v1.DeleteOrganizationMembershipResponse.organization_membership:type_name -> authsvc.v1.OrganizationMembership
+	19,  // 56: authsvc.v1.DeleteOrganizationMembershipResponse.deleted_object:type_name -> authsvc.v1.DeletedObject
 	6,   // 57: authsvc.v1.ListPendingOrganizationInvitationsResponse.data:type_name -> authsvc.v1.OrganizationInvitation
 	139, // 58: authsvc.v1.CreateOrganizationInvitationRequest.public_metadata:type_name -> google.protobuf.Struct
 	6,   // 59: authsvc.v1.CreateOrganizationInvitationResponse.organization_invitation:type_name -> authsvc.v1.OrganizationInvitation
@@ -9719,7 +9649,6 @@ func file_authsvc_v1_resources_proto_init() {
 	file_authsvc_v1_resources_proto_msgTypes[19].OneofWrappers = []any{}
 	file_authsvc_v1_resources_proto_msgTypes[20].OneofWrappers = []any{}
 	file_authsvc_v1_resources_proto_msgTypes[23].OneofWrappers = []any{}
-	file_authsvc_v1_resources_proto_msgTypes[27].OneofWrappers = []any{}
 	file_authsvc_v1_resources_proto_msgTypes[35].OneofWrappers = []any{}
 	file_authsvc_v1_resources_proto_msgTypes[37].OneofWrappers = []any{}
 	file_authsvc_v1_resources_proto_msgTypes[45].OneofWrappers = []any{}
