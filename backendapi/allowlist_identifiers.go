@@ -9,12 +9,13 @@ import (
 // AllowlistIdentifier is an email address, phone number or domain allowed
 // to sign up when the instance's allowlist is on.
 type AllowlistIdentifier struct {
-	Object       string  `json:"object"`
-	ID           string  `json:"id"`
-	Identifier   string  `json:"identifier"`
-	InvitationID *string `json:"invitation_id,omitempty"`
-	CreatedAt    int64   `json:"created_at"`
-	UpdatedAt    int64   `json:"updated_at"`
+	Object         string  `json:"object"`
+	ID             string  `json:"id"`
+	Identifier     string  `json:"identifier"`
+	IdentifierType string  `json:"identifier_type"`
+	InvitationID   *string `json:"invitation_id,omitempty"`
+	CreatedAt      int64   `json:"created_at"`
+	UpdatedAt      int64   `json:"updated_at"`
 }
 
 // AllowlistIdentifierList is a page of allowlist identifiers; see [List].

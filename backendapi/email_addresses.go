@@ -11,8 +11,11 @@ type EmailAddress struct {
 	Object       string                `json:"object"`
 	ID           string                `json:"id"`
 	EmailAddress string                `json:"email_address"`
+	Reserved     bool                  `json:"reserved"`
 	Verification *Verification         `json:"verification"`
 	LinkedTo     []*IdentificationLink `json:"linked_to"`
+	CreatedAt    int64                 `json:"created_at"`
+	UpdatedAt    int64                 `json:"updated_at"`
 }
 
 // CreateEmailAddressParams is the body of [EmailAddressesService.Create].

@@ -13,6 +13,8 @@ type Invitation struct {
 	EmailAddress   string         `json:"email_address"`
 	PublicMetadata map[string]any `json:"public_metadata"`
 	Revoked        *bool          `json:"revoked,omitempty"`
+	Status         string         `json:"status"`
+	URL            *string        `json:"url"`
 	CreatedAt      int64          `json:"created_at"`
 	UpdatedAt      int64          `json:"updated_at"`
 }

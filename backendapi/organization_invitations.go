@@ -9,15 +9,16 @@ import (
 // OrganizationInvitation is an invitation to join an organization. Status
 // is "pending", "accepted" or "revoked", empty when Clerk omitted it.
 type OrganizationInvitation struct {
-	Object         string         `json:"object"`
-	ID             string         `json:"id"`
-	EmailAddress   string         `json:"email_address"`
-	Role           string         `json:"role"`
-	OrganizationID string         `json:"organization_id"`
-	Status         string         `json:"status,omitempty"`
-	PublicMetadata map[string]any `json:"public_metadata"`
-	CreatedAt      int64          `json:"created_at"`
-	UpdatedAt      int64          `json:"updated_at"`
+	Object          string         `json:"object"`
+	ID              string         `json:"id"`
+	EmailAddress    string         `json:"email_address"`
+	Role            string         `json:"role"`
+	OrganizationID  string         `json:"organization_id"`
+	Status          string         `json:"status,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
+	CreatedAt       int64          `json:"created_at"`
+	UpdatedAt       int64          `json:"updated_at"`
 }
 
 // OrganizationInvitationList is a page of organization invitations; see [List].

@@ -12,6 +12,7 @@ type OrganizationMembership struct {
 	Object          string                                `json:"object"`
 	ID              string                                `json:"id"`
 	Role            string                                `json:"role"`
+	Permissions     []string                              `json:"permissions"`
 	PublicMetadata  map[string]any                        `json:"public_metadata"`
 	PrivateMetadata map[string]any                        `json:"private_metadata,omitzero"`
 	Organization    *Organization                         `json:"organization"`
@@ -27,6 +28,8 @@ type OrganizationMembershipPublicUserData struct {
 	FirstName       *string `json:"first_name"`
 	LastName        *string `json:"last_name"`
 	ProfileImageURL string  `json:"profile_image_url"`
+	ImageURL        string  `json:"image_url"`
+	HasImage        bool    `json:"has_image"`
 	UserID          string  `json:"user_id"`
 }
 

@@ -9,15 +9,21 @@ import (
 // Organization is a Clerk organization. Slug and LogoURL are nil when null.
 // PrivateMetadata is omitted by Clerk in some answers and then nil.
 type Organization struct {
-	Object          string         `json:"object"`
-	ID              string         `json:"id"`
-	Name            string         `json:"name"`
-	Slug            *string        `json:"slug"`
-	LogoURL         *string        `json:"logo_url"`
-	PublicMetadata  map[string]any `json:"public_metadata"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
-	CreatedAt       int64          `json:"created_at"`
-	UpdatedAt       int64          `json:"updated_at"`
+	Object                string         `json:"object"`
+	ID                    string         `json:"id"`
+	Name                  string         `json:"name"`
+	Slug                  *string        `json:"slug"`
+	LogoURL               *string        `json:"logo_url"`
+	ImageURL              *string        `json:"image_url"`
+	HasImage              bool           `json:"has_image"`
+	CreatedBy             *string        `json:"created_by"`
+	MembersCount          int64          `json:"members_count"`
+	MaxAllowedMemberships int64          `json:"max_allowed_memberships"`
+	AdminDeleteEnabled    bool           `json:"admin_delete_enabled"`
+	PublicMetadata        map[string]any `json:"public_metadata"`
+	PrivateMetadata       map[string]any `json:"private_metadata,omitzero"`
+	CreatedAt             int64          `json:"created_at"`
+	UpdatedAt             int64          `json:"updated_at"`
 }
 
 // OrganizationList is a page of organizations; see [List].

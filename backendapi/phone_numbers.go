@@ -13,8 +13,12 @@ type PhoneNumber struct {
 	PhoneNumber             string                `json:"phone_number"`
 	ReservedForSecondFactor bool                  `json:"reserved_for_second_factor"`
 	DefaultSecondFactor     bool                  `json:"default_second_factor"`
+	Reserved                bool                  `json:"reserved"`
 	Verification            *Verification         `json:"verification"`
 	LinkedTo                []*IdentificationLink `json:"linked_to"`
+	BackupCodes             []string              `json:"backup_codes"`
+	CreatedAt               int64                 `json:"created_at"`
+	UpdatedAt               int64                 `json:"updated_at"`
 }
 
 // CreatePhoneNumberParams is the body of [PhoneNumbersService.Create].

@@ -9,16 +9,17 @@ import (
 // Session is a user's session on one client. Status is "active", "revoked",
 // "ended", "expired", "removed", "replaced" or "abandoned".
 type Session struct {
-	Object       string `json:"object"`
-	ID           string `json:"id"`
-	ClientID     string `json:"client_id"`
-	UserID       string `json:"user_id"`
-	Status       string `json:"status"`
-	LastActiveAt int64  `json:"last_active_at"`
-	ExpireAt     int64  `json:"expire_at"`
-	AbandonAt    int64  `json:"abandon_at"`
-	CreatedAt    int64  `json:"created_at"`
-	UpdatedAt    int64  `json:"updated_at"`
+	Object                   string  `json:"object"`
+	ID                       string  `json:"id"`
+	ClientID                 string  `json:"client_id"`
+	UserID                   string  `json:"user_id"`
+	Status                   string  `json:"status"`
+	LastActiveOrganizationID *string `json:"last_active_organization_id"`
+	LastActiveAt             int64   `json:"last_active_at"`
+	ExpireAt                 int64   `json:"expire_at"`
+	AbandonAt                int64   `json:"abandon_at"`
+	CreatedAt                int64   `json:"created_at"`
+	UpdatedAt                int64   `json:"updated_at"`
 }
 
 // SessionList is a page of sessions; see [List].

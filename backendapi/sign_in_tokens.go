@@ -8,13 +8,14 @@ import (
 // SignInToken is a one-time sign-in token for a user. Token is a bearer
 // credential: do not log it.
 type SignInToken struct {
-	Object    string `json:"object"`
-	ID        string `json:"id"`
-	UserID    string `json:"user_id"`
-	Token     string `json:"token"`
-	Status    string `json:"status"`
-	CreatedAt int64  `json:"created_at"`
-	UpdatedAt int64  `json:"updated_at"`
+	Object    string  `json:"object"`
+	ID        string  `json:"id"`
+	UserID    string  `json:"user_id"`
+	Token     string  `json:"token"`
+	Status    string  `json:"status"`
+	URL       *string `json:"url"`
+	CreatedAt int64   `json:"created_at"`
+	UpdatedAt int64   `json:"updated_at"`
 }
 
 // CreateSignInTokenParams is the body of [SignInTokensService.Create].

@@ -11,6 +11,8 @@ type User struct {
 	FirstName             *string            `json:"first_name"`
 	LastName              *string            `json:"last_name"`
 	ProfileImageURL       string             `json:"profile_image_url"`
+	ImageURL              string             `json:"image_url"`
+	HasImage              bool               `json:"has_image"`
 	Gender                string             `json:"gender"`
 	Birthday              string             `json:"birthday"`
 	PrimaryEmailAddressID *string            `json:"primary_email_address_id"`
@@ -21,6 +23,7 @@ type User struct {
 	BackupCodeEnabled     bool               `json:"backup_code_enabled"`
 	TwoFactorEnabled      bool               `json:"two_factor_enabled"`
 	Banned                bool               `json:"banned"`
+	Locked                bool               `json:"locked"`
 	PublicMetadata        map[string]any     `json:"public_metadata"`
 	PrivateMetadata       map[string]any     `json:"private_metadata"`
 	UnsafeMetadata        map[string]any     `json:"unsafe_metadata"`
@@ -29,6 +32,7 @@ type User struct {
 	Web3Wallets           []*Web3Wallet      `json:"web3_wallets"`
 	ExternalAccounts      []*ExternalAccount `json:"external_accounts"`
 	LastSignInAt          *int64             `json:"last_sign_in_at"`
+	LastActiveAt          *int64             `json:"last_active_at"`
 	CreatedAt             int64              `json:"created_at"`
 	UpdatedAt             int64              `json:"updated_at"`
 }
@@ -48,10 +52,13 @@ type ExternalAccount struct {
 	FirstName        string         `json:"first_name"`
 	LastName         string         `json:"last_name"`
 	AvatarURL        string         `json:"avatar_url"`
+	ImageURL         *string        `json:"image_url"`
 	Username         *string        `json:"username"`
 	PublicMetadata   map[string]any `json:"public_metadata"`
 	Label            *string        `json:"label"`
 	Verification     *Verification  `json:"verification"`
+	CreatedAt        int64          `json:"created_at"`
+	UpdatedAt        int64          `json:"updated_at"`
 }
 
 // Web3Wallet is a user's Web3 wallet identification.
@@ -66,13 +73,15 @@ type Web3Wallet struct {
 // and TokenSecret are credentials: do not log them. Scopes is set for
 // OAuth 2.0 providers, TokenSecret for OAuth 1.0 ones.
 type OAuthAccessToken struct {
-	Object         string         `json:"object"`
-	Provider       string         `json:"provider"`
-	Token          string         `json:"token"`
-	PublicMetadata map[string]any `json:"public_metadata"`
-	Label          *string        `json:"label"`
-	Scopes         []string       `json:"scopes,omitzero"`
-	TokenSecret    string         `json:"token_secret,omitempty"`
+	Object            string         `json:"object"`
+	ExternalAccountID string         `json:"external_account_id"`
+	Provider          string         `json:"provider"`
+	Token             string         `json:"token"`
+	PublicMetadata    map[string]any `json:"public_metadata"`
+	Label             *string        `json:"label"`
+	Scopes            []string       `json:"scopes,omitzero"`
+	TokenSecret       string         `json:"token_secret,omitempty"`
+	ExpiresAt         *int64         `json:"expires_at"`
 }
 
 // PasswordVerification is the answer of [UsersService.VerifyPassword] for a
