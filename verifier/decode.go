@@ -58,9 +58,10 @@ type wireOrg struct {
 	Fpm string `json:"fpm"`
 }
 
-// token is a decoded, not yet verified, compact JWS.
+// token is a decoded, not yet verified, compact JWS. Its byte slices share
+// one buffer and are capped, so appending to one cannot touch another.
 type token struct {
-	signingInput string // header "." payload, as received
+	signingInput []byte // header "." payload, as received
 	header       header
 	payload      []byte
 	sig          []byte
@@ -70,67 +71,77 @@ type token struct {
 	claimsErr error
 }
 
-// decodeToken runs rule 1: three base64url parts, header and payload JSON
-// objects. Errors are token-invalid and never quote the token.
-func decodeToken(s string) (*token, error) {
+// decodeToken runs rule 1 into t: three base64url parts, header and payload
+// JSON objects. Errors are token-invalid and never quote the token.
+func decodeToken(s string, t *token) error {
 	if len(s) > maxTokenLen {
-		return nil, invalid("token is longer than 16 KiB")
+		return invalid("token is longer than 16 KiB")
 	}
 	i := strings.IndexByte(s, '.')
 	j := strings.LastIndexByte(s, '.')
 	if i < 0 || i == j || strings.IndexByte(s[i+1:j], '.') >= 0 {
-		return nil, invalid("token does not have three parts")
+		return invalid("token does not have three parts")
 	}
-	t := &token{signingInput: s[:j]}
-	hdr, err := decodePart(s[:i])
+	raw := []byte(s)
+	t.signingInput = raw[:j:j]
+	buf := make([]byte, len(raw)) // decoded parts are shorter than their text
+	hdr, buf, err := decodePart(buf, raw[:i])
 	if err != nil {
-		return nil, invalid("header is not base64url")
+		return invalid("header is not base64url")
 	}
-	if t.payload, err = decodePart(s[i+1 : j]); err != nil {
-		return nil, invalid("payload is not base64url")
+	if t.payload, buf, err = decodePart(buf, raw[i+1:j]); err != nil {
+		return invalid("payload is not base64url")
 	}
-	if t.sig, err = decodePart(s[j+1:]); err != nil {
-		return nil, invalid("signature is not base64url")
+	if t.sig, _, err = decodePart(buf, raw[j+1:]); err != nil {
+		return invalid("signature is not base64url")
 	}
-	t.header.Typ = typAbsent
-	if !isObject(hdr) || json.Unmarshal(hdr, &t.header) != nil {
-		return nil, invalid("header is not a json object")
+	if decodeHeader(hdr, &t.header) != nil {
+		return invalid("header is not a json object")
 	}
 	if err := decodeClaims(t.payload, &t.claims); err != nil {
-		var te *json.UnmarshalTypeError
+		var te *typeError
 		if !errors.As(err, &te) {
-			return nil, invalid("payload is not a json object")
+			return invalid("payload is not a json object")
 		}
-		t.claimsErr = invalid("claim " + te.Field + " has the wrong type")
+		t.claimsErr = invalid("claim " + te.field + " has the wrong type")
 	}
-	return t, nil
+	return nil
+}
+
+// decodeHeader decodes a protected header; any error makes it invalid.
+func decodeHeader(b []byte, h *header) error {
+	h.Typ = typAbsent
+	s := scanner{b: b}
+	return s.document(func(key []byte) error { return s.headerMember(h, key) })
 }
 
 // decodeClaims decodes a payload into w. It fails when payload is not a JSON
-// object; a claim of the wrong type is a *json.UnmarshalTypeError, with the
-// other claims still decoded.
+// object; a claim of the wrong type is a *typeError, with the other claims
+// still decoded.
 func decodeClaims(payload []byte, w *wireClaims) error {
-	if !isObject(payload) {
-		return errors.New("verifier: payload is not a json object")
-	}
 	w.Iat, w.Nbf, w.Exp = absent, absent, absent
-	return json.Unmarshal(payload, w)
+	s := scanner{b: payload}
+	return s.document(func(key []byte) error { return s.claimsMember(w, key) })
 }
 
-// decodePart decodes one base64url part. Up to two trailing '=' are
-// tolerated, as Clerk's SDKs do; line breaks (which Go's decoder would skip)
-// and non-zero trailing bits are rejected.
-func decodePart(p string) ([]byte, error) {
-	if strings.ContainsAny(p, "\r\n") {
-		return nil, errors.New("verifier: line break in base64url")
+// decodePart decodes one base64url part into the start of buf and returns
+// it (capped) and the unused rest of buf. Up to two trailing '=' are
+// tolerated, as Clerk's SDKs do; line breaks (which Go's decoder would
+// skip) and non-zero trailing bits are rejected.
+func decodePart(buf, p []byte) (part, rest []byte, err error) {
+	p = bytes.TrimSuffix(bytes.TrimSuffix(p, []byte("=")), []byte("="))
+	want := base64.RawURLEncoding.DecodedLen(len(p))
+	if want > len(buf) {
+		return nil, nil, errors.New("verifier: base64url part too long")
 	}
-	p = strings.TrimSuffix(strings.TrimSuffix(p, "="), "=")
-	return base64.RawURLEncoding.Strict().DecodeString(p)
-}
-
-func isObject(b []byte) bool {
-	b = bytes.TrimLeft(b, " \t\r\n")
-	return len(b) > 0 && b[0] == '{'
+	n, err := base64.RawURLEncoding.Strict().Decode(buf[:want], p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n != want {
+		return nil, nil, errors.New("verifier: line break in base64url")
+	}
+	return buf[:n:n], buf[n:], nil
 }
 
 func invalid(detail string) *Error {

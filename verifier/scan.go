@@ -1,0 +1,354 @@
+package verifier
+
+import (
+	"errors"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The token's header and payload are decoded by this small strict JSON
+// reader instead of encoding/json, which costs more than the rest of an
+// unseen verification together (see bench_test.go). It accepts exactly the
+// JSON that encoding/json accepts (and rejects invalid UTF-8), decodes the
+// known members into typed fields, validates and skips everything else, and
+// matches member names exactly (encoding/json also matches them
+// case-insensitively). FuzzDecodeClaims checks it against encoding/json.
+
+// maxJSONDepth is encoding/json's nesting limit.
+const maxJSONDepth = 10000
+
+var errSyntax = errors.New("verifier: invalid json")
+
+// typeError is a known member whose value has the wrong JSON type.
+type typeError struct{ field string }
+
+func (e *typeError) Error() string { return "verifier: claim " + e.field + " has the wrong type" }
+
+// scanner reads one JSON document. typeErr keeps the first member of the
+// wrong type; reading goes on so that a later syntax error still wins.
+type scanner struct {
+	b       []byte
+	i       int
+	depth   int
+	typeErr *typeError
+}
+
+// document reads the object that is the whole input, calling member for
+// each member; member must consume exactly one value.
+func (s *scanner) document(member func(key []byte) error) error {
+	if !utf8.Valid(s.b) {
+		return errSyntax
+	}
+	if err := s.object(member); err != nil {
+		return err
+	}
+	s.ws()
+	if s.i != len(s.b) {
+		return errSyntax
+	}
+	if s.typeErr != nil {
+		return s.typeErr
+	}
+	return nil
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) peek() byte {
+	s.ws()
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *scanner) expect(c byte) error {
+	if s.peek() != c {
+		return errSyntax
+	}
+	s.i++
+	return nil
+}
+
+func (s *scanner) enter() error {
+	s.depth++
+	if s.depth > maxJSONDepth {
+		return errSyntax
+	}
+	return nil
+}
+
+// object reads an object, calling member with each (unescaped) key.
+func (s *scanner) object(member func(key []byte) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.i++
+		s.depth--
+		return nil
+	}
+	for {
+		if s.peek() != '"' {
+			return errSyntax
+		}
+		key, err := s.str()
+		if err != nil {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		if err := member(key); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			s.depth--
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// array reads an array, calling elem for each element.
+func (s *scanner) array(elem func() error) error {
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	if s.peek() == ']' {
+		s.i++
+		s.depth--
+		return nil
+	}
+	for {
+		if err := elem(); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			s.depth--
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// skip validates and skips one value of any type.
+func (s *scanner) skip() error {
+	switch c := s.peek(); {
+	case c == '{':
+		return s.object(func([]byte) error { return s.skip() })
+	case c == '[':
+		return s.array(s.skip)
+	case c == '"':
+		_, err := s.str()
+		return err
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, _, err := s.number()
+		return err
+	default:
+		return errSyntax
+	}
+}
+
+func (s *scanner) literal(lit string) error {
+	if len(s.b)-s.i < len(lit) || string(s.b[s.i:s.i+len(lit)]) != lit {
+		return errSyntax
+	}
+	s.i += len(lit)
+	return nil
+}
+
+// mismatch records a type error for field and skips the value.
+func (s *scanner) mismatch(field string) error {
+	if s.typeErr == nil {
+		s.typeErr = &typeError{field: field}
+	}
+	return s.skip()
+}
+
+// number reads a number and returns its text and whether it is an integer
+// literal (no fraction, no exponent).
+func (s *scanner) number() (tok []byte, isInt bool, err error) {
+	start := s.i
+	if s.i < len(s.b) && s.b[s.i] == '-' {
+		s.i++
+	}
+	switch {
+	case s.i < len(s.b) && s.b[s.i] == '0':
+		s.i++
+	case s.digits() == 0:
+		return nil, false, errSyntax
+	}
+	isInt = true
+	if s.i < len(s.b) && s.b[s.i] == '.' {
+		s.i++
+		if s.digits() == 0 {
+			return nil, false, errSyntax
+		}
+		isInt = false
+	}
+	if s.i < len(s.b) && (s.b[s.i] == 'e' || s.b[s.i] == 'E') {
+		s.i++
+		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
+			s.i++
+		}
+		if s.digits() == 0 {
+			return nil, false, errSyntax
+		}
+		isInt = false
+	}
+	return s.b[start:s.i], isInt, nil
+}
+
+func (s *scanner) digits() int {
+	n := 0
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+		n++
+	}
+	return n
+}
+
+// str reads a string and returns its value: a slice of the input when it
+// has no escapes, else a new buffer.
+func (s *scanner) str() ([]byte, error) {
+	s.i++ // the opening quote
+	start := s.i
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; {
+		case c == '"':
+			s.i++
+			return s.b[start : s.i-1], nil
+		case c == '\\':
+			return s.strEscaped(start)
+		case c < 0x20:
+			return nil, errSyntax
+		}
+		s.i++
+	}
+	return nil, errSyntax
+}
+
+// strEscaped continues str from the first backslash, unescaping as
+// encoding/json does: a lone or broken surrogate becomes U+FFFD.
+func (s *scanner) strEscaped(start int) ([]byte, error) {
+	out := append([]byte(nil), s.b[start:s.i]...)
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return out, nil
+		case c < 0x20:
+			return nil, errSyntax
+		case c != '\\':
+			out = append(out, c)
+			s.i++
+			continue
+		}
+		if s.i+1 >= len(s.b) {
+			return nil, errSyntax
+		}
+		esc := s.b[s.i+1]
+		s.i += 2
+		switch esc {
+		case '"', '\\', '/':
+			out = append(out, esc)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := s.u4()
+			if !ok {
+				return nil, errSyntax
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, errSyntax
+		}
+	}
+	return nil, errSyntax
+}
+
+// u4 reads the four hex digits after "\u" and, for a high surrogate
+// followed by "\uXXXX" forming a valid pair, the second half too.
+func (s *scanner) u4() (rune, bool) {
+	r := hex4(s.b[s.i:])
+	if r < 0 {
+		return 0, false
+	}
+	s.i += 4
+	if !utf16.IsSurrogate(r) {
+		return r, true
+	}
+	if len(s.b)-s.i >= 6 && s.b[s.i] == '\\' && s.b[s.i+1] == 'u' {
+		if r2 := hex4(s.b[s.i+2:]); r2 >= 0 {
+			if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
+				s.i += 6
+				return dec, true
+			}
+		}
+	}
+	return unicode.ReplacementChar, true
+}
+
+// hex4 decodes four hex digits, or returns -1.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
+}
