@@ -101,16 +101,20 @@ func TestCreateUserRejects(t *testing.T) {
 		{name: "long password", body: map[string]any{"password": strings.Repeat("p", 73)},
 			wantCode: "form_password_length_too_long", wantParam: "password"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := f.with(t)
-			ce := f.apiError(http.MethodPost, "/v1/users", tt.body, http.StatusUnprocessableEntity, tt.wantCode)
-			if got := ce.Errors[0].Meta["param_name"]; got != tt.wantParam {
-				t.Fatalf("param_name %v, want %s", got, tt.wantParam)
-			}
-		})
-	}
+	// The group returns once its parallel rows are done, so the checks
+	// below see their effect (or lack of it).
+	t.Run("rejects", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				f := f.with(t)
+				ce := f.apiError(http.MethodPost, "/v1/users", tt.body, http.StatusUnprocessableEntity, tt.wantCode)
+				if got := ce.Errors[0].Meta["param_name"]; got != tt.wantParam {
+					t.Fatalf("param_name %v, want %s", got, tt.wantParam)
+				}
+			})
+		}
+	})
 	if n := f.object(http.MethodGet, "/v1/users/count", nil, 200)["total_count"]; n != float64(3) {
 		t.Fatalf("rejected creates changed the store: %v users", n)
 	}
@@ -325,13 +329,17 @@ func TestVerifyPassword(t *testing.T) {
 		{name: "no password set", path: "/v1/users/" + nopw + "/verify_password", body: map[string]any{"password": "x"}, wantStatus: 422, wantCode: "no_password_set"},
 		{name: "unknown user", path: "/v1/users/user_nope/verify_password", body: map[string]any{"password": "x"}, wantStatus: 404, wantCode: "resource_not_found"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := f.with(t)
-			f.apiError(http.MethodPost, tt.path, tt.body, tt.wantStatus, tt.wantCode)
-		})
-	}
+	// The group returns once its parallel rows are done, so the checks
+	// below see their effect (or lack of it).
+	t.Run("rejects", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				f := f.with(t)
+				f.apiError(http.MethodPost, tt.path, tt.body, tt.wantStatus, tt.wantCode)
+			})
+		}
+	})
 	// A password change takes effect.
 	f.object(http.MethodPatch, "/v1/users/"+emulator.SeedUserAlice, map[string]any{"password": "a-new-password"}, 200)
 	f.apiError(http.MethodPost, path, map[string]any{"password": emulator.SeedPassword}, 422, "form_password_incorrect")
