@@ -153,6 +153,13 @@ func (d *downstream) FullDuplexCall(ss grpc.BidiStreamingServer[testpb.Streaming
 // the interceptors built from opts, and returns a client for it.
 func startDownstream(t testing.TB, d *downstream, opts ...interceptor.Option) (testpb.TestServiceClient, *grpc.ClientConn) {
 	t.Helper()
+	return startDownstreamDial(t, d, nil, opts...)
+}
+
+// startDownstreamDial is startDownstream with options for the client
+// connection it returns.
+func startDownstreamDial(t testing.TB, d *downstream, dialOpts []grpc.DialOption, opts ...interceptor.Option) (testpb.TestServiceClient, *grpc.ClientConn) {
+	t.Helper()
 	gs := grpc.NewServer(
 		grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(opts...)),
 		grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(opts...)),
@@ -160,7 +167,7 @@ func startDownstream(t testing.TB, d *downstream, opts ...interceptor.Option) (t
 	testpb.RegisterTestServiceServer(gs, d)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)
-	conn := serveBufconn(t, gs)
+	conn := serveBufconn(t, gs, dialOpts...)
 	return testpb.NewTestServiceClient(conn), conn
 }
 
