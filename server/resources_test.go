@@ -9,8 +9,8 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/authsvc/authsvc/internal/policy"
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/policy"
 )
 
 // Fixture JSON in Clerk's wire shape, trimmed to what the rows check.
@@ -85,7 +85,7 @@ func TestProxyResourceGroups(t *testing.T) {
 		LastActiveAt: 1, ExpireAt: 2, AbandonAt: 3, CreatedAt: 4, UpdatedAt: 5}
 	rows := []proxyRow{
 		{
-			name: "users: GetUser (#46) converts nested identifications, nulls and metadata",
+			name:  "users: GetUser (#46) converts nested identifications, nulls and metadata",
 			route: "GET /v1/users/user_1", rep: reply{body: userJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.GetUser(ctx, &pb.GetUserRequest{UserId: "user_1"})
@@ -94,7 +94,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.GetUserResponse{User: user},
 		},
 		{
-			name: "users: ListUsers (#45) sends repeated filters and an explicit offset 0",
+			name:  "users: ListUsers (#45) sends repeated filters and an explicit offset 0",
 			route: "GET /v1/users", rep: reply{body: `{"data":[` + userJSON + `],"total_count":7}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.ListUsers(ctx, &pb.ListUsersRequest{EmailAddress: []string{"a@x.io", "b@x.io"}, Limit: ptr[int64](10), Offset: ptr[int64](0), OrderBy: ptr("-created_at")})
@@ -103,7 +103,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.ListUsersResponse{Data: []*pb.User{user}, TotalCount: 7},
 		},
 		{
-			name: "users: CreateUser (#47) sends set fields and metadata keys untouched",
+			name:  "users: CreateUser (#47) sends set fields and metadata keys untouched",
 			route: "POST /v1/users", rep: reply{body: userJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateUser(ctx, &pb.CreateUserRequest{EmailAddress: []string{"ada@example.com"}, FirstName: ptr("Ada"),
@@ -115,7 +115,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want: &pb.CreateUserResponse{User: user},
 		},
 		{
-			name: "users: DeleteUser (#50) returns a DeletedObject",
+			name:  "users: DeleteUser (#50) returns a DeletedObject",
 			route: "DELETE /v1/users/user_1", rep: reply{body: `{"object":"user","id":"user_1","deleted":true}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.DeleteUser(ctx, &pb.DeleteUserRequest{UserId: "user_1"})
@@ -124,7 +124,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.DeleteUserResponse{DeletedObject: &pb.DeletedObject{Id: ptr("user_1"), Object: "user", Deleted: true}},
 		},
 		{
-			name: "users: CountUsers (#51) returns total_count",
+			name:  "users: CountUsers (#51) returns total_count",
 			route: "GET /v1/users/count", rep: reply{body: `{"object":"total_count","total_count":3}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CountUsers(ctx, &pb.CountUsersRequest{Query: ptr("ada")})
@@ -133,7 +133,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.CountUsersResponse{TotalCount: 3},
 		},
 		{
-			name: "users: ListUserOAuthAccessTokens (#52) escapes the provider",
+			name:  "users: ListUserOAuthAccessTokens (#52) escapes the provider",
 			route: "GET /v1/users/user_1/oauth_access_tokens/oauth_google", rep: reply{body: `[{"object":"oauth_access_token","provider":"oauth_google","token":"tok","public_metadata":{},"label":null,"scopes":["email"]}]`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.ListUserOAuthAccessTokens(ctx, &pb.ListUserOAuthAccessTokensRequest{UserId: "user_1", Provider: "oauth_google"})
@@ -143,7 +143,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				Token: "tok", PublicMetadata: empty, Scopes: []string{"email"}}}, TotalCount: 1},
 		},
 		{
-			name: "users: DisableUserMFA (#53) returns the raw user_id",
+			name:  "users: DisableUserMFA (#53) returns the raw user_id",
 			route: "DELETE /v1/users/user_1/mfa", rep: reply{body: `{"user_id":"user_1"}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.DisableUserMFA(ctx, &pb.DisableUserMFARequest{UserId: "user_1"})
@@ -152,7 +152,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.DisableUserMFAResponse{UserId: "user_1"},
 		},
 		{
-			name: "users: VerifyUserPassword (later addition) posts the password",
+			name:  "users: VerifyUserPassword (later addition) posts the password",
 			route: "POST /v1/users/user_1/verify_password", rep: reply{body: `{"verified":true}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.VerifyUserPassword(ctx, &pb.VerifyUserPasswordRequest{UserId: "user_1", Password: "hunter22"})
@@ -161,7 +161,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.VerifyUserPasswordResponse{Verified: true},
 		},
 		{
-			name: "users: BanUser (later addition)",
+			name:  "users: BanUser (later addition)",
 			route: "POST /v1/users/user_1/ban", rep: reply{body: userJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.BanUser(ctx, &pb.BanUserRequest{UserId: "user_1"})
@@ -170,7 +170,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.BanUserResponse{User: user},
 		},
 		{
-			name: "sessions: ListSessions (#37) filters by user",
+			name:  "sessions: ListSessions (#37) filters by user",
 			route: "GET /v1/sessions", rep: reply{body: `[` + sessionJSON + `]`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.ListSessions(ctx, &pb.ListSessionsRequest{UserId: ptr("user_1")})
@@ -179,7 +179,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.ListSessionsResponse{Data: []*pb.Session{session}, TotalCount: 1},
 		},
 		{
-			name: "sessions: CreateSessionToken (#41) with a template",
+			name:  "sessions: CreateSessionToken (#41) with a template",
 			route: "POST /v1/sessions/sess_1/tokens/my%20tpl", rep: reply{body: `{"object":"token","jwt":"eyJ.a.b"}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateSessionToken(ctx, &pb.CreateSessionTokenRequest{SessionId: "sess_1", Template: "my tpl"})
@@ -188,7 +188,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.CreateSessionTokenResponse{Jwt: "eyJ.a.b"},
 		},
 		{
-			name: "sessions: CreateSession (later addition)",
+			name:  "sessions: CreateSession (later addition)",
 			route: "POST /v1/sessions", rep: reply{body: sessionJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateSession(ctx, &pb.CreateSessionRequest{UserId: "user_1"})
@@ -197,7 +197,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.CreateSessionResponse{Session: session},
 		},
 		{
-			name: "clients: GetClient (#5) with its sessions",
+			name:  "clients: GetClient (#5) with its sessions",
 			route: "GET /v1/clients/client_1", rep: reply{body: clientJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.GetClient(ctx, &pb.GetClientRequest{ClientId: "client_1"})
@@ -207,7 +207,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				Sessions: []*pb.Session{session}, LastActiveSessionId: ptr("sess_1"), CreatedAt: 1, UpdatedAt: 2}},
 		},
 		{
-			name: "organizations: GetOrganization (#17) by slug",
+			name:  "organizations: GetOrganization (#17) by slug",
 			route: "GET /v1/organizations/acme", rep: reply{body: orgJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.GetOrganization(ctx, &pb.GetOrganizationRequest{Slug: "acme"})
@@ -217,7 +217,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				Slug: ptr("acme"), CreatedBy: ptr("user_1"), PublicMetadata: empty, PrivateMetadata: empty, CreatedAt: 1, UpdatedAt: 2}},
 		},
 		{
-			name: "organization memberships: ListOrganizationMemberships (#21) sends limit and offset 0",
+			name:  "organization memberships: ListOrganizationMemberships (#21) sends limit and offset 0",
 			route: "GET /v1/organizations/org_1/memberships", rep: reply{body: `{"data":[],"total_count":0}`},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.ListOrganizationMemberships(ctx, &pb.ListOrganizationMembershipsRequest{OrganizationId: "org_1", Limit: ptr[int64](5), Offset: ptr[int64](0)})
@@ -226,7 +226,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.ListOrganizationMembershipsResponse{},
 		},
 		{
-			name: "organization invitations: RevokeOrganizationInvitation (#28)",
+			name:  "organization invitations: RevokeOrganizationInvitation (#28)",
 			route: "POST /v1/organizations/org_1/invitations/orginv_1/revoke", rep: reply{body: orgInvitationJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.RevokeOrganizationInvitation(ctx, &pb.RevokeOrganizationInvitationRequest{OrganizationId: "org_1", InvitationId: "orginv_1", RequestingUserId: "user_1"})
@@ -236,7 +236,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				EmailAddress: "bob@example.com", Role: "basic_member", OrganizationId: "org_1", Status: "revoked", PublicMetadata: empty, CreatedAt: 1, UpdatedAt: 2}},
 		},
 		{
-			name: "email addresses: UpdateEmailAddress (#9) sends an explicit false",
+			name:  "email addresses: UpdateEmailAddress (#9) sends an explicit false",
 			route: "PATCH /v1/email_addresses/idn_1", rep: reply{body: emailAddressJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.UpdateEmailAddress(ctx, &pb.UpdateEmailAddressRequest{EmailAddressId: "idn_1", Verified: ptr(false)})
@@ -245,7 +245,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.UpdateEmailAddressResponse{EmailAddress: &pb.EmailAddress{Id: "idn_1", Object: "email_address", EmailAddress: "ada@example.com"}},
 		},
 		{
-			name: "phone numbers: DeletePhoneNumber (#32) returns a DeletedObject",
+			name:  "phone numbers: DeletePhoneNumber (#32) returns a DeletedObject",
 			route: "DELETE /v1/phone_numbers/idn_p", rep: reply{body: deletedPhoneJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.DeletePhoneNumber(ctx, &pb.DeletePhoneNumberRequest{PhoneNumberId: "idn_p"})
@@ -254,7 +254,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.DeletePhoneNumberResponse{DeletedObject: &pb.DeletedObject{Id: ptr("idn_p"), Object: "phone_number", Deleted: true}},
 		},
 		{
-			name: "allowlist: CreateAllowlistIdentifier (#2) sends notify false",
+			name:  "allowlist: CreateAllowlistIdentifier (#2) sends notify false",
 			route: "POST /v1/allowlist_identifiers", rep: reply{body: allowlistJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateAllowlistIdentifier(ctx, &pb.CreateAllowlistIdentifierRequest{Identifier: "ada@example.com", Notify: ptr(false)})
@@ -264,7 +264,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				Identifier: "ada@example.com", CreatedAt: 1, UpdatedAt: 2}},
 		},
 		{
-			name: "invitations: CreateInvitation (#13) with metadata",
+			name:  "invitations: CreateInvitation (#13) with metadata",
 			route: "POST /v1/invitations", rep: reply{body: invitationJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateInvitation(ctx, &pb.CreateInvitationRequest{EmailAddress: "bob@example.com", PublicMetadata: mustStruct(t, map[string]any{"team": "red"})})
@@ -274,7 +274,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				PublicMetadata: mustStruct(t, map[string]any{"team": "red"}), CreatedAt: 1, UpdatedAt: 2}},
 		},
 		{
-			name: "redirect urls: ListRedirectUrls (#33) from a bare array",
+			name:  "redirect urls: ListRedirectUrls (#33) from a bare array",
 			route: "GET /v1/redirect_urls", rep: reply{body: redirectURLsJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.ListRedirectUrls(ctx, &pb.ListRedirectUrlsRequest{})
@@ -283,7 +283,7 @@ func TestProxyResourceGroups(t *testing.T) {
 			want:    &pb.ListRedirectUrlsResponse{Data: []*pb.RedirectUrl{{Id: "ru_1", Object: "redirect_url", Url: "myapp://cb", CreatedAt: 1, UpdatedAt: 2}}, TotalCount: 1},
 		},
 		{
-			name: "sign-in tokens: CreateSignInToken (#42) sends expires_in_seconds",
+			name:  "sign-in tokens: CreateSignInToken (#42) sends expires_in_seconds",
 			route: "POST /v1/sign_in_tokens", rep: reply{body: signInTokenJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateSignInToken(ctx, &pb.CreateSignInTokenRequest{UserId: "user_1", ExpiresInSeconds: ptr[int64](600)})
@@ -293,7 +293,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				Token: "eyJ.x.y", Status: "pending", CreatedAt: 1, UpdatedAt: 2}},
 		},
 		{
-			name: "emails: CreateEmail (#11)",
+			name:  "emails: CreateEmail (#11)",
 			route: "POST /v1/emails", rep: reply{body: emailJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateEmail(ctx, &pb.CreateEmailRequest{FromEmailName: "support", EmailAddressId: "idn_1", Subject: "Hi", Body: "Hello"})
@@ -303,7 +303,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				ToEmailAddress: ptr("ada@example.com"), Subject: ptr("Hi"), Body: ptr("Hello"), Status: ptr("queued")}},
 		},
 		{
-			name: "sms messages: CreateSMSMessage (#44)",
+			name:  "sms messages: CreateSMSMessage (#44)",
 			route: "POST /v1/sms_messages", rep: reply{body: smsJSON},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.CreateSMSMessage(ctx, &pb.CreateSMSMessageRequest{PhoneNumberId: "idn_p", Message: "code 1"})
@@ -313,7 +313,7 @@ func TestProxyResourceGroups(t *testing.T) {
 				ToPhoneNumber: "+1666", Message: "code 1", Status: "queued", PhoneNumberId: ptr("idn_p")}},
 		},
 		{
-			name: "interstitial: GetInterstitial (#55) passes the page through",
+			name:  "interstitial: GetInterstitial (#55) passes the page through",
 			route: "GET /v1/internal/interstitial", rep: reply{body: "<html>interstitial</html>", header: map[string]string{"Content-Type": "text/html"}},
 			call: func(ctx context.Context, c pb.AuthServiceClient) (proto.Message, error) {
 				return c.GetInterstitial(ctx, &pb.GetInterstitialRequest{})
