@@ -176,7 +176,7 @@ func validLabel(l string) bool {
 func checkIssuerURL(iss string) error {
 	u, err := url.Parse(iss)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return errors.New("verifier: issuer must be an https url")
+		return errors.New("not an absolute https url")
 	}
 	return nil
 }

@@ -173,7 +173,10 @@ func (v *Verifier) VerifyWithParties(ctx context.Context, token string, authoriz
 	now := v.cfg.Now()
 	if v.cache != nil {
 		if e := v.cache.get(token); e != nil && v.keys.current(e.kid) == e.key {
-			return e.claims, v.checkVerified(e.claims, now, authorizedParties)
+			if err := v.checkVerified(e.claims, now, authorizedParties); err != nil {
+				return nil, err
+			}
+			return e.claims, nil
 		}
 	}
 	c, key, kid, err := v.verifyFull(ctx, token, now, authorizedParties)
