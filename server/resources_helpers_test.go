@@ -34,6 +34,10 @@ type recorded struct {
 	Auth                   string
 }
 
+// hangUntilCanceled as a reply status makes the stand-in answer nothing
+// until the request is canceled.
+const hangUntilCanceled = -1
+
 // reply is what the Clerk stand-in answers.
 type reply struct {
 	status int
@@ -68,6 +72,10 @@ func (c *clerkStub) serve(w http.ResponseWriter, r *http.Request) {
 	c.reqs = append(c.reqs, rec)
 	rep, ok := c.replies[r.Method+" "+rec.Path]
 	c.mu.Unlock()
+	if rep.status == hangUntilCanceled {
+		<-r.Context().Done()
+		return
+	}
 	if !ok {
 		rep = reply{status: http.StatusNotFound, body: `{"errors":[{"code":"resource_not_found","message":"not found"}]}`}
 	}
