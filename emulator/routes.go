@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
 	"strings"
@@ -69,7 +70,8 @@ func (e *Emulator) sessionRoutes(handle func(string, apiFunc)) {
 // authenticate requires "Authorization: Bearer <secret key>" on every /v1
 // route, compared in constant time. The public JWKS stays open.
 func (e *Emulator) authenticate(next http.Handler) http.Handler {
-	want := []byte(e.secretKey)
+	// Comparing digests keeps the comparison constant-time in the key length too.
+	want := sha256.Sum256([]byte(e.secretKey))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/.well-known/jwks.json" {
 			next.ServeHTTP(w, r)
@@ -82,7 +84,8 @@ func (e *Emulator) authenticate(next http.Handler) http.Handler {
 				long:    `The Authorization header must be "Bearer <secret key>"`})
 			return
 		}
-		if subtle.ConstantTimeCompare([]byte(token), want) != 1 {
+		got := sha256.Sum256([]byte(token))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			writeError(w, &apiError{status: http.StatusUnauthorized, code: "clerk_key_invalid",
 				message: "The provided Clerk Secret Key is invalid.",
 				long:    "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct."})

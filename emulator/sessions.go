@@ -71,8 +71,10 @@ func (e *Emulator) listSessions(r *http.Request) (int, any, error) {
 	clientID, userID, status := q.Get("client_id"), q.Get("user_id"), q.Get("status")
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	now := e.nowMillis()
 	out := []sessionJSON{}
 	for _, s := range sorted(e.st.sessions) {
+		s.expire(now)
 		if (clientID == "" || s.clientID == clientID) && (userID == "" || s.userID == userID) &&
 			(status == "" || s.status == status) {
 			out = append(out, sessionView(s))
@@ -88,6 +90,7 @@ func (e *Emulator) getSession(r *http.Request) (int, any, error) {
 	if !ok {
 		return 0, nil, errNotFound("session")
 	}
+	s.expire(e.nowMillis())
 	return http.StatusOK, sessionView(s), nil
 }
 

@@ -126,15 +126,20 @@ func (s *store) activeSession(id string, now int64) (*session, error) {
 	if !ok {
 		return nil, errNotFound("session")
 	}
-	if sess.status == "active" && now >= sess.expireAt {
-		sess.status, sess.updatedAt = "expired", now
-	}
+	sess.expire(now)
 	if sess.status != "active" {
 		return nil, &apiError{status: http.StatusBadRequest, code: "session_not_active",
 			message: "session is not active", long: "the session is " + sess.status + " and cannot be used",
 			meta: map[string]any{"session_id": sess.id}}
 	}
 	return sess, nil
+}
+
+// expire moves an active session past its expire_at to "expired".
+func (sess *session) expire(now int64) {
+	if sess.status == "active" && now >= sess.expireAt {
+		sess.status, sess.updatedAt = "expired", now
+	}
 }
 
 // endUserSessions moves every active session of userID to status. The

@@ -107,7 +107,7 @@ func (e *Emulator) sessionClaims(s *session, ttl time.Duration) map[string]any {
 		"sid": s.id,
 		"iat": now,
 		"nbf": now - 10,
-		"exp": now + int64(ttl/time.Second),
+		"exp": now + int64((ttl+time.Second-1)/time.Second), // sub-second ttls round up
 	}
 	if s.azp != "" {
 		claims["azp"] = s.azp
