@@ -53,6 +53,8 @@ type APIError struct {
 	TraceID    string
 }
 
+// Error returns "backendapi: <status> <status text>[: <code>][: <message>]
+// [(and n more)] [(trace <id>)]", built from the first error item.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "backendapi: %d %s", e.StatusCode, strings.ToLower(http.StatusText(e.StatusCode)))
@@ -85,6 +87,7 @@ type RateLimitError struct {
 	APIError   *APIError
 }
 
+// Error names the 429 and the Retry-After, or the client-side limiter's wait.
 func (e *RateLimitError) Error() string {
 	if e.APIError == nil {
 		return fmt.Sprintf("backendapi: client-side rate limit: next slot in %s is past the deadline", e.RetryAfter)
