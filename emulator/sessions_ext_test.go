@@ -1,8 +1,10 @@
 package emulator_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,4 +182,43 @@ func TestClients(t *testing.T) {
 	f.apiError(http.MethodPost, "/v1/clients/verify", map[string]any{"token": "x"}, 400, "token_invalid")
 	f.apiError(http.MethodPost, "/v1/clients/verify", map[string]any{}, 422, "form_param_missing")
 	f.apiError(http.MethodGet, "/v1/clients/client_nope", nil, 404, "resource_not_found")
+}
+
+// TestConcurrentSessionTraffic mixes session creation, minting, revocation
+// and listing from many goroutines; run with -race it checks the locking,
+// and afterwards every revoked session refuses to mint.
+func TestConcurrentSessionTraffic(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, true)
+	const workers = 8
+	var wg sync.WaitGroup
+	sids := make([]string, workers)
+	for i := range workers {
+		wg.Go(func() {
+			sid, err := f.emu.CreateSession(emulator.SeedUserAlice)
+			if err != nil {
+				t.Errorf("create: %v", err)
+				return
+			}
+			sids[i] = sid
+			if _, err := f.emu.MintSessionToken(sid, 0); err != nil {
+				t.Errorf("mint: %v", err)
+			}
+			if status, _ := f.request(http.MethodGet, "/v1/sessions?user_id="+emulator.SeedUserAlice, nil); status != 200 {
+				t.Errorf("list: %d", status)
+			}
+			if i%2 == 0 {
+				if status, raw := f.request(http.MethodPost, "/v1/sessions/"+sid+"/revoke", nil); status != 200 {
+					t.Errorf("revoke: %d %s", status, raw)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, sid := range sids {
+		_, err := f.emu.MintSessionToken(sid, 0)
+		if revoked := i%2 == 0; revoked != errors.Is(err, emulator.ErrRejected) {
+			t.Fatalf("session %d (revoked %v): mint error %v", i, revoked, err)
+		}
+	}
 }
