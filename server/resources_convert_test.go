@@ -1,0 +1,91 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/authsvc/authsvc/backendapi"
+	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
+)
+
+// TestConvertBackendFixtures decodes every Clerk fixture of the backendapi
+// package into its backendapi type and converts it to the matching
+// message: no fixture may fail, and every key the message has must survive
+// (checked by comparing the message's JSON keys with the fixture's).
+func TestConvertBackendFixtures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		conv func([]byte) (proto.Message, error)
+	}{
+		{"user.json", roundTrip[backendapi.User, pb.User]},
+		{"user_list.json", roundTrip[backendapi.UserList, pb.ListUsersResponse]},
+		{"session.json", roundTrip[backendapi.Session, pb.Session]},
+		{"client.json", roundTrip[backendapi.ClerkClient, pb.Client]},
+		{"organization.json", roundTrip[backendapi.Organization, pb.Organization]},
+		{"organization_membership.json", roundTrip[backendapi.OrganizationMembership, pb.OrganizationMembership]},
+		{"organization_invitation.json", roundTrip[backendapi.OrganizationInvitation, pb.OrganizationInvitation]},
+		{"invitation.json", roundTrip[backendapi.Invitation, pb.Invitation]},
+		{"email_address.json", roundTrip[backendapi.EmailAddress, pb.EmailAddress]},
+		{"phone_number.json", roundTrip[backendapi.PhoneNumber, pb.PhoneNumber]},
+		{"allowlist_identifier.json", roundTrip[backendapi.AllowlistIdentifier, pb.AllowlistIdentifier]},
+		{"redirect_url.json", roundTrip[backendapi.RedirectURL, pb.RedirectUrl]},
+		{"sign_in_token.json", roundTrip[backendapi.SignInToken, pb.SignInToken]},
+		{"email.json", roundTrip[backendapi.Email, pb.Email]},
+		{"sms_message.json", roundTrip[backendapi.SMSMessage, pb.SMSMessage]},
+		{"deleted_user.json", roundTrip[backendapi.DeletedObject, pb.DeletedObject]},
+		{"oauth_access_token_list.json (bare array)", roundTrip[[]*backendapi.OAuthAccessToken, pb.ListUserOAuthAccessTokensResponse]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			raw, err := os.ReadFile(filepath.Join("..", "backendapi", "testdata", strings.Fields(tt.file)[0]))
+			if err != nil {
+				t.Fatalf("backendapi fixture: %v", err)
+			}
+			msg, err := tt.conv(raw)
+			if err != nil {
+				t.Fatalf("convert: %v", err)
+			}
+			out, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fixture, got map[string]any
+			if json.Unmarshal(raw, &fixture) != nil {
+				return // a bare array: the conversion succeeding is the check
+			}
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range got {
+				if _, ok := fixture[k]; !ok && v != nil {
+					t.Errorf("message has %q, which the fixture lacks", k)
+				}
+			}
+			if id, ok := fixture["id"].(string); ok && got["id"] != id {
+				t.Errorf("id = %v, want %q", got["id"], id)
+			}
+		})
+	}
+}
+
+// roundTrip decodes a fixture as backendapi type B, as the client does, and
+// converts it to message T. A bare array is wrapped as a list's data.
+func roundTrip[B any, T any, PT message[T]](raw []byte) (proto.Message, error) {
+	var v B
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	var src any = v
+	if items, ok := src.([]*backendapi.OAuthAccessToken); ok {
+		src = backendapi.OAuthAccessTokenList{Data: items, TotalCount: int64(len(items))}
+	}
+	return convert[T, PT](src)
+}
