@@ -129,6 +129,9 @@ func decodeClaims(payload []byte, w *wireClaims) error {
 // tolerated, as Clerk's SDKs do; line breaks (which Go's decoder would
 // skip) and non-zero trailing bits are rejected.
 func decodePart(buf, p []byte) (part, rest []byte, err error) {
+	if bytes.IndexByte(p, '\n') >= 0 || bytes.IndexByte(p, '\r') >= 0 {
+		return nil, nil, errors.New("verifier: line break in base64url")
+	}
 	p = bytes.TrimSuffix(bytes.TrimSuffix(p, []byte("=")), []byte("="))
 	want := base64.RawURLEncoding.DecodedLen(len(p))
 	if want > len(buf) {
@@ -137,9 +140,6 @@ func decodePart(buf, p []byte) (part, rest []byte, err error) {
 	n, err := base64.RawURLEncoding.Strict().Decode(buf[:want], p)
 	if err != nil {
 		return nil, nil, err
-	}
-	if n != want {
-		return nil, nil, errors.New("verifier: line break in base64url")
 	}
 	return buf[:n:n], buf[n:], nil
 }
