@@ -5,8 +5,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
+	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
@@ -343,5 +347,33 @@ func TestProxyResourceGroups(t *testing.T) {
 				t.Errorf("request to Clerk (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestEveryProxyRPCImplemented calls every method of AuthService with an
+// empty request and no backend: each proxy RPC must answer from its own
+// handler (FAILED_PRECONDITION, or INVALID_ARGUMENT for a missing id),
+// never UNIMPLEMENTED.
+func TestEveryProxyRPCImplemented(t *testing.T) {
+	t.Parallel()
+	conn := startBufconn(t, newProxyServer(t, nil), GRPCOptions{
+		Unary: []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(policy.DevPolicy(testCallerKey))},
+	})
+	proxied := 0
+	for _, m := range pb.AuthService_ServiceDesc.Methods {
+		if m.MethodName == "VerifySessionToken" || m.MethodName == "GetAuthState" {
+			continue
+		}
+		proxied++
+		t.Run(m.MethodName, func(t *testing.T) {
+			t.Parallel()
+			err := conn.Invoke(withKey(t.Context(), testCallerKey), "/authsvc.v1.AuthService/"+m.MethodName, &emptypb.Empty{}, &emptypb.Empty{})
+			if code := status.Code(err); code != codes.FailedPrecondition && code != codes.InvalidArgument {
+				t.Errorf("code = %v (%v), want FailedPrecondition or InvalidArgument", code, err)
+			}
+		})
+	}
+	if proxied != 59 {
+		t.Errorf("AuthService has %d proxy RPCs, want 59", proxied)
 	}
 }
