@@ -50,8 +50,8 @@ func (req *createOrgInvitationRequest) validate(s *store, o *organization) error
 	case req.Role == nil || *req.Role == "":
 		return errParamMissing("role")
 	}
-	if req.InviterUserID != nil {
-		if _, ok := s.users[*req.InviterUserID]; !ok {
+	if inviter := deref(req.InviterUserID); inviter != "" { // "" counts as absent
+		if _, ok := s.users[inviter]; !ok {
 			return errParamValue("inviter_user_id", "inviter_user_id must be the id of an existing user")
 		}
 	}

@@ -68,8 +68,8 @@ func (req *createOrgRequest) validate(s *store) (slug string, err error) {
 	if s.slugTaken(slug, "") {
 		return "", errIdentifierExists("slug")
 	}
-	if req.CreatedBy != nil {
-		if _, ok := s.users[*req.CreatedBy]; !ok {
+	if creator := deref(req.CreatedBy); creator != "" { // "" counts as absent
+		if _, ok := s.users[creator]; !ok {
 			return "", errParamValue("created_by", "created_by must be the id of an existing user")
 		}
 	}
