@@ -162,15 +162,15 @@ func (s *scanner) orgMember(w *wireClaims) error {
 	return s.object(func(key []byte) error {
 		switch string(key) {
 		case "id":
-			return s.strField(&o.ID, "o.id")
+			return s.strField(&o.ID, "o:id")
 		case "slg":
-			return s.strField(&o.Slg, "o.slg")
+			return s.strField(&o.Slg, "o:slg")
 		case "rol":
-			return s.strField(&o.Rol, "o.rol")
+			return s.strField(&o.Rol, "o:rol")
 		case "per":
-			return s.strField(&o.Per, "o.per")
+			return s.strField(&o.Per, "o:per")
 		case "fpm":
-			return s.strField(&o.Fpm, "o.fpm")
+			return s.strField(&o.Fpm, "o:fpm")
 		default:
 			return s.skip()
 		}
