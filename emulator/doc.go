@@ -20,6 +20,32 @@
 // only kept as salted PBKDF2 hashes for verify_password, and the set of
 // parameters and validations is the subset authsvc and its tests need.
 //
+// # Wiring authsvc to it
+//
+// Serve [Emulator.Handler] (for example on a loopback listener) and point the
+// service at it: the Backend API base URL is the server's URL (paths start
+// with /v1), the secret key is [Emulator.SecretKey], the issuer is
+// [Emulator.Issuer], and the verification key is either the inline
+// [Emulator.PublicKeyPEM] or the JWKS at <url>/v1/jwks (secret key required)
+// or <url>/.well-known/jwks.json (open). Tokens come from
+// [Emulator.CreateSession] + [Emulator.MintSessionToken] in-process, or from
+// POST /v1/sessions and POST /v1/sessions/{id}/tokens over HTTP.
+//
+// # Endpoints
+//
+// Users (list with filters, count, get, create, update, delete, metadata
+// merge, ban, unban, verify_password, mfa, organization_memberships,
+// oauth_access_tokens), sessions (create, list, get, revoke, verify, tokens
+// with or without a template name; every template gives the default session
+// claims), organizations (list, create, get by id or slug, update, metadata,
+// delete), organization memberships and invitations, invitations, allowlist
+// identifiers, redirect URLs, email addresses, phone numbers, sign-in tokens,
+// e-mails, SMS messages and clients. Lists answer either a bare JSON array or
+// {"data":[...],"total_count":N}, as Clerk does for that resource. Unknown
+// routes answer a 404 resource_not_found error; bodies must be one JSON
+// object of at most 1 MiB, and unknown body keys are rejected with
+// form_param_unknown.
+//
 // # Authentication
 //
 // Every /v1 request must carry "Authorization: Bearer <secret key>", compared

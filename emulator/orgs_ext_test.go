@@ -286,3 +286,17 @@ func TestOrganizationInvitations(t *testing.T) {
 		t.Fatalf("revoked list %v", got)
 	}
 }
+
+func TestEmptyOptionalIDsCountAsAbsent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, true)
+	o := f.object(http.MethodPost, "/v1/organizations", map[string]any{"name": "Solo", "created_by": ""}, 200)
+	if o["members_count"] != float64(0) || o["created_by"] != "" {
+		t.Fatalf("organization %v", o)
+	}
+	inv := f.object(http.MethodPost, "/v1/organizations/solo/invitations",
+		map[string]any{"email_address": "s@example.com", "role": "org:member", "inviter_user_id": ""}, 200)
+	if inv["inviter_user_id"] != nil {
+		t.Fatalf("inviter_user_id %v", inv["inviter_user_id"])
+	}
+}
