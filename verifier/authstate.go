@@ -144,7 +144,7 @@ const (
 // (buildAuthenticatedState, spec §2.4).
 func (v *Verifier) tokenState(ctx context.Context, token string, parties []string, kind tokenKind) State {
 	claims, err := v.VerifyWithParties(ctx, token, parties)
-	if err == nil {
+	if err == nil && claims != nil {
 		return State{Status: StatusSignedIn, Reason: AuthReasonStandardSignedIn, Claims: claims}
 	}
 	reason, status := mapVerifyError(err, kind)

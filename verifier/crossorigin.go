@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -25,10 +24,11 @@ import (
 // IPv6" pins http://[::1] against Host [::1] as same-origin); the assumed
 // https only decides which host-side port is the default one.
 //
-// Hostnames are lowercased with strings.ToLower. golang.org/x/net/idna is not
-// a dependency, so a non-ASCII hostname is not IDNA-encoded: it is compared as
-// lowercased Unicode, and "bücher.example" is therefore a different origin
-// from its punycode form "xn--bcher-kva.example" (fail closed: cross-origin).
+// Hostnames are compared with strings.EqualFold. golang.org/x/net/idna is not
+// a dependency, so a non-ASCII hostname is not IDNA-encoded: it is compared
+// case-folded as Unicode, and "bücher.example" is therefore a different
+// origin from its punycode form "xn--bcher-kva.example" (fail closed:
+// cross-origin).
 
 // hostFacts are the request's own host-side facts for the cross-origin check.
 type hostFacts struct {
@@ -78,26 +78,35 @@ func isCrossOrigin(rawURL string, h hostFacts) bool {
 	return self.port != origin.port || !sameHostname(self.hostname, origin.hostname)
 }
 
-// parseOriginURL parses an Origin or Referer value. Only absolute http and
-// https URLs with a host qualify; "null", relative references, opaque URLs
-// and other schemes do not.
+// parseOriginURL parses an Origin or Referer value: an absolute http or
+// https URL with a host. Userinfo, path, query and fragment are ignored; the
+// authority is then read by the same parser as the Host header, so both
+// sides normalise alike. "null", relative references, "https:host" without
+// slashes, other schemes and percent-escaped hosts do not qualify. It does
+// not allocate (this runs on every request that carries an Origin).
 func parseOriginURL(raw string) (endpoint, bool) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Opaque != "" || u.Host == "" {
+	raw = strings.TrimSpace(raw)
+	i := strings.Index(raw, "://")
+	if i < 0 {
 		return endpoint{}, false
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	var scheme string
+	switch {
+	case strings.EqualFold(raw[:i], "https"):
+		scheme = "https"
+	case strings.EqualFold(raw[:i], "http"):
+		scheme = "http"
+	default:
 		return endpoint{}, false
 	}
-	hostname := u.Hostname()
-	if hostname == "" || !validHostname(hostname) {
-		return endpoint{}, false
+	authority := raw[i+3:]
+	if end := strings.IndexAny(authority, "/?#\\"); end >= 0 {
+		authority = authority[:end]
 	}
-	port, ok := parsePort(u.Scheme, u.Port())
-	if !ok {
-		return endpoint{}, false
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		authority = authority[at+1:]
 	}
-	return endpoint{scheme: u.Scheme, hostname: hostname, port: port}, true
+	return parseHostPort(scheme, authority)
 }
 
 // parseHostPort parses a Host or X-Forwarded-Host value: "name", "name:port",
@@ -174,13 +183,14 @@ func validHostname(name string) bool {
 }
 
 // sameHostname compares two hostnames: IP literals as addresses (so
-// "::1" equals "0:0::1"), anything else case-insensitively.
+// "::1" equals "0:0::1"), anything else with Unicode case folding
+// (strings.EqualFold; exactly ASCII case-insensitivity for ASCII names).
 func sameHostname(a, b string) bool {
 	if ipA, err := netip.ParseAddr(a); err == nil {
 		ipB, err := netip.ParseAddr(b)
 		return err == nil && ipA == ipB
 	}
-	return strings.ToLower(a) == strings.ToLower(b)
+	return strings.EqualFold(a, b)
 }
 
 // firstListElement returns the first comma-separated element of a header
