@@ -248,3 +248,69 @@ func TestGetAuthStateVectors(t *testing.T) {
 		}
 	}
 }
+
+// TestGetAuthStateCrossOrigin runs the checkCrossOrigin vectors of spec §3.3
+// and §2.5 through GetAuthState (production, valid cookie), in both request
+// forms: cross-origin is signed out header-missing-cors, same-origin signs in.
+func TestGetAuthStateCrossOrigin(t *testing.T) {
+	t.Parallel()
+	f := newASFixture(t, nil)
+	v := asVector{Cookie: asPtr("$valid"), UAT: asPtr("$now-100")}
+	tests := []struct {
+		name                                  string
+		origin, host, fwdHost, fwdPort, proto string
+		cross                                 bool
+	}{
+		{"3.3#1 is not CO with IPv6", "http://[::1]", "[::1]", "", "", "", false},
+		{"3.3#2 is not CO with set https and 443 port", "https://localhost:443", "localhost", "", "", "", false},
+		{"3.3#3 is CO with mixed default security ports", "https://localhost:80", "localhost:443", "", "", "", true},
+		{"3.3#4 is CO when HTTPS to HTTP with present x-forwarded-proto", "https://localhost", "someserver", "localhost", "", "http", true},
+		{"3.3#5 is CO when HTTPS to HTTP with forwarded port", "https://localhost", "localhost", "", "80", "", true},
+		{"3.3#6 is CO with cross origin auth domain", "https://accounts.clerk.dev", "localhost", "", "", "", true},
+		{"3.3#7 is CO when forwarded port overrides host derived port", "https://localhost:443", "localhost", "", "3001", "", true},
+		{"3.3#8 is not CO with port included in x-forwarded host", "http://localhost:3000", "127.0.0.1:3000", "localhost:3000", "", "", false},
+		{"3.3#9 is CO with port included in x-forwarded host", "http://localhost:3000", "127.0.0.1:3000", "localhost:4000", "", "", true},
+		{"2.5 quirk http://example.com:80 vs example.com:80, no proto", "http://example.com:80", "example.com:80", "", "", "", true},
+		{"2.5 quirk http://example.com:80 vs example.com:80, proto http (fix)", "http://example.com:80", "example.com:80", "", "", "http", false},
+		{"2.5 quirk http://example.com vs example.com", "http://example.com", "example.com", "", "", "", false},
+		{"2.5 quirk https://example.com vs example.com:443", "https://example.com", "example.com:443", "", "", "", false},
+		{"2.5 quirk https://Example.COM vs example.com", "https://Example.COM", "example.com", "", "", "", false},
+		{"2.5 quirk userinfo ignored", "https://user:pw@example.com", "example.com", "", "", "", false},
+		{"2.5 quirk X-Forwarded-Port 443", "https://example.com", "example.com", "", "443", "", false},
+		{"2.5 quirk :8443 with fwdPort 8443", "https://example.com:8443", "example.com", "", "8443", "", false},
+		{"2.5 quirk a.example.com vs b.example.com", "https://a.example.com", "b.example.com", "", "", "", true},
+		{"2.5 quirk forwarded host wins", "https://example.com", "other.com", "example.com", "", "", false},
+		{"2.5 step1 proto https (fix: was CO)", "https://example.com", "example.com", "", "", "https", false},
+		{"fix3 forwarded host comma list", "https://example.com", "lb", "example.com, lb", "", "https, http", false},
+	}
+	forms := map[string]func(map[string]string, []string) *authsvcv1.GetAuthStateRequest{
+		"explicit": explicitRequest, "headers": headersRequest,
+	}
+	for _, tt := range tests {
+		for form, build := range forms {
+			t.Run(form+" "+tt.name, func(t *testing.T) {
+				t.Parallel()
+				m := f.facts(t, v)
+				m["origin"], m["host"] = tt.origin, tt.host
+				for k, val := range map[string]string{"forwarded_host": tt.fwdHost, "forwarded_port": tt.fwdPort, "forwarded_proto": tt.proto} {
+					if val != "" {
+						m[k] = val
+					}
+				}
+				resp, err := f.clients["prod"].GetAuthState(context.Background(), build(m, nil))
+				if err != nil {
+					t.Fatalf("GetAuthState: %v", err)
+				}
+				want := wantResult([]string{"signed-in", "standard-signed-in"})
+				if tt.cross {
+					want = wantResult([]string{"signed-out", "header-missing-cors"})
+				}
+				if diff := cmp.Diff(want, gotResult(resp)); diff != "" {
+					t.Errorf("GetAuthState (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+func asPtr(s string) *string { return &s }
