@@ -61,8 +61,12 @@ func (s Status) String() string {
 // [StatusSignedIn]; treat it as read-only (it may be shared with the
 // verifier's cache).
 type State struct {
+	// Status is one of the three Status constants, never zero.
 	Status Status
+	// Reason is one of the AuthReason constants and goes with Status
+	// (see [AuthReason.Status]).
 	Reason AuthReason
+	// Claims are the verified token's claims when signed in, else nil.
 	Claims *Claims
 }
 
