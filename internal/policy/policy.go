@@ -111,7 +111,7 @@ func build(f file) (*Policy, error) {
 	for i, cf := range f.Callers {
 		c, err := buildCaller(cf)
 		if err != nil {
-			return nil, fmt.Errorf("%w: callers[%d]: %w", ErrInvalid, i, err)
+			return nil, fmt.Errorf("%w: callers[%d] %q: %w", ErrInvalid, i, cf.Name, err)
 		}
 		if err := claim(seen, c); err != nil {
 			return nil, fmt.Errorf("%w: callers[%d] %q: %w", ErrInvalid, i, c.name, err)
@@ -130,19 +130,19 @@ func buildCaller(cf callerFile) (caller, error) {
 	if cf.KeySHA256 != "" {
 		sum, err := hex.DecodeString(cf.KeySHA256)
 		if err != nil || len(sum) != sha256.Size {
-			return c, fmt.Errorf("caller %q: key_sha256 must be %d hex digits (the output of sha256sum)", cf.Name, 2*sha256.Size)
+			return c, fmt.Errorf("key_sha256 must be %d hex digits (the output of sha256sum)", 2*sha256.Size)
 		}
 		c.keySHA256 = sum
 	}
 	if c.keySHA256 == nil && c.tlsSubject == "" && c.tlsSAN == "" {
-		return c, fmt.Errorf("caller %q: no credential: set key_sha256, tls_subject or tls_san", cf.Name)
+		return c, errors.New("no credential: set key_sha256, tls_subject or tls_san")
 	}
 	if len(cf.Allow) == 0 {
-		return c, fmt.Errorf("caller %q: allow is empty: it would grant nothing", cf.Name)
+		return c, errors.New("allow is empty: it would grant nothing")
 	}
 	for j, g := range cf.Allow {
 		if err := checkGlob(g); err != nil {
-			return c, fmt.Errorf("caller %q: allow[%d]: %w", cf.Name, j, err)
+			return c, fmt.Errorf("allow[%d]: %w", j, err)
 		}
 		c.allow = append(c.allow, strings.TrimPrefix(g, "/"))
 	}
