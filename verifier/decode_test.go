@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -71,33 +72,60 @@ var (
 	orgNames   = []string{"id", "slg", "rol", "per", "fpm"}
 )
 
-// comparable reports whether encoding/json is a valid oracle for payload:
-// valid UTF-8 (the scanner rejects invalid UTF-8; encoding/json replaces it)
-// and no member name that encoding/json would match case-insensitively.
+// comparableToJSON reports whether encoding/json is a valid oracle for
+// payload: valid UTF-8 (the scanner rejects invalid UTF-8; encoding/json
+// replaces it) and no member name, at any depth, that encoding/json would
+// match case-insensitively to a claim name.
 func comparableToJSON(payload []byte) bool {
 	if !utf8.Valid(payload) {
 		return false
 	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(payload, &top) != nil {
-		return true // not an object: both must fail
-	}
-	for k, v := range top {
-		if foldsToOther(k, claimNames) {
+	for _, k := range memberNames(payload) {
+		if foldsToOther(k, claimNames) || foldsToOther(k, orgNames) {
 			return false
-		}
-		if strings.EqualFold(k, "o") {
-			var o map[string]json.RawMessage
-			if json.Unmarshal(v, &o) == nil {
-				for ok := range o {
-					if foldsToOther(ok, orgNames) {
-						return false
-					}
-				}
-			}
 		}
 	}
 	return true
+}
+
+// memberNames lists every object member name in payload, duplicates
+// included, as far as it parses.
+func memberNames(payload []byte) []string {
+	type frame struct{ obj, wantKey bool }
+	var stack []frame
+	var names []string
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].obj {
+			stack[n-1].wantKey = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return names
+		}
+		if n := len(stack); n > 0 && stack[n-1].wantKey {
+			if k, ok := tok.(string); ok {
+				names = append(names, k)
+				stack[n-1].wantKey = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{obj: true, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, frame{})
+		case json.Delim('}'), json.Delim(']'):
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
 }
 
 func foldsToOther(k string, names []string) bool {
