@@ -2,7 +2,10 @@ package emulator_test
 
 import (
 	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -184,3 +187,21 @@ func (f *fixture) createUser(body map[string]any) string {
 }
 
 func bufCopy(dst io.Writer, resp *http.Response) (int64, error) { return io.Copy(dst, resp.Body) }
+
+// pemKey parses an SPKI PEM RSA public key.
+func pemKey(t *testing.T, s string) *rsa.PublicKey {
+	t.Helper()
+	block, _ := pem.Decode([]byte(s))
+	if block == nil {
+		t.Fatal("no PEM block")
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := pub.(*rsa.PublicKey)
+	if !ok {
+		t.Fatalf("key is %T", pub)
+	}
+	return k
+}
