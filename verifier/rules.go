@@ -110,15 +110,18 @@ func verifySignature(pub *rsa.PublicKey, hash crypto.Hash, signingInput, sig []b
 	return nil
 }
 
-// checkTimes runs the exp, nbf and iat rules with skew.
+// checkTimes runs the exp, nbf and iat rules with skew. Claims are whole
+// seconds, so comparing them with the floored Unix seconds of now±skew is
+// exact, and no claim value can overflow a time.Time.
 func checkTimes(c *Claims, now time.Time, skew time.Duration) error {
-	if !time.Unix(c.ExpiresAt, 0).After(now.Add(-skew)) {
+	past, future := now.Add(-skew).Unix(), now.Add(skew).Unix()
+	if c.ExpiresAt <= past {
 		return &Error{Reason: ReasonExpired, Detail: "exp " + itoa(c.ExpiresAt) + " is missing or not after now minus skew"}
 	}
-	if now.Add(skew).Before(time.Unix(c.NotBefore, 0)) {
+	if c.NotBefore > future {
 		return &Error{Reason: ReasonNotActiveYet, Detail: "nbf " + itoa(c.NotBefore) + " is after now plus skew"}
 	}
-	if c.HasIssuedAt && time.Unix(c.IssuedAt, 0).After(now.Add(skew)) {
+	if c.HasIssuedAt && c.IssuedAt > future {
 		return &Error{Reason: ReasonIatInFuture, Detail: "iat " + itoa(c.IssuedAt) + " is after now plus skew"}
 	}
 	return nil

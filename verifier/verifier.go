@@ -167,6 +167,9 @@ func (v *Verifier) VerifyWithParties(ctx context.Context, token string, authoriz
 	if len(authorizedParties) == 0 {
 		authorizedParties = v.cfg.AuthorizedParties
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if v.keys == nil {
 		return nil, &Error{Reason: ReasonKeyMissing, Detail: "no inline key and no secret key configured"}
 	}

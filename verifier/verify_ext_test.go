@@ -6,8 +6,10 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
@@ -175,6 +177,32 @@ func TestVerifyRulesInOrder(t *testing.T) {
 		{name: "rule7 azp empty with a list", token: mint(map[string]any{"azp": ""}), parties: []string{"https://b.com"}, want: verifier.ReasonUnauthorizedParty},
 		{name: "rule7 azp differs in case", token: mint(map[string]any{"azp": "https://B.com"}), parties: []string{"https://b.com"}, want: verifier.ReasonUnauthorizedParty},
 		{name: "rule7 no list accepts any azp", token: mint(map[string]any{"azp": "https://anything.example"})},
+	}
+	runVerifyCases(t, v, tests)
+}
+
+func TestVerifyTimeRulesSubSecondClockAndExtremes(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	v := inlineVerifier(t, iss, func(c *verifier.Config) {
+		c.Now = func() time.Time { return fixedNow.Add(500 * time.Millisecond) }
+	})
+	n := fixedNow.Unix()
+	mint := func(extra map[string]any) func(*testing.T) string {
+		return func(t *testing.T) string { return iss.Mint(t, claimsAt(extra)) }
+	}
+	tests := []verifyCase{
+		{name: "rule5 exp half a second before now minus skew", token: mint(map[string]any{"exp": n - 5}), want: verifier.ReasonExpired},
+		{name: "rule5 exp half a second after now minus skew", token: mint(map[string]any{"exp": n - 4})},
+		{name: "rule5 nbf half a second before now plus skew", token: mint(map[string]any{"nbf": n + 5})},
+		{name: "rule5 nbf half a second after now plus skew", token: mint(map[string]any{"nbf": n + 6}), want: verifier.ReasonNotActiveYet},
+		{name: "rule5 iat half a second after now plus skew", token: mint(map[string]any{"iat": n + 6}), want: verifier.ReasonIatInFuture},
+		{name: "rule5 exp max int64", token: mint(map[string]any{"exp": int64(math.MaxInt64)})},
+		{name: "rule5 exp min int64", token: mint(map[string]any{"exp": int64(math.MinInt64)}), want: verifier.ReasonExpired},
+		{name: "rule5 exp negative", token: mint(map[string]any{"exp": -1}), want: verifier.ReasonExpired},
+		{name: "rule5 nbf max int64", token: mint(map[string]any{"nbf": int64(math.MaxInt64)}), want: verifier.ReasonNotActiveYet},
+		{name: "rule5 iat max int64", token: mint(map[string]any{"iat": int64(math.MaxInt64)}), want: verifier.ReasonIatInFuture},
+		{name: "rule5 exp beyond int64", token: mint(map[string]any{"exp": json.Number("9223372036854775808")}), want: verifier.ReasonTokenInvalid},
 	}
 	runVerifyCases(t, v, tests)
 }
