@@ -9,6 +9,10 @@
 // crit; the key; the signature; exp, nbf and iat with the skew, sub; the
 // issuer; the authorized party. Header jku, x5u and jwk are never followed.
 //
+// Claim names are matched exactly (encoding/json would also accept "SUB" for
+// "sub"), numeric dates must be integers, and a claim of the wrong type
+// makes the token invalid, reported only once the signature has verified.
+//
 // It is not a general JWT library: it accepts only RSA PKCS#1 v1.5 session
 // tokens as Clerk issues them, and it does not call the Backend API beyond
 // fetching the key set.
