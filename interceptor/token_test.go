@@ -74,6 +74,9 @@ func FuzzTokenFromMetadata(f *testing.F) {
 		for _, v := range []string{v1, v2}[:n%3] {
 			md.Append(DefaultMetadataKey, v)
 		}
+		if isTokenText(v1) != isTokenTextRef(v1) {
+			t.Fatalf("isTokenText(%.40q) disagrees with the byte loop", v1)
+		}
 		token, reason := tokenFromMetadata(md, DefaultMetadataKey)
 		if (token == "") == (reason == "") {
 			t.Fatalf("token %.20q and reason %q: want exactly one", token, reason)
@@ -91,4 +94,31 @@ func FuzzTokenFromMetadata(f *testing.F) {
 			t.Fatalf("token %.20q is not the value's tail in %.40q", token, v1)
 		}
 	})
+}
+
+// isTokenTextRef is the plain definition isTokenText must agree with.
+func isTokenTextRef(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// TestIsTokenTextEveryByte puts each of the 256 byte values at each
+// position of a word-sized and a tail-sized string.
+func TestIsTokenTextEveryByte(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 7, 8, 9, 16, 17} {
+		for pos := range n {
+			for b := range 256 {
+				s := []byte(strings.Repeat("a", n))
+				s[pos] = byte(b)
+				if got, want := isTokenText(string(s)), isTokenTextRef(string(s)); got != want {
+					t.Fatalf("len %d, byte %#x at %d: got %v, want %v", n, b, pos, got, want)
+				}
+			}
+		}
+	}
 }
