@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
 
@@ -242,5 +243,50 @@ func drain(t *testing.T, recv func() (*testpb.StreamingOutputCallResponse, error
 			t.Fatalf("Recv: %v", err)
 		}
 		out = append(out, string(msg.GetPayload().GetBody()))
+	}
+}
+
+// TestUnaryAndStreamShareCache: interceptors built from one WithRemote
+// value share a cache; separate values do not.
+func TestUnaryAndStreamShareCache(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		shared   bool
+		wantRPCs int64
+	}{
+		{name: "one WithRemote value", shared: true, wantRPCs: 1},
+		{name: "two WithRemote values", shared: false, wantRPCs: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := &fakeAuth{verify: acceptAll(time.Now().Add(time.Minute))}
+			conn := startFakeAuth(t, fake)
+			unaryOpt, streamOpt := interceptor.WithRemote(conn), interceptor.WithRemote(conn)
+			if tt.shared {
+				streamOpt = unaryOpt
+			}
+			gs := grpc.NewServer(
+				grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(unaryOpt)),
+				grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(streamOpt)),
+			)
+			testpb.RegisterTestServiceServer(gs, &downstream{})
+			client := testpb.NewTestServiceClient(serveBufconn(t, gs))
+			ctx := withToken(t.Context(), "a")
+			if _, err := client.EmptyCall(ctx, &testpb.Empty{}); err != nil {
+				t.Fatalf("EmptyCall: %v", err)
+			}
+			ss, err := client.StreamingOutputCall(ctx, &testpb.StreamingOutputCallRequest{ResponseParameters: make([]*testpb.ResponseParameters, 1)})
+			if err != nil {
+				t.Fatalf("StreamingOutputCall: %v", err)
+			}
+			if diff := cmp.Diff([]string{"user_a"}, drain(t, ss.Recv)); diff != "" {
+				t.Errorf("stream users (-want +got):\n%s", diff)
+			}
+			if n := fake.calls.Load(); n != tt.wantRPCs {
+				t.Errorf("authsvc calls = %d, want %d", n, tt.wantRPCs)
+			}
+		})
 	}
 }

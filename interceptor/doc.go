@@ -6,9 +6,10 @@
 // Protect a service with authsvc (remote mode; conn is a *grpc.ClientConn to
 // authsvc):
 //
+//	auth := interceptor.WithRemote(conn)
 //	srv := grpc.NewServer(
-//		grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(interceptor.WithRemote(conn))),
-//		grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(interceptor.WithRemote(conn))),
+//		grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(auth)),
+//		grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(auth)),
 //	)
 //
 // Clients send "authorization: Bearer <session token>". In a handler:
@@ -45,9 +46,10 @@
 //
 // # Decision cache
 //
-// In remote mode each interceptor keeps the tokens it has verified, keyed by
-// the whole token and the authorized-party list, until [DefaultCacheSkew]
-// before the token's exp and never later; at most [DefaultCacheEntries].
+// In remote mode the interceptors built from one [WithRemote] value keep the
+// tokens they have verified in one cache, keyed by the whole token and the
+// authorized-party list, until [DefaultCacheSkew] before the token's exp and
+// never later; at most [DefaultCacheEntries] tokens.
 // Concurrent calls with the same token share one VerifySessionToken RPC.
 // Failures are not cached. See [WithCache].
 //

@@ -3,6 +3,7 @@ package interceptor
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
@@ -53,6 +54,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 // config is the result of applying every Option to the defaults.
 type config struct {
 	remote     grpc.ClientConnInterface
+	shared     *sharedCache // from the WithRemote value; nil without one
 	local      *verifier.Verifier
 	parties    []string
 	mdKey      string
@@ -83,10 +85,27 @@ func newConfig(opts []Option) *config {
 // decision cache until shortly before they expire (see [WithCache]), and
 // concurrent calls presenting the same token share one RPC.
 //
+// Interceptors built from the same WithRemote value share one decision
+// cache, so build it once and pass it to both the unary and the stream
+// constructor; the first interceptor built sets the cache's [CacheConfig].
+//
 // Exactly one of WithRemote and [WithLocal] is required; with neither, or
 // both, every authenticated call fails with codes.Internal.
 func WithRemote(cc grpc.ClientConnInterface) Option {
-	return optionFunc(func(c *config) { c.remote = cc })
+	shared := &sharedCache{}
+	return optionFunc(func(c *config) { c.remote, c.shared = cc, shared })
+}
+
+// sharedCache creates one decision cache for every interceptor built from
+// one WithRemote value.
+type sharedCache struct {
+	once  sync.Once
+	cache *decisionCache
+}
+
+func (s *sharedCache) get(cc CacheConfig) *decisionCache {
+	s.once.Do(func() { s.cache = newDecisionCache(cc) })
+	return s.cache
 }
 
 // WithLocal verifies tokens in-process with v, which fetches and caches the

@@ -20,8 +20,9 @@ import (
 // It fails closed: a missing token, a token that fails verification, or a
 // verification that cannot be made returns a status error with a
 // google.rpc.ErrorInfo (see [ReasonOf]) and the handler is never called.
-// The returned function is safe for concurrent use; each call of
-// UnaryServerInterceptor has its own decision cache.
+// The returned function is safe for concurrent use. In remote mode it
+// shares its decision cache with every interceptor built from the same
+// [WithRemote] value.
 func UnaryServerInterceptor(opts ...Option) grpc.UnaryServerInterceptor {
 	a := newAuthenticator(opts)
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
@@ -78,7 +79,7 @@ func newAuthenticator(opts []Option) *authenticator {
 			client:  authsvcv1.NewAuthServiceClient(cfg.remote),
 			parties: cfg.parties,
 			key:     partiesKey(cfg.parties),
-			cache:   newDecisionCache(cfg.cache),
+			cache:   cfg.shared.get(cfg.cache),
 			outage:  cfg.outage,
 		}
 		a.verify = r.verify
