@@ -99,7 +99,6 @@ func TestRetry5xx(t *testing.T) {
 
 func TestRetry429(t *testing.T) {
 	t.Parallel()
-	inThree := time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
 		name         string
 		retryAfter   string
@@ -112,20 +111,24 @@ func TestRetry429(t *testing.T) {
 	}{
 		{"POST 429 Retry-After 1 is retried after 1s", "1", []int{429, 200}, 0, 2, time.Second, time.Second, -1},
 		{"429 without Retry-After backs off", "", []int{429, 200}, 0, 2, 50 * time.Millisecond, 100 * time.Millisecond, -1},
-		{"429 Retry-After as HTTP date", inThree, []int{429, 200}, 0, 2, 1 * time.Second, 3 * time.Second, -1},
+		{"429 Retry-After as HTTP date", "date+3s", []int{429, 200}, 0, 2, 2 * time.Second, 3 * time.Second, -1},
 		{"Retry-After 30s exceeds the 10s cap: returned at once", "30", []int{429, 200}, 0, 1, -1, -1, 30 * time.Second},
-		{"Retry-After past the caller's deadline: returned at once", "5", []int{429, 200}, 2 * time.Second, 1, -1, -1, 5 * time.Second},
+		{"Retry-After past the caller's deadline: returned at once", "9", []int{429, 200}, 8 * time.Second, 1, -1, -1, 9 * time.Second},
 		{"429 every time (Retry-After 0): RateLimitError after 4 attempts", "0", []int{429}, 0, 4, -1, -1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			clk := newFakeClock()
 			h := http.Header{}
-			if tt.retryAfter != "" {
+			switch tt.retryAfter {
+			case "":
+			case "date+3s": // an HTTP date 3 s after the fake clock's now (cut to whole seconds)
+				h.Set("Retry-After", clk.Now().Add(3*time.Second).UTC().Format(http.TimeFormat))
+			default:
 				h.Set("Retry-After", tt.retryAfter)
 			}
 			api, n := scripted(t, h, tt.statuses...)
-			clk := newFakeClock()
 			c := api.client(t, WithClock(clk), WithRetry(4, 100*time.Millisecond))
 			ctx := t.Context()
 			if tt.deadline > 0 {
@@ -243,14 +246,16 @@ func TestCallerContextAlreadyDone(t *testing.T) {
 	}
 }
 
-// TestBackoffPastDeadline: the second backoff (≥ 1 s) would end after the
-// 1.2 s deadline, so the 503 is returned instead of sleeping.
+// TestBackoffPastDeadline: the first backoff (5–10 s on the fake clock)
+// fits before the 12 s deadline, the second (≥ 10 s more) would not, so the
+// 503 is returned instead of sleeping. The margins keep a loaded machine
+// from reaching the real deadline.
 func TestBackoffPastDeadline(t *testing.T) {
 	t.Parallel()
 	api, n := scripted(t, nil, 503)
 	clk := newFakeClock()
-	c := api.client(t, WithClock(clk), WithRetry(4, time.Second))
-	ctx, cancel := context.WithTimeout(t.Context(), 1200*time.Millisecond)
+	c := api.client(t, WithClock(clk), WithRetry(4, 10*time.Second))
+	ctx, cancel := context.WithTimeout(t.Context(), 12*time.Second)
 	defer cancel()
 	_, err := c.Sessions.Get(ctx, "sess_1")
 	var apiErr *APIError
@@ -289,7 +294,8 @@ func TestAttemptTimeout(t *testing.T) {
 				}
 				replyJSON(w, 200, body)
 			})
-			c := api.client(t, WithAttemptTimeout(50*time.Millisecond), WithClock(newFakeClock()))
+			// 2 s leaves the second attempt ample time on a loaded machine.
+			c := api.client(t, WithAttemptTimeout(2*time.Second), WithClock(newFakeClock()))
 			err := sessionCall(t.Context(), c, tt.method)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("error = %v, want %v", err, tt.wantErr)
