@@ -172,3 +172,29 @@ func TestDefaultRateLimitByKey(t *testing.T) {
 		})
 	}
 }
+
+// TestClientConcurrentUse shares one Client between goroutines (run with
+// -race): every call succeeds and the server sees each one once.
+func TestClientConcurrentUse(t *testing.T) {
+	t.Parallel()
+	api, n := scripted(t, nil, 200)
+	c := api.client(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			_, err := c.Sessions.Get(t.Context(), "sess_1")
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent call: %v", err)
+		}
+	}
+	if got := n.Load(); got != 20 {
+		t.Errorf("server saw %d requests, want 20", got)
+	}
+}
