@@ -29,9 +29,12 @@ type remoteVerifier struct {
 }
 
 func (r *remoteVerifier) verify(ctx context.Context, token string) (*Claims, error) {
-	claims, err := r.cache.do(ctx, cacheKey{parties: r.key, token: token}, func() (*Claims, error) {
-		return r.call(ctx, token)
-	})
+	k := cacheKey{parties: r.key, token: token}
+	claims, hit := r.cache.get(k) // before do, so that a hit allocates no closure
+	var err error
+	if !hit {
+		claims, err = r.cache.do(ctx, k, func() (*Claims, error) { return r.call(ctx, token) })
+	}
 	if err != nil {
 		if st, ok := contextError(err); ok && ctx.Err() != nil {
 			return nil, st
