@@ -51,8 +51,12 @@ func TestDecisionCacheSharesOneFlight(t *testing.T) {
 					}
 				})
 			}
-			for c.waiting(k) < n {
-				time.Sleep(time.Millisecond) // synchronisation only: wait until all joined
+			deadline := time.Now().Add(30 * time.Second)
+			for c.waiting(k) < n { // synchronisation only: wait until all joined
+				if time.Now().After(deadline) {
+					t.Fatalf("only %d of %d callers joined the flight", c.waiting(k), n)
+				}
+				time.Sleep(time.Millisecond)
 			}
 			close(release)
 			wg.Wait()

@@ -210,3 +210,16 @@ func (c *fakeClock) Set(t time.Time) {
 func selectorMatch(f func(fullMethod string) bool) selector.Matcher {
 	return selector.MatchFunc(func(_ context.Context, cm interceptors.CallMeta) bool { return f(cm.FullMethod()) })
 }
+
+// waitFor polls cond until it holds, failing the test after 30 s. It is
+// synchronisation, not a timing assertion.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached within 30 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

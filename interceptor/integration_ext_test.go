@@ -20,10 +20,10 @@ import (
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
 
-// newVerifier returns a verifier for iss, closed at cleanup.
-func newVerifier(t testing.TB, iss *verifiertest.Issuer) *verifier.Verifier {
+// newVerifier returns a verifier for cfg, closed at cleanup.
+func newVerifier(t testing.TB, cfg verifier.Config) *verifier.Verifier {
 	t.Helper()
-	v, err := verifier.New(iss.Config())
+	v, err := verifier.New(cfg)
 	if err != nil {
 		t.Fatalf("verifier.New: %v", err)
 	}
@@ -35,7 +35,16 @@ func newVerifier(t testing.TB, iss *verifiertest.Issuer) *verifier.Verifier {
 // iss on bufconn. The returned counter counts VerifySessionToken calls.
 func startAuthsvc(t testing.TB, iss *verifiertest.Issuer) (*grpc.ClientConn, *atomic.Int64) {
 	t.Helper()
-	srv, err := server.New(server.Config{Verifier: newVerifier(t, iss)})
+	conn, calls, _ := startAuthsvcWith(t, iss.Config(), nil)
+	return conn, calls
+}
+
+// startAuthsvcWith is startAuthsvc with a verifier configuration and, when
+// gate is not nil, a VerifySessionToken that waits for gate to close. It
+// also returns the server, to stop it.
+func startAuthsvcWith(t testing.TB, cfg verifier.Config, gate chan struct{}) (*grpc.ClientConn, *atomic.Int64, *grpc.Server) {
+	t.Helper()
+	srv, err := server.New(server.Config{Verifier: newVerifier(t, cfg)})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -43,11 +52,14 @@ func startAuthsvc(t testing.TB, iss *verifiertest.Issuer) (*grpc.ClientConn, *at
 	count := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		if info.FullMethod == authsvcv1.AuthService_VerifySessionToken_FullMethodName {
 			calls.Add(1)
+			if gate != nil {
+				<-gate
+			}
 		}
 		return h(ctx, req)
 	}
 	gs, _ := server.NewGRPCServer(srv, server.GRPCOptions{Unary: []grpc.UnaryServerInterceptor{count}})
-	return serveBufconn(t, gs), calls
+	return serveBufconn(t, gs), calls, gs
 }
 
 // tokenCase is one row of the end-to-end verification table, run in both
@@ -103,7 +115,7 @@ func TestEndToEnd(t *testing.T) {
 			return interceptor.WithRemote(conn)
 		}},
 		{name: "local", mode: func(t *testing.T, iss *verifiertest.Issuer) interceptor.Option {
-			return interceptor.WithLocal(newVerifier(t, iss))
+			return interceptor.WithLocal(newVerifier(t, iss.Config()))
 		}},
 	}
 	for _, m := range modes {

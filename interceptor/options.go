@@ -17,12 +17,18 @@ import (
 // the session token, as "Bearer <token>".
 const DefaultMetadataKey = "authorization"
 
-// Cache defaults; see [CacheConfig].
+// Remote-mode defaults; see [CacheConfig].
 const (
+	// DefaultCacheEntries bounds the decision cache: roughly 20 MB with
+	// Clerk-sized tokens (about 2 KB per entry, token and claims).
 	DefaultCacheEntries = 10_000
-	DefaultCacheSkew    = time.Second
-	// DefaultRemoteTimeout bounds one VerifySessionToken call to authsvc
-	// when the incoming call has no earlier deadline.
+	// DefaultCacheSkew is how long before exp a cached decision stops
+	// being used.
+	DefaultCacheSkew = time.Second
+	// DefaultRemoteTimeout bounds one VerifySessionToken call to authsvc.
+	// The call is detached from the caller's cancellation, because other
+	// callers may be waiting for the same answer; a caller whose deadline
+	// comes first stops waiting then, with codes.DeadlineExceeded.
 	DefaultRemoteTimeout = 5 * time.Second
 )
 
