@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
@@ -109,6 +110,9 @@ func (a *authenticator) authenticate(ctx context.Context, fullMethod string) (co
 	claims, err := a.verify(ctx, token)
 	if err != nil {
 		return nil, err
+	}
+	if claims == nil { // never expected; fail closed rather than panic
+		return nil, status.Error(codes.Internal, "interceptor: verification returned no claims")
 	}
 	if err := a.cfg.authorize(fullMethod, claims); err != nil {
 		return nil, err

@@ -73,18 +73,14 @@ func (r *remoteVerifier) call(ctx context.Context, token string) (*Claims, error
 // keeps its reason as an outage; anything else (unreachable, timeout, a
 // policy refusal of this service's own credential) is [ReasonUnavailable].
 func (r *remoteVerifier) classify(err error) error {
-	reason := ReasonOf(err)
-	switch status.Code(err) {
-	case codes.Unauthenticated:
-		if reason != "" && !isOutageReason(reason) {
-			return rejected(reason)
-		}
-	case codes.InvalidArgument:
+	reason, code := ReasonOf(err), status.Code(err)
+	switch {
+	case code == codes.InvalidArgument:
 		return rejected(verifier.ReasonTokenInvalid)
-	case codes.Unavailable:
-		if isOutageReason(reason) {
-			return r.outage(reason)
-		}
+	case isOutageReason(reason) && (code == codes.Unavailable || code == codes.Unauthenticated):
+		return r.outage(reason)
+	case reason != "" && code == codes.Unauthenticated:
+		return rejected(reason)
 	}
 	return r.outage(ReasonUnavailable)
 }
