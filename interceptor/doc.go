@@ -3,10 +3,11 @@
 // or in-process, and hand the caller's claims to the handler; its client
 // interceptors forward the caller's token on outgoing calls.
 //
-// Protect a service with authsvc (remote mode; conn is a *grpc.ClientConn to
-// authsvc):
+// Protect a service with authsvc (remote mode):
 //
-//	auth := interceptor.WithRemote(conn)
+//	conn, err := grpc.NewClient("authsvc:50051", grpc.WithTransportCredentials(insecure.NewCredentials()))
+//	if err != nil { … }
+//	auth := interceptor.WithRemote(conn) // both interceptors share its decision cache
 //	srv := grpc.NewServer(
 //		grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(auth)),
 //		grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(auth)),
@@ -63,7 +64,10 @@
 // # What it does not do
 //
 // It does not read cookies, refresh tokens, log, or export metrics; it does
-// not re-check a stream's token after the stream opened. It is not a policy
+// not re-check a stream's token after the stream opened. Unlike
+// go-grpc-middleware's auth package it honours no per-service override: a
+// registered service cannot opt itself out, only [WithExemptMethods] and
+// [WithAuthMatcher] can. It is not a policy
 // engine: [RequirePermission] and [RequireRole] cover per-method organization
 // checks, and handlers can use [HasPermission] and [HasRole] for the rest.
 package interceptor
