@@ -165,19 +165,41 @@ func TestEndToEndCacheHitAvoidsRPC(t *testing.T) {
 	}
 }
 
-// TestEndToEndKeysUnavailable: when authsvc cannot load the JWKS, the
-// downstream call fails closed as an outage with authsvc's reason.
+// TestEndToEndKeysUnavailable: when the JWKS cannot be loaded (by authsvc,
+// or by the local verifier), the call fails closed as an outage with the
+// verifier's reason.
 func TestEndToEndKeysUnavailable(t *testing.T) {
 	t.Parallel()
-	iss := verifiertest.NewIssuer(t)
-	iss.SetDown(true)
-	conn, _ := startAuthsvc(t, iss)
-	d := &downstream{}
-	client, _ := startDownstream(t, d, interceptor.WithRemote(conn))
-	_, err := client.EmptyCall(withToken(t.Context(), iss.Mint(t, nil)), &testpb.Empty{})
-	checkStatus(t, err, codes.Unavailable, verifier.ReasonKeyFetch)
-	if n := d.calls.Load(); n != 0 {
-		t.Errorf("handler ran %d times, want 0", n)
+	tests := []struct {
+		name     string
+		local    bool
+		opts     []interceptor.Option
+		wantCode codes.Code
+	}{
+		{name: "remote", wantCode: codes.Unavailable},
+		{name: "local", local: true, wantCode: codes.Unavailable},
+		{name: "local as unauthenticated", local: true, opts: []interceptor.Option{interceptor.WithOutageAsUnauthenticated()}, wantCode: codes.Unauthenticated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			iss := verifiertest.NewIssuer(t)
+			iss.SetDown(true)
+			var mode interceptor.Option
+			if tt.local {
+				mode = interceptor.WithLocal(newVerifier(t, iss.Config()))
+			} else {
+				conn, _ := startAuthsvc(t, iss)
+				mode = interceptor.WithRemote(conn)
+			}
+			d := &downstream{}
+			client, _ := startDownstream(t, d, append(tt.opts, mode)...)
+			_, err := client.EmptyCall(withToken(t.Context(), iss.Mint(t, nil)), &testpb.Empty{})
+			checkStatus(t, err, tt.wantCode, verifier.ReasonKeyFetch)
+			if n := d.calls.Load(); n != 0 {
+				t.Errorf("handler ran %d times, want 0", n)
+			}
+		})
 	}
 }
 
