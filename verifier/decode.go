@@ -17,6 +17,10 @@ const maxTokenLen = 16 << 10
 // null): decoding leaves the field untouched.
 const absent = math.MinInt64
 
+// strictRawURL is base64url without padding, rejecting non-zero trailing
+// bits. Strict() copies the encoding, so it is made once.
+var strictRawURL = base64.RawURLEncoding.Strict()
+
 // typAbsent marks a header without typ.
 const typAbsent = "\x00"
 
@@ -77,14 +81,23 @@ func decodeToken(s string, t *token) error {
 	if len(s) > maxTokenLen {
 		return invalid("token is longer than 16 KiB")
 	}
+	// IndexByte is vectorised; LastIndexByte is not.
 	i := strings.IndexByte(s, '.')
-	j := strings.LastIndexByte(s, '.')
-	if i < 0 || i == j || strings.IndexByte(s[i+1:j], '.') >= 0 {
+	j := -1
+	if i >= 0 {
+		if k := strings.IndexByte(s[i+1:], '.'); k >= 0 {
+			j = i + 1 + k
+		}
+	}
+	if j < 0 || strings.IndexByte(s[j+1:], '.') >= 0 {
 		return invalid("token does not have three parts")
 	}
-	raw := []byte(s)
+	// One allocation: the token's bytes, then room for the decoded parts,
+	// which are shorter than their text.
+	mem := make([]byte, 2*len(s))
+	raw, buf := mem[:len(s):len(s)], mem[len(s):]
+	copy(raw, s)
 	t.signingInput = raw[:j:j]
-	buf := make([]byte, len(raw)) // decoded parts are shorter than their text
 	hdr, buf, err := decodePart(buf, raw[:i])
 	if err != nil {
 		return invalid("header is not base64url")
@@ -137,7 +150,7 @@ func decodePart(buf, p []byte) (part, rest []byte, err error) {
 	if want > len(buf) {
 		return nil, nil, errors.New("verifier: base64url part too long")
 	}
-	n, err := base64.RawURLEncoding.Strict().Decode(buf[:want], p)
+	n, err := strictRawURL.Decode(buf[:want], p)
 	if err != nil {
 		return nil, nil, err
 	}

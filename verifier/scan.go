@@ -29,6 +29,7 @@ func (e *typeError) Error() string { return "verifier: claim " + e.field + " has
 // wrong type; reading goes on so that a later syntax error still wins.
 type scanner struct {
 	b       []byte
+	text    string // b as a string: unescaped string values are slices of it
 	i       int
 	depth   int
 	typeErr *typeError
@@ -40,6 +41,7 @@ func (s *scanner) document(member func(key []byte) error) error {
 	if !utf8.Valid(s.b) {
 		return errSyntax
 	}
+	s.text = string(s.b)
 	if err := s.object(member); err != nil {
 		return err
 	}
@@ -65,6 +67,9 @@ func (s *scanner) ws() {
 }
 
 func (s *scanner) peek() byte {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return s.b[s.i]
+	}
 	s.ws()
 	if s.i < len(s.b) {
 		return s.b[s.i]
@@ -241,24 +246,49 @@ func (s *scanner) digits() int {
 	return n
 }
 
+// strValue reads a string value. Without escapes it is a slice of s.text,
+// so the values of one document share one allocation.
+func (s *scanner) strValue() (string, error) {
+	start := s.i + 1
+	v, err := s.str()
+	if err != nil {
+		return "", err
+	}
+	if end := s.i - 1; end-start == len(v) {
+		return s.text[start:end], nil
+	}
+	return string(v), nil
+}
+
+// stringStop marks the bytes that end the fast scan of a string: the quote,
+// the backslash and the control characters JSON forbids raw.
+var stringStop = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // str reads a string and returns its value: a slice of the input when it
 // has no escapes, else a new buffer.
 func (s *scanner) str() ([]byte, error) {
 	s.i++ // the opening quote
 	start := s.i
-	for s.i < len(s.b) {
-		switch c := s.b[s.i]; {
-		case c == '"':
-			s.i++
-			return s.b[start : s.i-1], nil
-		case c == '\\':
-			return s.strEscaped(start)
-		case c < 0x20:
-			return nil, errSyntax
-		}
-		s.i++
+	b := s.b
+	i := s.i
+	for i < len(b) && !stringStop[b[i]] {
+		i++
 	}
-	return nil, errSyntax
+	s.i = i
+	switch {
+	case i == len(b) || b[i] < 0x20:
+		return nil, errSyntax
+	case b[i] == '\\':
+		return s.strEscaped(start)
+	}
+	s.i++
+	return b[start:i], nil
 }
 
 // strEscaped continues str from the first backslash, unescaping as

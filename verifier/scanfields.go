@@ -9,11 +9,11 @@ import "encoding/json"
 func (s *scanner) strField(dst *string, field string) error {
 	switch s.peek() {
 	case '"':
-		v, err := s.str()
+		v, err := s.strValue()
 		if err != nil {
 			return err
 		}
-		*dst = string(v)
+		*dst = v
 		return nil
 	case 'n':
 		return s.literal("null")
@@ -87,7 +87,7 @@ func (s *scanner) strSliceField(dst *[]string, field string) error {
 	default:
 		return s.mismatch(field)
 	}
-	out := []string{}
+	out := make([]string, 0, 4)
 	err := s.array(func() error {
 		var v string
 		err := s.strField(&v, field)
