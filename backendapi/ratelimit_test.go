@@ -67,8 +67,11 @@ func TestLimiterWindowProperty(t *testing.T) {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(g), 42))
 			for range 50 {
+				// Advance, read the clock and reserve under one lock: another
+				// goroutine's advance between Now and reserve would skew the
+				// recorded start, not the limiter.
+				mu.Lock()
 				clk.advance(time.Duration(r.IntN(100)) * time.Millisecond)
-				mu.Lock() // reserve and read the clock atomically for the check
 				now := clk.Now()
 				d, err := l.reserve(time.Time{})
 				if err == nil {
