@@ -10,9 +10,8 @@ BUF      := $(GO) run github.com/bufbuild/buf/cmd/buf@v1.75.0
 run:
 	$(GO) run ./cmd/authsvc dev
 
-## test: vet, the whole test suite with the race detector, and the proto lint.
-test:
-	$(GO) vet ./...
+## test: the lint gate (gofmt, vet, buf lint/format, generated code current), then every test with the race detector.
+test: lint
 	$(GO) test -race -count=1 -timeout 8m ./...
 
 ## bench: benchmarks with their baselines measured in the same run, then the ratios.
@@ -31,4 +30,5 @@ generate:
 	$(BUF) generate
 
 check-generated: generate
-	@git diff --exit-code -- gen/ || (echo "gen/ is stale: run make generate and commit"; exit 1)
+	@git diff --exit-code --stat -- gen/ || (echo "gen/ is stale: run make generate and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- gen/)" || (git status --porcelain -- gen/; echo "gen/ has files make generate does not produce"; exit 1)
