@@ -27,7 +27,7 @@ type OrganizationInvitationList = List[OrganizationInvitation]
 // CreateOrganizationInvitationParams is the body of
 // [OrganizationsService.CreateInvitation]. Nil optional fields are not sent.
 type CreateOrganizationInvitationParams struct {
-	InviterUserID  string         `json:"inviter_user_id"`
+	InviterUserID  string         `json:"inviter_user_id,omitempty"`
 	EmailAddress   string         `json:"email_address"`
 	Role           string         `json:"role"`
 	PublicMetadata map[string]any `json:"public_metadata,omitzero"`

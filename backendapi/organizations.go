@@ -34,7 +34,7 @@ type OrganizationList = List[Organization]
 type CreateOrganizationParams struct {
 	Name            string         `json:"name"`
 	Slug            *string        `json:"slug,omitempty"`
-	CreatedBy       string         `json:"created_by"`
+	CreatedBy       string         `json:"created_by,omitempty"`
 	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 }
