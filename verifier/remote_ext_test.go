@@ -235,10 +235,9 @@ func TestJWKSSecretKeyRejected(t *testing.T) {
 
 func TestJWKSWaiterLeavesOnContextDone(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	var hits atomic.Int64
+	release, arrived := make(chan struct{}), make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
+		arrived <- struct{}{}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -249,15 +248,16 @@ func TestJWKSWaiterLeavesOnContextDone(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	iss := verifiertest.NewIssuer(t)
 	v := mustNew(t, verifier.Config{SecretKey: "sk_test_x", APIURL: srv.URL})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		<-arrived // the fetch is in flight: give up waiting for it
+		cancel()
+	}()
 	_, err := v.Verify(ctx, iss.Mint(t, nil))
 	wantReason(t, err, verifier.ReasonKeyFetch)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err = %v, want it to wrap context.DeadlineExceeded", err)
-	}
-	if hits.Load() != 1 {
-		t.Errorf("server hits = %d, want 1", hits.Load())
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want it to wrap context.Canceled", err)
 	}
 }
 
