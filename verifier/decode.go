@@ -92,9 +92,10 @@ func decodeToken(s string, t *token) error {
 	if j < 0 || strings.IndexByte(s[j+1:], '.') >= 0 {
 		return invalid("token does not have three parts")
 	}
-	// One allocation: the token's bytes, then room for the decoded parts,
-	// which are shorter than their text.
-	mem := make([]byte, 2*len(s))
+	// Two allocations: a scratch buffer for the token's bytes and its
+	// decoded header and signature, and the payload alone, which outlives
+	// the call as Claims.Raw (and in the decision cache).
+	mem := make([]byte, len(s)+i+len(s)-j)
 	raw, buf := mem[:len(s):len(s)], mem[len(s):]
 	copy(raw, s)
 	t.signingInput = raw[:j:j]
@@ -102,11 +103,11 @@ func decodeToken(s string, t *token) error {
 	if err != nil {
 		return invalid("header is not base64url")
 	}
-	if t.payload, buf, err = decodePart(buf, raw[i+1:j]); err != nil {
-		return invalid("payload is not base64url")
-	}
 	if t.sig, _, err = decodePart(buf, raw[j+1:]); err != nil {
 		return invalid("signature is not base64url")
+	}
+	if t.payload, _, err = decodePart(make([]byte, j-i-1), raw[i+1:j]); err != nil {
+		return invalid("payload is not base64url")
 	}
 	if decodeHeader(hdr, &t.header) != nil {
 		return invalid("header is not a json object")

@@ -44,5 +44,7 @@
 // presented again skips the RSA work. The clock and authorized-party checks
 // run again on every hit, and a hit whose key has left the key set does not
 // count. Only successes are cached. Each entry holds the token and its
-// claims, about 1–2 KB.
+// claims, about 2.3 KB for a typical 850-byte token, so the default 100 000
+// entries can reach about 230 MB: lower [Config.CacheSize] where memory is
+// tight.
 package verifier
