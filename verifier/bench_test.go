@@ -118,3 +118,28 @@ func BenchmarkVerifyCached(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyCachedParallel is BenchmarkVerifyCached from every P at
+// once, to show the cost of contention on the cache shards.
+func BenchmarkVerifyCachedParallel(b *testing.B) {
+	iss := verifiertest.NewIssuer(b)
+	v := benchVerifier(b, iss, 0)
+	tokens := benchTokens(b, iss, 8)
+	ctx := context.Background()
+	for _, tok := range tokens {
+		if _, err := v.Verify(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := v.Verify(ctx, tokens[i%len(tokens)]); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}
