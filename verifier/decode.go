@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"strings"
+	"sync"
 )
 
 // maxTokenLen bounds the token size the verifier decodes at all. The gRPC
@@ -62,10 +63,12 @@ type wireOrg struct {
 	Fpm string `json:"fpm"`
 }
 
-// token is a decoded, not yet verified, compact JWS. Its byte slices share
-// one buffer and are capped, so appending to one cannot touch another.
+// token is a decoded, not yet verified, compact JWS. signingInput and sig
+// live in a pooled scratch buffer until release; the payload has its own
+// allocation because it outlives the call as Claims.Raw.
 type token struct {
 	signingInput []byte // header "." payload, as received
+	headerText   string // the header's base64url text
 	header       header
 	payload      []byte
 	sig          []byte
@@ -73,11 +76,36 @@ type token struct {
 	// claimsErr is a claim of the wrong type: reported only after the
 	// signature verified, so claim problems never precede it.
 	claimsErr error
+	scratch   *[]byte
+}
+
+// headerMemo is the last header that verified, decoded. Clerk signs every
+// token of a key with the same header, so most tokens skip decoding it;
+// decoding is a pure function of the text, so the memo cannot change any
+// outcome.
+type headerMemo struct {
+	text string
+	h    header
+}
+
+// scratchPool recycles the buffer holding a token's bytes and its decoded
+// header and signature.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+const maxPooledScratch = 8 << 10
+
+// release returns the scratch buffer; signingInput and sig die with it.
+func (t *token) release() {
+	if t.scratch != nil && cap(*t.scratch) <= maxPooledScratch {
+		scratchPool.Put(t.scratch)
+	}
+	t.scratch, t.signingInput, t.sig = nil, nil, nil
 }
 
 // decodeToken runs rule 1 into t: three base64url parts, header and payload
-// JSON objects. Errors are token-invalid and never quote the token.
-func decodeToken(s string, t *token) error {
+// JSON objects. memo, if not nil, is a header known to decode. Errors are
+// token-invalid and never quote the token. The caller must call t.release.
+func decodeToken(s string, t *token, memo *headerMemo) error {
 	if len(s) > maxTokenLen {
 		return invalid("token is longer than 16 KiB")
 	}
@@ -92,16 +120,24 @@ func decodeToken(s string, t *token) error {
 	if j < 0 || strings.IndexByte(s[j+1:], '.') >= 0 {
 		return invalid("token does not have three parts")
 	}
-	// Two allocations: a scratch buffer for the token's bytes and its
-	// decoded header and signature, and the payload alone, which outlives
-	// the call as Claims.Raw (and in the decision cache).
-	mem := make([]byte, len(s)+i+len(s)-j)
+	// The scratch buffer holds the token's bytes, then the decoded header
+	// and signature; the payload gets its own allocation.
+	need := len(s) + i + len(s) - j
+	t.scratch = scratchPool.Get().(*[]byte)
+	if cap(*t.scratch) < need {
+		*t.scratch = make([]byte, need)
+	}
+	mem := (*t.scratch)[:need]
 	raw, buf := mem[:len(s):len(s)], mem[len(s):]
 	copy(raw, s)
-	t.signingInput = raw[:j:j]
-	hdr, buf, err := decodePart(buf, raw[:i])
-	if err != nil {
-		return invalid("header is not base64url")
+	t.signingInput, t.headerText = raw[:j:j], s[:i]
+	memoHit := memo != nil && memo.text == t.headerText
+	var hdr []byte
+	var err error
+	if !memoHit {
+		if hdr, buf, err = decodePart(buf, raw[:i]); err != nil {
+			return invalid("header is not base64url")
+		}
 	}
 	if t.sig, _, err = decodePart(buf, raw[j+1:]); err != nil {
 		return invalid("signature is not base64url")
@@ -109,7 +145,9 @@ func decodeToken(s string, t *token) error {
 	if t.payload, _, err = decodePart(make([]byte, j-i-1), raw[i+1:j]); err != nil {
 		return invalid("payload is not base64url")
 	}
-	if decodeHeader(hdr, &t.header) != nil {
+	if memoHit {
+		t.header = memo.h
+	} else if decodeHeader(hdr, &t.header) != nil {
 		return invalid("header is not a json object")
 	}
 	if err := decodeClaims(t.payload, &t.claims); err != nil {

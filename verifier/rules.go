@@ -20,7 +20,8 @@ import (
 func (v *Verifier) verifyFull(ctx context.Context, s string, now time.Time, parties []string) (*Claims, *verKey, string, error) {
 	// 1. Three base64url parts; header and payload JSON objects.
 	var t token
-	if err := decodeToken(s, &t); err != nil {
+	defer t.release()
+	if err := decodeToken(s, &t, v.hdrMemo.Load()); err != nil {
 		return nil, nil, "", err
 	}
 	// 2. typ, alg, crit.
@@ -56,6 +57,9 @@ func (v *Verifier) verifyFull(ctx context.Context, s string, now time.Time, part
 	}
 	if err := checkParty(c.AuthorizedParty, parties); err != nil {
 		return nil, nil, "", err
+	}
+	if m := v.hdrMemo.Load(); m == nil || m.text != t.headerText {
+		v.hdrMemo.Store(&headerMemo{text: strings.Clone(t.headerText), h: t.header})
 	}
 	return c, key, t.header.Kid, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -72,6 +73,7 @@ type Verifier struct {
 	remote  *remoteKeySet
 	cache   *decisionCache // nil when disabled
 	issuers map[string]struct{}
+	hdrMemo atomic.Pointer[headerMemo]
 }
 
 // New validates cfg, applies its defaults and returns a ready Verifier. It
