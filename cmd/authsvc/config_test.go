@@ -34,6 +34,8 @@ func TestParseConfigRejects(t *testing.T) {
 		{"client CA without server cert", map[string]string{"AUTHSVC_TLS_CLIENT_CA": "ca.pem"}, nil, "AUTHSVC_TLS_CLIENT_CA"},
 		{"same address twice", map[string]string{"AUTHSVC_GRPC_ADDR": "127.0.0.1:1", "AUTHSVC_HTTP_ADDR": "127.0.0.1:1"}, nil, "both"},
 		{"stray argument", nil, []string{"extra"}, "unexpected argument"},
+		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
+		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,11 +86,19 @@ func TestParseConfigPrecedence(t *testing.T) {
 		HTTPAddr:          "127.0.0.1:9090",
 		ClockSkew:         0,
 		DevBackendAddr:    "127.0.0.1:50052",
+		CacheSize:         100000,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}
 	if got := verifierConfig(c).ClockSkew; got <= 0 || got > time.Nanosecond {
 		t.Errorf("an explicit 0s skew became %v in the verifier config, want the smallest positive skew", got)
+	}
+	if got := verifierConfig(c).CacheSize; got != 100000 {
+		t.Errorf("cache size = %d, want 100000", got)
+	}
+	c.CacheSize = 0
+	if got := verifierConfig(c).CacheSize; got >= 0 {
+		t.Errorf("AUTHSVC_CACHE_SIZE=0 became %d in the verifier config, want the cache off (< 0)", got)
 	}
 }

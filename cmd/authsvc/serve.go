@@ -123,7 +123,12 @@ func verifierConfig(cfg *config) verifier.Config {
 		// sets AUTHSVC_CLOCK_SKEW=0s means no leeway, which 1 ns is.
 		skew = time.Nanosecond
 	}
+	cacheSize := cfg.CacheSize
+	if cacheSize == 0 {
+		cacheSize = -1 // verifier.Config reads 0 as the default size and < 0 as off
+	}
 	return verifier.Config{
+		CacheSize:         cacheSize,
 		JWTKey:            cfg.JWTKey,
 		SecretKey:         cfg.SecretKey,
 		APIURL:            cfg.APIURL,
