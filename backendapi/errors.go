@@ -189,13 +189,14 @@ func redact(s string, secrets []string) string {
 
 // parseRetryAfter reads a Retry-After header: delay seconds, or an HTTP date
 // relative to now (when now is the zero time, dates give 0). ok is false for
-// a missing or unparsable value. Negative delays are 0.
+// a missing or unparsable value. Negative delays are 0; delays past int64
+// (ParseInt saturates them) are capped like any other long delay.
 func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs < 0 {
 			return 0, true
 		}
