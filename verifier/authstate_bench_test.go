@@ -28,7 +28,7 @@ func newAuthStateBench(b *testing.B) *authStateBench {
 	b.Helper()
 	iss := verifiertest.NewIssuer(b)
 	now := time.Now().Truncate(time.Second)
-	v := newVerifier(b, verifier.Config{JWTKey: iss.PublicKeyPEM(), SecretKey: "sk_live_abc", Now: func() time.Time { return now }})
+	v := mustNew(b, verifier.Config{JWTKey: iss.PublicKeyPEM(), SecretKey: "sk_live_abc", Now: func() time.Time { return now }})
 	iat := now.Unix() - 10
 	token := iss.Mint(b, map[string]any{"iat": iat, "nbf": iat, "exp": now.Unix() + 3600})
 	req := verifier.Request{
