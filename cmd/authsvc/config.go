@@ -67,7 +67,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		flagVals[i] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, oneLine(err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -93,6 +93,18 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	return c, c.validate()
 }
 
+// oneLine keeps a flag error (flag.ErrHelp included) unless the argument it
+// quotes raw holds a line break or another unprintable rune; then the
+// message is escaped, so it stays one line.
+func oneLine(err error) error {
+	msg := err.Error()
+	if strconv.CanBackquote(msg) {
+		return err
+	}
+	q := strconv.Quote(msg)
+	return errors.New(q[1 : len(q)-1])
+}
+
 // validate checks the settings that depend on one another.
 func (c *config) validate() error {
 	if c.TLSCert != "" && c.TLSKey == "" || c.TLSCert == "" && c.TLSKey != "" {
@@ -102,7 +114,7 @@ func (c *config) validate() error {
 		return errors.New("AUTHSVC_TLS_CLIENT_CA (mTLS) needs AUTHSVC_TLS_CERT and AUTHSVC_TLS_KEY")
 	}
 	if c.GRPCAddr == c.HTTPAddr && !strings.HasSuffix(c.GRPCAddr, ":0") {
-		return fmt.Errorf("AUTHSVC_GRPC_ADDR and AUTHSVC_HTTP_ADDR are both %s", c.GRPCAddr)
+		return fmt.Errorf("AUTHSVC_GRPC_ADDR and AUTHSVC_HTTP_ADDR are both %q", c.GRPCAddr)
 	}
 	return nil
 }

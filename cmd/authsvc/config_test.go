@@ -34,6 +34,9 @@ func TestParseConfigRejects(t *testing.T) {
 		{"client CA without server cert", map[string]string{"AUTHSVC_TLS_CLIENT_CA": "ca.pem"}, nil, "AUTHSVC_TLS_CLIENT_CA"},
 		{"same address twice", map[string]string{"AUTHSVC_GRPC_ADDR": "127.0.0.1:1", "AUTHSVC_HTTP_ADDR": "127.0.0.1:1"}, nil, "both"},
 		{"stray argument", nil, []string{"extra"}, "unexpected argument"},
+		{"undefined flag with a line break (FuzzParseConfig)", nil, []string{"-\rt\nx"}, "flag provided but not defined"},
+		{"bad flag syntax with a line break", nil, []string{"---\nx"}, "bad flag syntax"},
+		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
 		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
 		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
 	}
