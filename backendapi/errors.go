@@ -196,7 +196,8 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err == nil || errors.Is(err, strconv.ErrRange) && isDigits(strings.TrimLeft(v, "+-")) {
 		if secs < 0 {
 			return 0, true
 		}
@@ -213,4 +214,10 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return 0, true
 	}
 	return min(t.Sub(now), time.Hour), true
+}
+
+// isDigits reports whether s is one or more ASCII digits. ParseInt reports
+// an overflow before it reads the rest, so "99…9x" is ErrRange too.
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

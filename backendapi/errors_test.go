@@ -254,6 +254,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"huge is capped at an hour", "999999999999", time.Hour, true},
 		{"past int64 is capped at an hour (FuzzParseRetryAfter)", "99999999999999999999", time.Hour, true},
 		{"past int64 negative is zero", "-99999999999999999999", 0, true},
+		{"past int64 then junk is garbage (FuzzParseRetryAfter)", "99999999999999999999=", 0, false},
 		{"HTTP date in the future", now.Add(7 * time.Second).Format(http.TimeFormat), 7 * time.Second, true},
 		{"HTTP date in the past", now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
 		{"missing", "", 0, false},

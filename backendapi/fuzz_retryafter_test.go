@@ -44,7 +44,8 @@ func retryAfterSeeds() []struct {
 // have second precision); a value of plain ASCII digits is always accepted
 // as min(value, 1 h), so it round-trips when at most 3600; and any
 // accepted delay under the cap reads back the same from its own seconds
-// form and from its HTTP date. With a zero now only numbers give a delay.
+// form and from its HTTP date. Only numbers and HTTP dates are accepted,
+// and with a zero now only numbers give a delay.
 // offset moves "now" from 2026-11-26 by that many seconds (within ±200
 // years); -1 is the zero time.
 func FuzzParseRetryAfter(f *testing.F) {
@@ -74,7 +75,11 @@ func FuzzParseRetryAfter(f *testing.F) {
 				t.Fatalf("parseRetryAfter(%q) = %v, %v; want %v, true", v, d, ok, want)
 			}
 		}
-		if now.IsZero() && d != 0 && !isInteger(strings.TrimSpace(v)) {
+		trimmed := strings.TrimSpace(v)
+		if _, err := http.ParseTime(trimmed); ok && err != nil && !isInteger(trimmed) {
+			t.Fatalf("parseRetryAfter(%q) = %v, true; it is neither a number nor a date", v, d)
+		}
+		if now.IsZero() && d != 0 && !isInteger(trimmed) {
 			t.Fatalf("parseRetryAfter(%q) with a zero now = %v; a date must give 0", v, d)
 		}
 		if !ok || d == time.Hour {
