@@ -65,13 +65,19 @@ func benchTokens(b *testing.B, iss *verifiertest.Issuer, n int) []string {
 // and an RSA-2048 PKCS#1 v1.5 verification.
 func BenchmarkBaselineRSA(b *testing.B) {
 	iss := verifiertest.NewIssuer(b)
-	token := benchTokens(b, iss, 1)[0]
+	benchBaselineRSA(b, &iss.Key.PublicKey, benchTokens(b, iss, 1)[0])
+}
+
+// benchBaselineRSA measures the floor for token without any cache: SHA-256
+// of its signing input and one crypto/rsa.VerifyPKCS1v15 with pub.
+func benchBaselineRSA(b *testing.B, pub *rsa.PublicKey, token string) {
+	b.Helper()
 	dot := strings.LastIndexByte(token, '.')
 	sig, err := base64.RawURLEncoding.DecodeString(token[dot+1:])
 	if err != nil {
 		b.Fatal(err)
 	}
-	input, pub := []byte(token[:dot]), &iss.Key.PublicKey
+	input := []byte(token[:dot])
 	b.ReportAllocs()
 	for b.Loop() {
 		sum := sha256.Sum256(input)

@@ -37,6 +37,25 @@
 // a secret key Clerk rejects ([ReasonSecretKeyInvalid]) is retried only once
 // per refresh interval.
 //
+// # Auth state
+//
+// [Verifier.AuthState] decides whether one web request, described by a
+// [Request] (the __session and __client_uat cookies, the Authorization
+// header, Origin, Host, the X-Forwarded-* headers, Referer and User-Agent),
+// is signed in, signed out or must load the interstitial page so that
+// Clerk's browser library can refresh the session. It returns a [State]: a
+// [Status], the [AuthReason] for it (byte for byte the original's reason
+// strings; [AuthReason.Status] gives the status each reason goes with) and,
+// when signed in, the token's [Claims]. The rules are the original
+// getAuthState decision table with the fixes listed in DESIGN.md. AuthState
+// never returns an error and never panics: a bad token, an unparsable header,
+// a key-fetch failure and a cancelled context all become a state with a
+// reason. A [Config.SecretKey] starting "sk_test_" or "test_" makes the
+// verifier a development instance ([Verifier.Development]), which signs out
+// non-browser requests without a header token and asks for the interstitial
+// when __client_uat is missing or the Referer is cross-origin; any other key,
+// or none, is production. AuthState does not fetch the interstitial page.
+//
 // # Decision cache
 //
 // Verified tokens are remembered (by their exact bytes, with the key that
