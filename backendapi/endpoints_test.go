@@ -136,7 +136,13 @@ var endpoints = []endpoint{
 			return c.Organizations.UpdateMembershipMetadata(ctx, id[0], id[1], &UpdateOrganizationMembershipMetadataParams{PublicMetadata: m("helloWorld", 42)})
 		}},
 	{name: "25 organizations.deleteOrganizationMembership replies {}", ids: []string{"org_randomid", "user_randomid"}, method: "DELETE",
-		path: "/v1/organizations/org_randomid/memberships/user_randomid", fixture: "empty_object.json", want: `{"object":"","deleted":false}`,
+		path: "/v1/organizations/org_randomid/memberships/user_randomid", fixture: "empty_object.json", want: `{"object":"","deleted":true}`,
+		call: func(ctx context.Context, c *Client, id []string) (any, error) {
+			return c.Organizations.DeleteMembership(ctx, id[0], id[1])
+		}},
+	{name: "25 organizations.deleteOrganizationMembership replies the removed membership", ids: []string{"org_randomid", "user_randomid"}, method: "DELETE",
+		path: "/v1/organizations/org_randomid/memberships/user_randomid", fixture: "organization_membership.json",
+		want: `{"object":"organization_membership","id":"orgmem_1","deleted":true}`,
 		call: func(ctx context.Context, c *Client, id []string) (any, error) {
 			return c.Organizations.DeleteMembership(ctx, id[0], id[1])
 		}},

@@ -114,8 +114,9 @@ func (s *OrganizationsService) UpdateMembershipMetadata(ctx context.Context, org
 }
 
 // DeleteMembership removes a user from an organization. Clerk answers with
-// the removed membership, which decodes into a [DeletedObject] with its id
-// and object and Deleted false, or with a deletion marker.
+// the removed membership rather than a deletion marker; it is reported as a
+// [DeletedObject] with the membership's id and object and Deleted true,
+// since a successful answer means the membership is gone.
 //
 // Backend API docs: https://clerk.com/docs/reference/backend-api/tag/Organization-Memberships#operation/DeleteOrganizationMembership
 func (s *OrganizationsService) DeleteMembership(ctx context.Context, orgID, userID string) (*DeletedObject, error) {
@@ -123,5 +124,10 @@ func (s *OrganizationsService) DeleteMembership(ctx context.Context, orgID, user
 		return nil, err
 	}
 	req := newRequest(http.MethodDelete, "organizations", orgID, "memberships", userID)
-	return call[DeletedObject](ctx, s.client, req)
+	d, err := call[DeletedObject](ctx, s.client, req)
+	if err != nil {
+		return nil, err
+	}
+	d.Deleted = true
+	return d, nil
 }
