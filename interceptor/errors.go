@@ -76,16 +76,6 @@ func contextError(err error) (error, bool) {
 	return nil, false
 }
 
-// isOutageReason reports whether a verifier reason means "keys could not be
-// had" rather than "this token is bad".
-func isOutageReason(r verifier.Reason) bool {
-	switch r {
-	case verifier.ReasonKeyFetch, verifier.ReasonSecretKeyInvalid, verifier.ReasonKeyMissing, verifier.ReasonKeyInvalid:
-		return true
-	}
-	return false
-}
-
 // ReasonOf returns the reason carried by a status error from this package
 // or from authsvc (the ErrorInfo's Metadata["reason"] in [ErrorDomain]), or
 // "" when err carries none. Clients of a protected service use it to

@@ -77,7 +77,7 @@ func (r *remoteVerifier) classify(err error) error {
 	switch {
 	case code == codes.InvalidArgument:
 		return rejected(verifier.ReasonTokenInvalid)
-	case isOutageReason(reason) && (code == codes.Unavailable || code == codes.Unauthenticated):
+	case reason.KeysUnavailable() && (code == codes.Unavailable || code == codes.Unauthenticated):
 		return r.outage(reason)
 	case reason != "" && code == codes.Unauthenticated:
 		return rejected(reason)
@@ -142,7 +142,7 @@ func localVerify(v *verifier.Verifier, parties []string, outage func(verifier.Re
 		switch reason := verifier.ReasonOf(err); {
 		case reason == "":
 			return nil, status.Error(codes.Internal, "interceptor: verification failed")
-		case isOutageReason(reason):
+		case reason.KeysUnavailable():
 			return nil, outage(reason)
 		default:
 			return nil, rejected(reason)

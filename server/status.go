@@ -52,10 +52,10 @@ func verifyStatus(err error) error {
 		return st.Err()
 	}
 	reason := verifier.ReasonOf(err)
-	switch reason {
-	case "":
+	switch {
+	case reason == "":
 		return status.Error(codes.Internal, "internal error")
-	case verifier.ReasonKeyFetch, verifier.ReasonSecretKeyInvalid, verifier.ReasonKeyMissing, verifier.ReasonKeyInvalid:
+	case reason.KeysUnavailable():
 		return reasonStatus(codes.Unavailable, string(reason), fmt.Sprintf("verification keys unavailable: %s", reason)).Err()
 	default:
 		return reasonStatus(codes.Unauthenticated, string(reason), fmt.Sprintf("session token rejected: %s", reason)).Err()

@@ -46,6 +46,18 @@ func (r Reason) Code() string {
 	return strings.ToUpper(strings.ReplaceAll(string(r), "-", "_"))
 }
 
+// KeysUnavailable reports whether r means that no verification key could be
+// had (Clerk unreachable, the secret key rejected, no or an unusable key
+// configured) rather than that the token is bad. Services answer these as
+// an outage (gRPC UNAVAILABLE), never as UNAUTHENTICATED.
+func (r Reason) KeysUnavailable() bool {
+	switch r {
+	case ReasonKeyFetch, ReasonSecretKeyInvalid, ReasonKeyMissing, ReasonKeyInvalid:
+		return true
+	}
+	return false
+}
+
 // Error is the error returned by [Verifier.Verify] for every verification
 // failure. Its message names the reason and never contains the token.
 type Error struct {
