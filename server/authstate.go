@@ -29,7 +29,7 @@ func (s *Server) GetAuthState(ctx context.Context, req *authsvcv1.GetAuthStateRe
 	state := s.cfg.Verifier.AuthState(ctx, facts)
 	resp := &authsvcv1.GetAuthStateResponse{Status: authStatusProto(state.Status), Reason: string(state.Reason)}
 	if state.Claims != nil {
-		if resp.Claims, err = claimsProto(state.Claims); err != nil {
+		if resp.Claims, err = s.claims.proto(state.Claims); err != nil {
 			return nil, verifyStatus(err)
 		}
 	}

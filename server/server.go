@@ -32,8 +32,9 @@ type Config struct {
 // Server implements authsvc.v1.AuthService. It is safe for concurrent use.
 type Server struct {
 	authsvcv1.UnimplementedAuthServiceServer
-	cfg Config
-	log *slog.Logger
+	cfg    Config
+	log    *slog.Logger
+	claims claimsMemo
 }
 
 // New validates cfg and returns a Server.

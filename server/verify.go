@@ -24,7 +24,7 @@ func (s *Server) VerifySessionToken(ctx context.Context, req *authsvcv1.VerifySe
 	if err != nil {
 		return nil, verifyStatus(err)
 	}
-	pb, err := claimsProto(claims)
+	pb, err := s.claims.proto(claims)
 	if err != nil {
 		return nil, verifyStatus(err)
 	}

@@ -1,0 +1,87 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/verifier"
+	"github.com/authsvc/authsvc/verifier/verifiertest"
+)
+
+func TestClaimsMemo(t *testing.T) {
+	t.Parallel()
+	var m claimsMemo
+	a := &verifier.Claims{UserID: "user_a", Raw: []byte(`{"sub":"user_a"}`)}
+	b := &verifier.Claims{UserID: "user_b", Raw: []byte(`{"sub":"user_b"}`)}
+	pa1, err := m.proto(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa2, _ := m.proto(a)
+	pb, _ := m.proto(b)
+	if pa1 != pa2 {
+		t.Errorf("the same claims converted twice, want one shared message")
+	}
+	if pb == pa1 || pb.GetUserId() != "user_b" || pb.GetRaw().GetFields()["sub"].GetStringValue() != "user_b" {
+		t.Errorf("claims b got %v", pb)
+	}
+	if _, err := m.proto(&verifier.Claims{Raw: []byte(`not json`)}); err == nil {
+		t.Errorf("unconvertible raw claims: no error")
+	}
+
+	for i := range claimsMemoSize + 10 {
+		if _, err := m.proto(&verifier.Claims{UserID: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(m.m); n > claimsMemoSize {
+		t.Errorf("memo holds %d entries, bound %d", n, claimsMemoSize)
+	}
+}
+
+// BenchmarkClaimsProtoMemo compares the per-call conversion with a memo hit.
+func BenchmarkClaimsProtoMemo(b *testing.B) {
+	c := &verifier.Claims{UserID: "user_1", Raw: []byte(`{"azp":"https://app.example.com","exp":1795673676,"iat":1795670076,"iss":"https://clerk.example.com","nbf":1795670066,"org_id":"org_1","org_permissions":["org:sys_memberships:read"],"org_role":"org:admin","org_slug":"acme","sid":"sess_1","sub":"user_1"}`)}
+	b.Run("convert", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := claimsProto(c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("memo-hit", func(b *testing.B) {
+		var m claimsMemo
+		for b.Loop() {
+			if _, err := m.proto(c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestVerifySessionTokenSharedClaimsConcurrently: many calls with one token
+// share one memoized claims message; gRPC marshals it concurrently, which
+// the race detector checks here.
+func TestVerifySessionTokenSharedClaimsConcurrently(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	client := newVerifyClient(t, iss.Config())
+	token := iss.Mint(t, map[string]any{"sub": "user_shared"})
+	errs := make(chan error, 20)
+	for range 20 {
+		go func() {
+			resp, err := client.VerifySessionToken(context.Background(), &authsvcv1.VerifySessionTokenRequest{Token: token})
+			if err == nil && resp.GetClaims().GetRaw().GetFields()["sub"].GetStringValue() != "user_shared" {
+				err = fmt.Errorf("claims %v", resp.GetClaims())
+			}
+			errs <- err
+		}()
+	}
+	for range 20 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
