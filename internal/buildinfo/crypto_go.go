@@ -1,0 +1,5 @@
+//go:build !boringcrypto
+
+package buildinfo
+
+func cryptoName() string { return "go" }
