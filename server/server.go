@@ -10,6 +10,7 @@ import (
 	"github.com/authsvc/authsvc/backendapi"
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/verifier"
+	"github.com/authsvc/authsvc/webhook"
 )
 
 // Config wires a [Server] to its dependencies.
@@ -27,6 +28,11 @@ type Config struct {
 	// Logger receives one line per notable server event; nil discards.
 	// Tokens and secrets are never logged.
 	Logger *slog.Logger
+	// WebhookSecret is the Clerk webhook signing secret VerifyWebhook checks
+	// deliveries with: "whsec_" and base64, as CLERK_WEBHOOK_SIGNING_SECRET
+	// holds it. Empty leaves VerifyWebhook answering FAILED_PRECONDITION
+	// ("webhook signing secret not configured"); a malformed one fails New.
+	WebhookSecret string
 }
 
 // Server implements authsvc.v1.AuthService. It is safe for concurrent use.
@@ -35,6 +41,10 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	claims claimsMemo
+
+	// webhook verifies VerifyWebhook deliveries; nil without
+	// Config.WebhookSecret.
+	webhook *webhook.Verifier
 }
 
 // New validates cfg and returns a Server.
@@ -46,7 +56,11 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg, log: log}, nil
+	wh, err := newWebhookVerifier(cfg.WebhookSecret)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, log: log, webhook: wh}, nil
 }
 
 // Register registers the AuthService on r.

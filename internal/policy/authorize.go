@@ -26,6 +26,7 @@ var (
 var openMethods = []string{
 	"authsvc.v1.AuthService/VerifySessionToken",
 	"authsvc.v1.AuthService/GetAuthState",
+	"authsvc.v1.AuthService/VerifyWebhook",
 	"grpc.health.v1.Health/*",
 	"grpc.reflection.v1.ServerReflection/*",
 	"grpc.reflection.v1alpha.ServerReflection/*",

@@ -96,6 +96,7 @@ func TestProtected(t *testing.T) {
 		{"proxy RPC is protected without a policy", nil, "/authsvc.v1.AuthService/GetUser", true},
 		{"unknown method is protected (fail closed)", nil, "/evil.v1.Svc/Do", true},
 		{"VerifySessionToken open", p, "/authsvc.v1.AuthService/VerifySessionToken", false},
+		{"VerifyWebhook open", nil, "/authsvc.v1.AuthService/VerifyWebhook", false},
 		{"GetAuthState named in protect", p, "/authsvc.v1.AuthService/GetAuthState", true},
 		{"GetAuthState open without a policy", nil, "/authsvc.v1.AuthService/GetAuthState", false},
 		{"health open", p, "/grpc.health.v1.Health/Check", false},

@@ -586,6 +586,162 @@ func (x *GetAuthStateResponse) GetInterstitialError() string {
 	return ""
 }
 
+// VerifyWebhookRequest is one webhook delivery as the receiver got it.
+type VerifyWebhookRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The delivery's HTTP headers, name to value; names match
+	// case-insensitively and headers other than these are ignored. Needs
+	// svix-id, svix-timestamp and svix-signature (what Clerk sends) or
+	// webhook-id, webhook-timestamp and webhook-signature.
+	Headers map[string]string `protobuf:"bytes,1,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The raw request body, byte for byte as received: JSON decoded and
+	// encoded again does not verify. At most 1 MiB.
+	Body          []byte `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyWebhookRequest) Reset() {
+	*x = VerifyWebhookRequest{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyWebhookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyWebhookRequest) ProtoMessage() {}
+
+func (x *VerifyWebhookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyWebhookRequest.ProtoReflect.Descriptor instead.
+func (*VerifyWebhookRequest) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *VerifyWebhookRequest) GetHeaders() map[string]string {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
+func (x *VerifyWebhookRequest) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+// VerifyWebhookResponse is the verified event.
+type VerifyWebhookResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The payload's "type", such as "user.created".
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	// The payload's "data" object; absent when the payload has none or it
+	// is null. Numbers are doubles, as in every Struct.
+	Data *structpb.Struct `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	// The delivery's signed timestamp header, Unix seconds: when this attempt
+	// was signed. The event's own time is the payload's "timestamp" (Clerk:
+	// Unix milliseconds), in payload.
+	Timestamp int64 `protobuf:"varint,3,opt,name=timestamp,proto3" json:"timestamp,omitempty"`
+	// The delivery id (svix-id or webhook-id), the same across retries of
+	// one event: keep it to drop repeats, which verify again within the
+	// 5-minute tolerance.
+	Id string `protobuf:"bytes,4,opt,name=id,proto3" json:"id,omitempty"`
+	// The payload's "object" when it is a string ("event" for Clerk).
+	Object string `protobuf:"bytes,5,opt,name=object,proto3" json:"object,omitempty"`
+	// The whole verified payload, for the fields not named above (Clerk's
+	// instance_id, event_attributes, timestamp).
+	Payload       *structpb.Struct `protobuf:"bytes,6,opt,name=payload,proto3" json:"payload,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyWebhookResponse) Reset() {
+	*x = VerifyWebhookResponse{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyWebhookResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyWebhookResponse) ProtoMessage() {}
+
+func (x *VerifyWebhookResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyWebhookResponse.ProtoReflect.Descriptor instead.
+func (*VerifyWebhookResponse) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *VerifyWebhookResponse) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *VerifyWebhookResponse) GetData() *structpb.Struct {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *VerifyWebhookResponse) GetTimestamp() int64 {
+	if x != nil {
+		return x.Timestamp
+	}
+	return 0
+}
+
+func (x *VerifyWebhookResponse) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *VerifyWebhookResponse) GetObject() string {
+	if x != nil {
+		return x.Object
+	}
+	return ""
+}
+
+func (x *VerifyWebhookResponse) GetPayload() *structpb.Struct {
+	if x != nil {
+		return x.Payload
+	}
+	return nil
+}
+
 var File_authsvc_v1_auth_proto protoreflect.FileDescriptor
 
 const file_authsvc_v1_auth_proto_rawDesc = "" +
@@ -651,16 +807,30 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12*\n" +
 	"\x06claims\x18\x03 \x01(\v2\x12.authsvc.v1.ClaimsR\x06claims\x12+\n" +
 	"\x11interstitial_html\x18\x04 \x01(\tR\x10interstitialHtml\x12-\n" +
-	"\x12interstitial_error\x18\x05 \x01(\tR\x11interstitialError*~\n" +
+	"\x12interstitial_error\x18\x05 \x01(\tR\x11interstitialError\"\xaf\x01\n" +
+	"\x14VerifyWebhookRequest\x12G\n" +
+	"\aheaders\x18\x01 \x03(\v2-.authsvc.v1.VerifyWebhookRequest.HeadersEntryR\aheaders\x12\x12\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\x1a:\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xd1\x01\n" +
+	"\x15VerifyWebhookResponse\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12+\n" +
+	"\x04data\x18\x02 \x01(\v2\x17.google.protobuf.StructR\x04data\x12\x1c\n" +
+	"\ttimestamp\x18\x03 \x01(\x03R\ttimestamp\x12\x0e\n" +
+	"\x02id\x18\x04 \x01(\tR\x02id\x12\x16\n" +
+	"\x06object\x18\x05 \x01(\tR\x06object\x121\n" +
+	"\apayload\x18\x06 \x01(\v2\x17.google.protobuf.StructR\apayload*~\n" +
 	"\n" +
 	"AuthStatus\x12\x1b\n" +
 	"\x17AUTH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15AUTH_STATUS_SIGNED_IN\x10\x01\x12\x1a\n" +
 	"\x16AUTH_STATUS_SIGNED_OUT\x10\x02\x12\x1c\n" +
-	"\x18AUTH_STATUS_INTERSTITIAL\x10\x032\xbd/\n" +
+	"\x18AUTH_STATUS_INTERSTITIAL\x10\x032\x930\n" +
 	"\vAuthService\x12c\n" +
 	"\x12VerifySessionToken\x12%.authsvc.v1.VerifySessionTokenRequest\x1a&.authsvc.v1.VerifySessionTokenResponse\x12Q\n" +
-	"\fGetAuthState\x12\x1f.authsvc.v1.GetAuthStateRequest\x1a .authsvc.v1.GetAuthStateResponse\x12u\n" +
+	"\fGetAuthState\x12\x1f.authsvc.v1.GetAuthStateRequest\x1a .authsvc.v1.GetAuthStateResponse\x12T\n" +
+	"\rVerifyWebhook\x12 .authsvc.v1.VerifyWebhookRequest\x1a!.authsvc.v1.VerifyWebhookResponse\x12u\n" +
 	"\x18ListAllowlistIdentifiers\x12+.authsvc.v1.ListAllowlistIdentifiersRequest\x1a,.authsvc.v1.ListAllowlistIdentifiersResponse\x12x\n" +
 	"\x19CreateAllowlistIdentifier\x12,.authsvc.v1.CreateAllowlistIdentifierRequest\x1a-.authsvc.v1.CreateAllowlistIdentifierResponse\x12x\n" +
 	"\x19DeleteAllowlistIdentifier\x12,.authsvc.v1.DeleteAllowlistIdentifierRequest\x1a-.authsvc.v1.DeleteAllowlistIdentifierResponse\x12N\n" +
@@ -739,7 +909,7 @@ func file_authsvc_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_authsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_authsvc_v1_auth_proto_goTypes = []any{
 	(AuthStatus)(0),                                      // 0: authsvc.v1.AuthStatus
 	(*VerifySessionTokenRequest)(nil),                    // 1: authsvc.v1.VerifySessionTokenRequest
@@ -747,261 +917,269 @@ var file_authsvc_v1_auth_proto_goTypes = []any{
 	(*Claims)(nil),                                       // 3: authsvc.v1.Claims
 	(*GetAuthStateRequest)(nil),                          // 4: authsvc.v1.GetAuthStateRequest
 	(*GetAuthStateResponse)(nil),                         // 5: authsvc.v1.GetAuthStateResponse
-	nil,                                                  // 6: authsvc.v1.GetAuthStateRequest.HeadersEntry
-	(*structpb.Struct)(nil),                              // 7: google.protobuf.Struct
-	(*ListAllowlistIdentifiersRequest)(nil),              // 8: authsvc.v1.ListAllowlistIdentifiersRequest
-	(*CreateAllowlistIdentifierRequest)(nil),             // 9: authsvc.v1.CreateAllowlistIdentifierRequest
-	(*DeleteAllowlistIdentifierRequest)(nil),             // 10: authsvc.v1.DeleteAllowlistIdentifierRequest
-	(*ListClientsRequest)(nil),                           // 11: authsvc.v1.ListClientsRequest
-	(*GetClientRequest)(nil),                             // 12: authsvc.v1.GetClientRequest
-	(*VerifyClientRequest)(nil),                          // 13: authsvc.v1.VerifyClientRequest
-	(*GetEmailAddressRequest)(nil),                       // 14: authsvc.v1.GetEmailAddressRequest
-	(*CreateEmailAddressRequest)(nil),                    // 15: authsvc.v1.CreateEmailAddressRequest
-	(*UpdateEmailAddressRequest)(nil),                    // 16: authsvc.v1.UpdateEmailAddressRequest
-	(*DeleteEmailAddressRequest)(nil),                    // 17: authsvc.v1.DeleteEmailAddressRequest
-	(*CreateEmailRequest)(nil),                           // 18: authsvc.v1.CreateEmailRequest
-	(*ListInvitationsRequest)(nil),                       // 19: authsvc.v1.ListInvitationsRequest
-	(*CreateInvitationRequest)(nil),                      // 20: authsvc.v1.CreateInvitationRequest
-	(*RevokeInvitationRequest)(nil),                      // 21: authsvc.v1.RevokeInvitationRequest
-	(*ListOrganizationsRequest)(nil),                     // 22: authsvc.v1.ListOrganizationsRequest
-	(*CreateOrganizationRequest)(nil),                    // 23: authsvc.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),                       // 24: authsvc.v1.GetOrganizationRequest
-	(*UpdateOrganizationRequest)(nil),                    // 25: authsvc.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationMetadataRequest)(nil),            // 26: authsvc.v1.UpdateOrganizationMetadataRequest
-	(*DeleteOrganizationRequest)(nil),                    // 27: authsvc.v1.DeleteOrganizationRequest
-	(*ListOrganizationMembershipsRequest)(nil),           // 28: authsvc.v1.ListOrganizationMembershipsRequest
-	(*CreateOrganizationMembershipRequest)(nil),          // 29: authsvc.v1.CreateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipRequest)(nil),          // 30: authsvc.v1.UpdateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 31: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	(*DeleteOrganizationMembershipRequest)(nil),          // 32: authsvc.v1.DeleteOrganizationMembershipRequest
-	(*ListPendingOrganizationInvitationsRequest)(nil),    // 33: authsvc.v1.ListPendingOrganizationInvitationsRequest
-	(*CreateOrganizationInvitationRequest)(nil),          // 34: authsvc.v1.CreateOrganizationInvitationRequest
-	(*RevokeOrganizationInvitationRequest)(nil),          // 35: authsvc.v1.RevokeOrganizationInvitationRequest
-	(*GetPhoneNumberRequest)(nil),                        // 36: authsvc.v1.GetPhoneNumberRequest
-	(*CreatePhoneNumberRequest)(nil),                     // 37: authsvc.v1.CreatePhoneNumberRequest
-	(*UpdatePhoneNumberRequest)(nil),                     // 38: authsvc.v1.UpdatePhoneNumberRequest
-	(*DeletePhoneNumberRequest)(nil),                     // 39: authsvc.v1.DeletePhoneNumberRequest
-	(*ListRedirectUrlsRequest)(nil),                      // 40: authsvc.v1.ListRedirectUrlsRequest
-	(*GetRedirectUrlRequest)(nil),                        // 41: authsvc.v1.GetRedirectUrlRequest
-	(*CreateRedirectUrlRequest)(nil),                     // 42: authsvc.v1.CreateRedirectUrlRequest
-	(*DeleteRedirectUrlRequest)(nil),                     // 43: authsvc.v1.DeleteRedirectUrlRequest
-	(*ListSessionsRequest)(nil),                          // 44: authsvc.v1.ListSessionsRequest
-	(*GetSessionRequest)(nil),                            // 45: authsvc.v1.GetSessionRequest
-	(*RevokeSessionRequest)(nil),                         // 46: authsvc.v1.RevokeSessionRequest
-	(*VerifySessionRequest)(nil),                         // 47: authsvc.v1.VerifySessionRequest
-	(*CreateSessionTokenRequest)(nil),                    // 48: authsvc.v1.CreateSessionTokenRequest
-	(*CreateSessionRequest)(nil),                         // 49: authsvc.v1.CreateSessionRequest
-	(*CreateSignInTokenRequest)(nil),                     // 50: authsvc.v1.CreateSignInTokenRequest
-	(*RevokeSignInTokenRequest)(nil),                     // 51: authsvc.v1.RevokeSignInTokenRequest
-	(*CreateSMSMessageRequest)(nil),                      // 52: authsvc.v1.CreateSMSMessageRequest
-	(*ListUsersRequest)(nil),                             // 53: authsvc.v1.ListUsersRequest
-	(*GetUserRequest)(nil),                               // 54: authsvc.v1.GetUserRequest
-	(*CreateUserRequest)(nil),                            // 55: authsvc.v1.CreateUserRequest
-	(*UpdateUserRequest)(nil),                            // 56: authsvc.v1.UpdateUserRequest
-	(*UpdateUserMetadataRequest)(nil),                    // 57: authsvc.v1.UpdateUserMetadataRequest
-	(*DeleteUserRequest)(nil),                            // 58: authsvc.v1.DeleteUserRequest
-	(*CountUsersRequest)(nil),                            // 59: authsvc.v1.CountUsersRequest
-	(*ListUserOAuthAccessTokensRequest)(nil),             // 60: authsvc.v1.ListUserOAuthAccessTokensRequest
-	(*DisableUserMFARequest)(nil),                        // 61: authsvc.v1.DisableUserMFARequest
-	(*ListUserOrganizationMembershipsRequest)(nil),       // 62: authsvc.v1.ListUserOrganizationMembershipsRequest
-	(*VerifyUserPasswordRequest)(nil),                    // 63: authsvc.v1.VerifyUserPasswordRequest
-	(*BanUserRequest)(nil),                               // 64: authsvc.v1.BanUserRequest
-	(*UnbanUserRequest)(nil),                             // 65: authsvc.v1.UnbanUserRequest
-	(*GetInterstitialRequest)(nil),                       // 66: authsvc.v1.GetInterstitialRequest
-	(*ListAllowlistIdentifiersResponse)(nil),             // 67: authsvc.v1.ListAllowlistIdentifiersResponse
-	(*CreateAllowlistIdentifierResponse)(nil),            // 68: authsvc.v1.CreateAllowlistIdentifierResponse
-	(*DeleteAllowlistIdentifierResponse)(nil),            // 69: authsvc.v1.DeleteAllowlistIdentifierResponse
-	(*ListClientsResponse)(nil),                          // 70: authsvc.v1.ListClientsResponse
-	(*GetClientResponse)(nil),                            // 71: authsvc.v1.GetClientResponse
-	(*VerifyClientResponse)(nil),                         // 72: authsvc.v1.VerifyClientResponse
-	(*GetEmailAddressResponse)(nil),                      // 73: authsvc.v1.GetEmailAddressResponse
-	(*CreateEmailAddressResponse)(nil),                   // 74: authsvc.v1.CreateEmailAddressResponse
-	(*UpdateEmailAddressResponse)(nil),                   // 75: authsvc.v1.UpdateEmailAddressResponse
-	(*DeleteEmailAddressResponse)(nil),                   // 76: authsvc.v1.DeleteEmailAddressResponse
-	(*CreateEmailResponse)(nil),                          // 77: authsvc.v1.CreateEmailResponse
-	(*ListInvitationsResponse)(nil),                      // 78: authsvc.v1.ListInvitationsResponse
-	(*CreateInvitationResponse)(nil),                     // 79: authsvc.v1.CreateInvitationResponse
-	(*RevokeInvitationResponse)(nil),                     // 80: authsvc.v1.RevokeInvitationResponse
-	(*ListOrganizationsResponse)(nil),                    // 81: authsvc.v1.ListOrganizationsResponse
-	(*CreateOrganizationResponse)(nil),                   // 82: authsvc.v1.CreateOrganizationResponse
-	(*GetOrganizationResponse)(nil),                      // 83: authsvc.v1.GetOrganizationResponse
-	(*UpdateOrganizationResponse)(nil),                   // 84: authsvc.v1.UpdateOrganizationResponse
-	(*UpdateOrganizationMetadataResponse)(nil),           // 85: authsvc.v1.UpdateOrganizationMetadataResponse
-	(*DeleteOrganizationResponse)(nil),                   // 86: authsvc.v1.DeleteOrganizationResponse
-	(*ListOrganizationMembershipsResponse)(nil),          // 87: authsvc.v1.ListOrganizationMembershipsResponse
-	(*CreateOrganizationMembershipResponse)(nil),         // 88: authsvc.v1.CreateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipResponse)(nil),         // 89: authsvc.v1.UpdateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 90: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	(*DeleteOrganizationMembershipResponse)(nil),         // 91: authsvc.v1.DeleteOrganizationMembershipResponse
-	(*ListPendingOrganizationInvitationsResponse)(nil),   // 92: authsvc.v1.ListPendingOrganizationInvitationsResponse
-	(*CreateOrganizationInvitationResponse)(nil),         // 93: authsvc.v1.CreateOrganizationInvitationResponse
-	(*RevokeOrganizationInvitationResponse)(nil),         // 94: authsvc.v1.RevokeOrganizationInvitationResponse
-	(*GetPhoneNumberResponse)(nil),                       // 95: authsvc.v1.GetPhoneNumberResponse
-	(*CreatePhoneNumberResponse)(nil),                    // 96: authsvc.v1.CreatePhoneNumberResponse
-	(*UpdatePhoneNumberResponse)(nil),                    // 97: authsvc.v1.UpdatePhoneNumberResponse
-	(*DeletePhoneNumberResponse)(nil),                    // 98: authsvc.v1.DeletePhoneNumberResponse
-	(*ListRedirectUrlsResponse)(nil),                     // 99: authsvc.v1.ListRedirectUrlsResponse
-	(*GetRedirectUrlResponse)(nil),                       // 100: authsvc.v1.GetRedirectUrlResponse
-	(*CreateRedirectUrlResponse)(nil),                    // 101: authsvc.v1.CreateRedirectUrlResponse
-	(*DeleteRedirectUrlResponse)(nil),                    // 102: authsvc.v1.DeleteRedirectUrlResponse
-	(*ListSessionsResponse)(nil),                         // 103: authsvc.v1.ListSessionsResponse
-	(*GetSessionResponse)(nil),                           // 104: authsvc.v1.GetSessionResponse
-	(*RevokeSessionResponse)(nil),                        // 105: authsvc.v1.RevokeSessionResponse
-	(*VerifySessionResponse)(nil),                        // 106: authsvc.v1.VerifySessionResponse
-	(*CreateSessionTokenResponse)(nil),                   // 107: authsvc.v1.CreateSessionTokenResponse
-	(*CreateSessionResponse)(nil),                        // 108: authsvc.v1.CreateSessionResponse
-	(*CreateSignInTokenResponse)(nil),                    // 109: authsvc.v1.CreateSignInTokenResponse
-	(*RevokeSignInTokenResponse)(nil),                    // 110: authsvc.v1.RevokeSignInTokenResponse
-	(*CreateSMSMessageResponse)(nil),                     // 111: authsvc.v1.CreateSMSMessageResponse
-	(*ListUsersResponse)(nil),                            // 112: authsvc.v1.ListUsersResponse
-	(*GetUserResponse)(nil),                              // 113: authsvc.v1.GetUserResponse
-	(*CreateUserResponse)(nil),                           // 114: authsvc.v1.CreateUserResponse
-	(*UpdateUserResponse)(nil),                           // 115: authsvc.v1.UpdateUserResponse
-	(*UpdateUserMetadataResponse)(nil),                   // 116: authsvc.v1.UpdateUserMetadataResponse
-	(*DeleteUserResponse)(nil),                           // 117: authsvc.v1.DeleteUserResponse
-	(*CountUsersResponse)(nil),                           // 118: authsvc.v1.CountUsersResponse
-	(*ListUserOAuthAccessTokensResponse)(nil),            // 119: authsvc.v1.ListUserOAuthAccessTokensResponse
-	(*DisableUserMFAResponse)(nil),                       // 120: authsvc.v1.DisableUserMFAResponse
-	(*ListUserOrganizationMembershipsResponse)(nil),      // 121: authsvc.v1.ListUserOrganizationMembershipsResponse
-	(*VerifyUserPasswordResponse)(nil),                   // 122: authsvc.v1.VerifyUserPasswordResponse
-	(*BanUserResponse)(nil),                              // 123: authsvc.v1.BanUserResponse
-	(*UnbanUserResponse)(nil),                            // 124: authsvc.v1.UnbanUserResponse
-	(*GetInterstitialResponse)(nil),                      // 125: authsvc.v1.GetInterstitialResponse
+	(*VerifyWebhookRequest)(nil),                         // 6: authsvc.v1.VerifyWebhookRequest
+	(*VerifyWebhookResponse)(nil),                        // 7: authsvc.v1.VerifyWebhookResponse
+	nil,                                                  // 8: authsvc.v1.GetAuthStateRequest.HeadersEntry
+	nil,                                                  // 9: authsvc.v1.VerifyWebhookRequest.HeadersEntry
+	(*structpb.Struct)(nil),                              // 10: google.protobuf.Struct
+	(*ListAllowlistIdentifiersRequest)(nil),              // 11: authsvc.v1.ListAllowlistIdentifiersRequest
+	(*CreateAllowlistIdentifierRequest)(nil),             // 12: authsvc.v1.CreateAllowlistIdentifierRequest
+	(*DeleteAllowlistIdentifierRequest)(nil),             // 13: authsvc.v1.DeleteAllowlistIdentifierRequest
+	(*ListClientsRequest)(nil),                           // 14: authsvc.v1.ListClientsRequest
+	(*GetClientRequest)(nil),                             // 15: authsvc.v1.GetClientRequest
+	(*VerifyClientRequest)(nil),                          // 16: authsvc.v1.VerifyClientRequest
+	(*GetEmailAddressRequest)(nil),                       // 17: authsvc.v1.GetEmailAddressRequest
+	(*CreateEmailAddressRequest)(nil),                    // 18: authsvc.v1.CreateEmailAddressRequest
+	(*UpdateEmailAddressRequest)(nil),                    // 19: authsvc.v1.UpdateEmailAddressRequest
+	(*DeleteEmailAddressRequest)(nil),                    // 20: authsvc.v1.DeleteEmailAddressRequest
+	(*CreateEmailRequest)(nil),                           // 21: authsvc.v1.CreateEmailRequest
+	(*ListInvitationsRequest)(nil),                       // 22: authsvc.v1.ListInvitationsRequest
+	(*CreateInvitationRequest)(nil),                      // 23: authsvc.v1.CreateInvitationRequest
+	(*RevokeInvitationRequest)(nil),                      // 24: authsvc.v1.RevokeInvitationRequest
+	(*ListOrganizationsRequest)(nil),                     // 25: authsvc.v1.ListOrganizationsRequest
+	(*CreateOrganizationRequest)(nil),                    // 26: authsvc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),                       // 27: authsvc.v1.GetOrganizationRequest
+	(*UpdateOrganizationRequest)(nil),                    // 28: authsvc.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationMetadataRequest)(nil),            // 29: authsvc.v1.UpdateOrganizationMetadataRequest
+	(*DeleteOrganizationRequest)(nil),                    // 30: authsvc.v1.DeleteOrganizationRequest
+	(*ListOrganizationMembershipsRequest)(nil),           // 31: authsvc.v1.ListOrganizationMembershipsRequest
+	(*CreateOrganizationMembershipRequest)(nil),          // 32: authsvc.v1.CreateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipRequest)(nil),          // 33: authsvc.v1.UpdateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 34: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	(*DeleteOrganizationMembershipRequest)(nil),          // 35: authsvc.v1.DeleteOrganizationMembershipRequest
+	(*ListPendingOrganizationInvitationsRequest)(nil),    // 36: authsvc.v1.ListPendingOrganizationInvitationsRequest
+	(*CreateOrganizationInvitationRequest)(nil),          // 37: authsvc.v1.CreateOrganizationInvitationRequest
+	(*RevokeOrganizationInvitationRequest)(nil),          // 38: authsvc.v1.RevokeOrganizationInvitationRequest
+	(*GetPhoneNumberRequest)(nil),                        // 39: authsvc.v1.GetPhoneNumberRequest
+	(*CreatePhoneNumberRequest)(nil),                     // 40: authsvc.v1.CreatePhoneNumberRequest
+	(*UpdatePhoneNumberRequest)(nil),                     // 41: authsvc.v1.UpdatePhoneNumberRequest
+	(*DeletePhoneNumberRequest)(nil),                     // 42: authsvc.v1.DeletePhoneNumberRequest
+	(*ListRedirectUrlsRequest)(nil),                      // 43: authsvc.v1.ListRedirectUrlsRequest
+	(*GetRedirectUrlRequest)(nil),                        // 44: authsvc.v1.GetRedirectUrlRequest
+	(*CreateRedirectUrlRequest)(nil),                     // 45: authsvc.v1.CreateRedirectUrlRequest
+	(*DeleteRedirectUrlRequest)(nil),                     // 46: authsvc.v1.DeleteRedirectUrlRequest
+	(*ListSessionsRequest)(nil),                          // 47: authsvc.v1.ListSessionsRequest
+	(*GetSessionRequest)(nil),                            // 48: authsvc.v1.GetSessionRequest
+	(*RevokeSessionRequest)(nil),                         // 49: authsvc.v1.RevokeSessionRequest
+	(*VerifySessionRequest)(nil),                         // 50: authsvc.v1.VerifySessionRequest
+	(*CreateSessionTokenRequest)(nil),                    // 51: authsvc.v1.CreateSessionTokenRequest
+	(*CreateSessionRequest)(nil),                         // 52: authsvc.v1.CreateSessionRequest
+	(*CreateSignInTokenRequest)(nil),                     // 53: authsvc.v1.CreateSignInTokenRequest
+	(*RevokeSignInTokenRequest)(nil),                     // 54: authsvc.v1.RevokeSignInTokenRequest
+	(*CreateSMSMessageRequest)(nil),                      // 55: authsvc.v1.CreateSMSMessageRequest
+	(*ListUsersRequest)(nil),                             // 56: authsvc.v1.ListUsersRequest
+	(*GetUserRequest)(nil),                               // 57: authsvc.v1.GetUserRequest
+	(*CreateUserRequest)(nil),                            // 58: authsvc.v1.CreateUserRequest
+	(*UpdateUserRequest)(nil),                            // 59: authsvc.v1.UpdateUserRequest
+	(*UpdateUserMetadataRequest)(nil),                    // 60: authsvc.v1.UpdateUserMetadataRequest
+	(*DeleteUserRequest)(nil),                            // 61: authsvc.v1.DeleteUserRequest
+	(*CountUsersRequest)(nil),                            // 62: authsvc.v1.CountUsersRequest
+	(*ListUserOAuthAccessTokensRequest)(nil),             // 63: authsvc.v1.ListUserOAuthAccessTokensRequest
+	(*DisableUserMFARequest)(nil),                        // 64: authsvc.v1.DisableUserMFARequest
+	(*ListUserOrganizationMembershipsRequest)(nil),       // 65: authsvc.v1.ListUserOrganizationMembershipsRequest
+	(*VerifyUserPasswordRequest)(nil),                    // 66: authsvc.v1.VerifyUserPasswordRequest
+	(*BanUserRequest)(nil),                               // 67: authsvc.v1.BanUserRequest
+	(*UnbanUserRequest)(nil),                             // 68: authsvc.v1.UnbanUserRequest
+	(*GetInterstitialRequest)(nil),                       // 69: authsvc.v1.GetInterstitialRequest
+	(*ListAllowlistIdentifiersResponse)(nil),             // 70: authsvc.v1.ListAllowlistIdentifiersResponse
+	(*CreateAllowlistIdentifierResponse)(nil),            // 71: authsvc.v1.CreateAllowlistIdentifierResponse
+	(*DeleteAllowlistIdentifierResponse)(nil),            // 72: authsvc.v1.DeleteAllowlistIdentifierResponse
+	(*ListClientsResponse)(nil),                          // 73: authsvc.v1.ListClientsResponse
+	(*GetClientResponse)(nil),                            // 74: authsvc.v1.GetClientResponse
+	(*VerifyClientResponse)(nil),                         // 75: authsvc.v1.VerifyClientResponse
+	(*GetEmailAddressResponse)(nil),                      // 76: authsvc.v1.GetEmailAddressResponse
+	(*CreateEmailAddressResponse)(nil),                   // 77: authsvc.v1.CreateEmailAddressResponse
+	(*UpdateEmailAddressResponse)(nil),                   // 78: authsvc.v1.UpdateEmailAddressResponse
+	(*DeleteEmailAddressResponse)(nil),                   // 79: authsvc.v1.DeleteEmailAddressResponse
+	(*CreateEmailResponse)(nil),                          // 80: authsvc.v1.CreateEmailResponse
+	(*ListInvitationsResponse)(nil),                      // 81: authsvc.v1.ListInvitationsResponse
+	(*CreateInvitationResponse)(nil),                     // 82: authsvc.v1.CreateInvitationResponse
+	(*RevokeInvitationResponse)(nil),                     // 83: authsvc.v1.RevokeInvitationResponse
+	(*ListOrganizationsResponse)(nil),                    // 84: authsvc.v1.ListOrganizationsResponse
+	(*CreateOrganizationResponse)(nil),                   // 85: authsvc.v1.CreateOrganizationResponse
+	(*GetOrganizationResponse)(nil),                      // 86: authsvc.v1.GetOrganizationResponse
+	(*UpdateOrganizationResponse)(nil),                   // 87: authsvc.v1.UpdateOrganizationResponse
+	(*UpdateOrganizationMetadataResponse)(nil),           // 88: authsvc.v1.UpdateOrganizationMetadataResponse
+	(*DeleteOrganizationResponse)(nil),                   // 89: authsvc.v1.DeleteOrganizationResponse
+	(*ListOrganizationMembershipsResponse)(nil),          // 90: authsvc.v1.ListOrganizationMembershipsResponse
+	(*CreateOrganizationMembershipResponse)(nil),         // 91: authsvc.v1.CreateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipResponse)(nil),         // 92: authsvc.v1.UpdateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 93: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	(*DeleteOrganizationMembershipResponse)(nil),         // 94: authsvc.v1.DeleteOrganizationMembershipResponse
+	(*ListPendingOrganizationInvitationsResponse)(nil),   // 95: authsvc.v1.ListPendingOrganizationInvitationsResponse
+	(*CreateOrganizationInvitationResponse)(nil),         // 96: authsvc.v1.CreateOrganizationInvitationResponse
+	(*RevokeOrganizationInvitationResponse)(nil),         // 97: authsvc.v1.RevokeOrganizationInvitationResponse
+	(*GetPhoneNumberResponse)(nil),                       // 98: authsvc.v1.GetPhoneNumberResponse
+	(*CreatePhoneNumberResponse)(nil),                    // 99: authsvc.v1.CreatePhoneNumberResponse
+	(*UpdatePhoneNumberResponse)(nil),                    // 100: authsvc.v1.UpdatePhoneNumberResponse
+	(*DeletePhoneNumberResponse)(nil),                    // 101: authsvc.v1.DeletePhoneNumberResponse
+	(*ListRedirectUrlsResponse)(nil),                     // 102: authsvc.v1.ListRedirectUrlsResponse
+	(*GetRedirectUrlResponse)(nil),                       // 103: authsvc.v1.GetRedirectUrlResponse
+	(*CreateRedirectUrlResponse)(nil),                    // 104: authsvc.v1.CreateRedirectUrlResponse
+	(*DeleteRedirectUrlResponse)(nil),                    // 105: authsvc.v1.DeleteRedirectUrlResponse
+	(*ListSessionsResponse)(nil),                         // 106: authsvc.v1.ListSessionsResponse
+	(*GetSessionResponse)(nil),                           // 107: authsvc.v1.GetSessionResponse
+	(*RevokeSessionResponse)(nil),                        // 108: authsvc.v1.RevokeSessionResponse
+	(*VerifySessionResponse)(nil),                        // 109: authsvc.v1.VerifySessionResponse
+	(*CreateSessionTokenResponse)(nil),                   // 110: authsvc.v1.CreateSessionTokenResponse
+	(*CreateSessionResponse)(nil),                        // 111: authsvc.v1.CreateSessionResponse
+	(*CreateSignInTokenResponse)(nil),                    // 112: authsvc.v1.CreateSignInTokenResponse
+	(*RevokeSignInTokenResponse)(nil),                    // 113: authsvc.v1.RevokeSignInTokenResponse
+	(*CreateSMSMessageResponse)(nil),                     // 114: authsvc.v1.CreateSMSMessageResponse
+	(*ListUsersResponse)(nil),                            // 115: authsvc.v1.ListUsersResponse
+	(*GetUserResponse)(nil),                              // 116: authsvc.v1.GetUserResponse
+	(*CreateUserResponse)(nil),                           // 117: authsvc.v1.CreateUserResponse
+	(*UpdateUserResponse)(nil),                           // 118: authsvc.v1.UpdateUserResponse
+	(*UpdateUserMetadataResponse)(nil),                   // 119: authsvc.v1.UpdateUserMetadataResponse
+	(*DeleteUserResponse)(nil),                           // 120: authsvc.v1.DeleteUserResponse
+	(*CountUsersResponse)(nil),                           // 121: authsvc.v1.CountUsersResponse
+	(*ListUserOAuthAccessTokensResponse)(nil),            // 122: authsvc.v1.ListUserOAuthAccessTokensResponse
+	(*DisableUserMFAResponse)(nil),                       // 123: authsvc.v1.DisableUserMFAResponse
+	(*ListUserOrganizationMembershipsResponse)(nil),      // 124: authsvc.v1.ListUserOrganizationMembershipsResponse
+	(*VerifyUserPasswordResponse)(nil),                   // 125: authsvc.v1.VerifyUserPasswordResponse
+	(*BanUserResponse)(nil),                              // 126: authsvc.v1.BanUserResponse
+	(*UnbanUserResponse)(nil),                            // 127: authsvc.v1.UnbanUserResponse
+	(*GetInterstitialResponse)(nil),                      // 128: authsvc.v1.GetInterstitialResponse
 }
 var file_authsvc_v1_auth_proto_depIdxs = []int32{
 	3,   // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
-	7,   // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
-	7,   // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
-	6,   // 3: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
+	10,  // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
+	10,  // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
+	8,   // 3: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
 	0,   // 4: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
 	3,   // 5: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
-	1,   // 6: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
-	4,   // 7: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
-	8,   // 8: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
-	9,   // 9: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
-	10,  // 10: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
-	11,  // 11: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
-	12,  // 12: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
-	13,  // 13: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
-	14,  // 14: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
-	15,  // 15: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
-	16,  // 16: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
-	17,  // 17: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
-	18,  // 18: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
-	19,  // 19: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
-	20,  // 20: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
-	21,  // 21: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
-	22,  // 22: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
-	23,  // 23: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
-	24,  // 24: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
-	25,  // 25: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
-	26,  // 26: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
-	27,  // 27: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
-	28,  // 28: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
-	29,  // 29: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
-	30,  // 30: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
-	31,  // 31: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	32,  // 32: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
-	33,  // 33: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
-	34,  // 34: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
-	35,  // 35: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
-	36,  // 36: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
-	37,  // 37: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
-	38,  // 38: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
-	39,  // 39: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
-	40,  // 40: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
-	41,  // 41: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
-	42,  // 42: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
-	43,  // 43: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
-	44,  // 44: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
-	45,  // 45: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
-	46,  // 46: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
-	47,  // 47: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
-	48,  // 48: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
-	49,  // 49: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
-	50,  // 50: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
-	51,  // 51: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
-	52,  // 52: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
-	53,  // 53: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
-	54,  // 54: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
-	55,  // 55: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
-	56,  // 56: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
-	57,  // 57: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
-	58,  // 58: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
-	59,  // 59: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
-	60,  // 60: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
-	61,  // 61: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
-	62,  // 62: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
-	63,  // 63: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
-	64,  // 64: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
-	65,  // 65: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
-	66,  // 66: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
-	2,   // 67: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
-	5,   // 68: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
-	67,  // 69: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
-	68,  // 70: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
-	69,  // 71: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
-	70,  // 72: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
-	71,  // 73: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
-	72,  // 74: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
-	73,  // 75: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
-	74,  // 76: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
-	75,  // 77: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
-	76,  // 78: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
-	77,  // 79: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
-	78,  // 80: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
-	79,  // 81: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
-	80,  // 82: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
-	81,  // 83: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
-	82,  // 84: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
-	83,  // 85: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
-	84,  // 86: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
-	85,  // 87: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
-	86,  // 88: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
-	87,  // 89: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
-	88,  // 90: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
-	89,  // 91: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
-	90,  // 92: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	91,  // 93: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
-	92,  // 94: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
-	93,  // 95: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
-	94,  // 96: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
-	95,  // 97: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
-	96,  // 98: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
-	97,  // 99: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
-	98,  // 100: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
-	99,  // 101: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
-	100, // 102: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
-	101, // 103: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
-	102, // 104: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
-	103, // 105: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
-	104, // 106: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
-	105, // 107: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
-	106, // 108: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
-	107, // 109: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
-	108, // 110: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
-	109, // 111: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
-	110, // 112: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
-	111, // 113: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
-	112, // 114: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
-	113, // 115: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
-	114, // 116: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
-	115, // 117: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
-	116, // 118: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
-	117, // 119: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
-	118, // 120: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
-	119, // 121: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
-	120, // 122: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
-	121, // 123: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
-	122, // 124: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
-	123, // 125: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
-	124, // 126: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
-	125, // 127: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
-	67,  // [67:128] is the sub-list for method output_type
-	6,   // [6:67] is the sub-list for method input_type
-	6,   // [6:6] is the sub-list for extension type_name
-	6,   // [6:6] is the sub-list for extension extendee
-	0,   // [0:6] is the sub-list for field type_name
+	9,   // 6: authsvc.v1.VerifyWebhookRequest.headers:type_name -> authsvc.v1.VerifyWebhookRequest.HeadersEntry
+	10,  // 7: authsvc.v1.VerifyWebhookResponse.data:type_name -> google.protobuf.Struct
+	10,  // 8: authsvc.v1.VerifyWebhookResponse.payload:type_name -> google.protobuf.Struct
+	1,   // 9: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
+	4,   // 10: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
+	6,   // 11: authsvc.v1.AuthService.VerifyWebhook:input_type -> authsvc.v1.VerifyWebhookRequest
+	11,  // 12: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
+	12,  // 13: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
+	13,  // 14: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
+	14,  // 15: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
+	15,  // 16: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
+	16,  // 17: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
+	17,  // 18: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
+	18,  // 19: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
+	19,  // 20: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
+	20,  // 21: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
+	21,  // 22: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
+	22,  // 23: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
+	23,  // 24: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
+	24,  // 25: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
+	25,  // 26: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
+	26,  // 27: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
+	27,  // 28: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
+	28,  // 29: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
+	29,  // 30: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
+	30,  // 31: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
+	31,  // 32: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
+	32,  // 33: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
+	33,  // 34: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
+	34,  // 35: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	35,  // 36: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
+	36,  // 37: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
+	37,  // 38: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
+	38,  // 39: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
+	39,  // 40: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
+	40,  // 41: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
+	41,  // 42: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
+	42,  // 43: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
+	43,  // 44: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
+	44,  // 45: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
+	45,  // 46: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
+	46,  // 47: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
+	47,  // 48: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
+	48,  // 49: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
+	49,  // 50: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
+	50,  // 51: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
+	51,  // 52: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
+	52,  // 53: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
+	53,  // 54: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
+	54,  // 55: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
+	55,  // 56: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
+	56,  // 57: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
+	57,  // 58: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
+	58,  // 59: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
+	59,  // 60: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
+	60,  // 61: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
+	61,  // 62: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
+	62,  // 63: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
+	63,  // 64: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
+	64,  // 65: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
+	65,  // 66: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
+	66,  // 67: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
+	67,  // 68: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
+	68,  // 69: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	69,  // 70: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
+	2,   // 71: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
+	5,   // 72: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
+	7,   // 73: authsvc.v1.AuthService.VerifyWebhook:output_type -> authsvc.v1.VerifyWebhookResponse
+	70,  // 74: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
+	71,  // 75: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
+	72,  // 76: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
+	73,  // 77: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
+	74,  // 78: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
+	75,  // 79: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
+	76,  // 80: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
+	77,  // 81: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
+	78,  // 82: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
+	79,  // 83: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
+	80,  // 84: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
+	81,  // 85: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
+	82,  // 86: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
+	83,  // 87: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
+	84,  // 88: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
+	85,  // 89: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
+	86,  // 90: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
+	87,  // 91: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
+	88,  // 92: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
+	89,  // 93: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
+	90,  // 94: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
+	91,  // 95: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
+	92,  // 96: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
+	93,  // 97: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	94,  // 98: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
+	95,  // 99: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
+	96,  // 100: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
+	97,  // 101: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
+	98,  // 102: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
+	99,  // 103: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
+	100, // 104: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
+	101, // 105: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
+	102, // 106: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
+	103, // 107: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
+	104, // 108: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
+	105, // 109: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
+	106, // 110: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
+	107, // 111: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
+	108, // 112: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
+	109, // 113: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
+	110, // 114: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
+	111, // 115: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
+	112, // 116: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
+	113, // 117: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
+	114, // 118: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
+	115, // 119: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
+	116, // 120: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
+	117, // 121: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
+	118, // 122: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
+	119, // 123: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
+	120, // 124: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
+	121, // 125: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
+	122, // 126: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
+	123, // 127: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
+	124, // 128: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
+	125, // 129: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
+	126, // 130: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
+	127, // 131: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	128, // 132: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
+	71,  // [71:133] is the sub-list for method output_type
+	9,   // [9:71] is the sub-list for method input_type
+	9,   // [9:9] is the sub-list for extension type_name
+	9,   // [9:9] is the sub-list for extension extendee
+	0,   // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_authsvc_v1_auth_proto_init() }
@@ -1017,7 +1195,7 @@ func file_authsvc_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_authsvc_v1_auth_proto_rawDesc), len(file_authsvc_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	AuthService_VerifySessionToken_FullMethodName                   = "/authsvc.v1.AuthService/VerifySessionToken"
 	AuthService_GetAuthState_FullMethodName                         = "/authsvc.v1.AuthService/GetAuthState"
+	AuthService_VerifyWebhook_FullMethodName                        = "/authsvc.v1.AuthService/VerifyWebhook"
 	AuthService_ListAllowlistIdentifiers_FullMethodName             = "/authsvc.v1.AuthService/ListAllowlistIdentifiers"
 	AuthService_CreateAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/CreateAllowlistIdentifier"
 	AuthService_DeleteAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/DeleteAllowlistIdentifier"
@@ -98,6 +99,14 @@ type AuthServiceClient interface {
 	// GetAuthState decides whether a web request is signed in, signed out, or
 	// needs the interstitial, and why, from its cookies and headers.
 	GetAuthState(ctx context.Context, in *GetAuthStateRequest, opts ...grpc.CallOption) (*GetAuthStateResponse, error)
+	// VerifyWebhook checks the signature of one Clerk webhook delivery (Svix /
+	// Standard Webhooks, with the configured CLERK_WEBHOOK_SIGNING_SECRET) and
+	// returns its event. Failures are UNAUTHENTICATED with reasons
+	// webhook-headers-missing, webhook-timestamp-out-of-range and
+	// webhook-signature-invalid; a signed body that is not a JSON object with
+	// a string "type" is INVALID_ARGUMENT; no secret configured is
+	// FAILED_PRECONDITION.
+	VerifyWebhook(ctx context.Context, in *VerifyWebhookRequest, opts ...grpc.CallOption) (*VerifyWebhookResponse, error)
 	ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error)
 	CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error)
 	DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error)
@@ -181,6 +190,16 @@ func (c *authServiceClient) GetAuthState(ctx context.Context, in *GetAuthStateRe
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetAuthStateResponse)
 	err := c.cc.Invoke(ctx, AuthService_GetAuthState_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifyWebhook(ctx context.Context, in *VerifyWebhookRequest, opts ...grpc.CallOption) (*VerifyWebhookResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyWebhookResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifyWebhook_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -793,6 +812,14 @@ type AuthServiceServer interface {
 	// GetAuthState decides whether a web request is signed in, signed out, or
 	// needs the interstitial, and why, from its cookies and headers.
 	GetAuthState(context.Context, *GetAuthStateRequest) (*GetAuthStateResponse, error)
+	// VerifyWebhook checks the signature of one Clerk webhook delivery (Svix /
+	// Standard Webhooks, with the configured CLERK_WEBHOOK_SIGNING_SECRET) and
+	// returns its event. Failures are UNAUTHENTICATED with reasons
+	// webhook-headers-missing, webhook-timestamp-out-of-range and
+	// webhook-signature-invalid; a signed body that is not a JSON object with
+	// a string "type" is INVALID_ARGUMENT; no secret configured is
+	// FAILED_PRECONDITION.
+	VerifyWebhook(context.Context, *VerifyWebhookRequest) (*VerifyWebhookResponse, error)
 	ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error)
 	CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error)
 	DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error)
@@ -867,6 +894,9 @@ func (UnimplementedAuthServiceServer) VerifySessionToken(context.Context, *Verif
 }
 func (UnimplementedAuthServiceServer) GetAuthState(context.Context, *GetAuthStateRequest) (*GetAuthStateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAuthState not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifyWebhook(context.Context, *VerifyWebhookRequest) (*VerifyWebhookResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyWebhook not implemented")
 }
 func (UnimplementedAuthServiceServer) ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAllowlistIdentifiers not implemented")
@@ -1098,6 +1128,24 @@ func _AuthService_GetAuthState_Handler(srv interface{}, ctx context.Context, dec
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AuthServiceServer).GetAuthState(ctx, req.(*GetAuthStateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifyWebhook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyWebhookRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifyWebhook(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifyWebhook_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifyWebhook(ctx, req.(*VerifyWebhookRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2178,6 +2226,10 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAuthState",
 			Handler:    _AuthService_GetAuthState_Handler,
+		},
+		{
+			MethodName: "VerifyWebhook",
+			Handler:    _AuthService_VerifyWebhook_Handler,
 		},
 		{
 			MethodName: "ListAllowlistIdentifiers",
