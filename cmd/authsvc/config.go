@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authsvc/authsvc/webhook"
 )
 
 // config is every setting of the service, from the environment and flags
@@ -31,6 +33,7 @@ type config struct {
 	TLSClientCA       string
 	DevBackendAddr    string
 	CacheSize         int
+	WebhookSecret     string
 }
 
 // setting ties one environment variable to one flag.
@@ -46,6 +49,7 @@ var settings = []setting{
 	{"CLERK_API_VERSION", "api-version", "Clerk Backend API version", "v1", setVersion},
 	{"CLERK_ISSUER", "issuer", "comma list of exact allowed token issuers (default: any Clerk-shaped https issuer)", "", func(c *config, v string) error { c.Issuers = splitList(v); return nil }},
 	{"CLERK_AUTHORIZED_PARTIES", "authorized-parties", "comma list of allowed azp values (default: no azp check)", "", func(c *config, v string) error { c.AuthorizedParties = splitList(v); return nil }},
+	{"CLERK_WEBHOOK_SIGNING_SECRET", "webhook-signing-secret", "Clerk webhook signing secret (whsec_…) for VerifyWebhook; prefer the environment variable", "", setWebhookSecret},
 	{"AUTHSVC_GRPC_ADDR", "grpc-addr", "gRPC listen address", "127.0.0.1:50051", func(c *config, v string) error { c.GRPCAddr = v; return checkAddr(v) }},
 	{"AUTHSVC_HTTP_ADDR", "http-addr", "metrics and health HTTP listen address (empty disables)", "127.0.0.1:9090", setHTTPAddr},
 	{"AUTHSVC_CLOCK_SKEW", "clock-skew", "allowed clock skew for exp/nbf/iat (Go duration)", "5s", setSkew},
@@ -171,6 +175,18 @@ func setCacheSize(c *config, v string) error {
 		return fmt.Errorf("%q is not a whole number from 0 to 10000000", v)
 	}
 	c.CacheSize = n
+	return nil
+}
+
+// setWebhookSecret accepts an empty secret (VerifyWebhook then answers
+// FAILED_PRECONDITION) or a valid whsec_ one; the error never quotes it.
+func setWebhookSecret(c *config, v string) error {
+	if v != "" {
+		if _, err := webhook.New(webhook.Config{Secret: v}); err != nil {
+			return err
+		}
+	}
+	c.WebhookSecret = v
 	return nil
 }
 

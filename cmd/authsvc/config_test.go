@@ -39,6 +39,9 @@ func TestParseConfigRejects(t *testing.T) {
 		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
 		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
 		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
+		{"webhook secret without whsec_", map[string]string{"CLERK_WEBHOOK_SIGNING_SECRET": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}, nil, "CLERK_WEBHOOK_SIGNING_SECRET"},
+		{"webhook secret not base64", map[string]string{"CLERK_WEBHOOK_SIGNING_SECRET": "whsec_not base64"}, nil, "CLERK_WEBHOOK_SIGNING_SECRET"},
+		{"webhook secret flag checked", nil, []string{"--webhook-signing-secret", "whsec_c2hvcnQ="}, "--webhook-signing-secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -60,7 +60,15 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	banner := func(at listening) { printDevBanner(stdout, at, cfg.APIURL, callerKey, token) }
+	if cfg.WebhookSecret == "" {
+		if cfg.WebhookSecret, err = newWebhookSecret(); err != nil {
+			return err
+		}
+	}
+	banner := func(at listening) {
+		printDevBanner(stdout, at, cfg.APIURL, callerKey, token)
+		printDevWebhook(stdout, at, cfg.WebhookSecret)
+	}
 	return runServe(ctx, cfg, newLogger(stderr), policy.DevPolicy(callerKey), banner)
 }
 

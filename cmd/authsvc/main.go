@@ -3,6 +3,7 @@
 //	authsvc [flags]                 serve against Clerk (CLERK_SECRET_KEY or CLERK_JWT_KEY)
 //	authsvc dev [flags]             serve with the embedded Clerk emulator; no account needed
 //	authsvc dev token --user <id>   mint a session token from a running `authsvc dev`
+//	authsvc dev webhook sign        sign a webhook payload and print the VerifyWebhook command
 //
 // Every flag has an environment variable of the same meaning; flags win.
 // Run `authsvc -h` for the list.
@@ -39,6 +40,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "dev" {
 		if len(args) > 1 && args[1] == "token" {
 			return runDevToken(ctx, args[2:], getenv, stdout, stderr)
+		}
+		if len(args) > 2 && args[1] == "webhook" && args[2] == "sign" {
+			return runDevWebhookSign(args[3:], getenv, stdout, stderr)
 		}
 		return runDev(ctx, args[1:], getenv, stdout, stderr)
 	}

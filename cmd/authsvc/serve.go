@@ -45,7 +45,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		return err
 	}
 	defer v.Close()
-	scfg := server.Config{Verifier: v, Logger: log}
+	scfg := server.Config{Verifier: v, Logger: log, WebhookSecret: cfg.WebhookSecret}
 	if cfg.SecretKey != "" {
 		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
 		if err != nil {
