@@ -27,8 +27,8 @@ var (
 	// verified. It has no reason of its own: callers treat it as bad input.
 	ErrBodyTooLarge = fmt.Errorf("webhook: body longer than %d bytes", MaxBodyBytes)
 	// ErrPayloadInvalid: the signature is valid but the body is not a JSON
-	// object with a non-empty string "type". It is the sender's bug, not a forgery,
-	// and has no verification reason.
+	// object with a non-empty string "type". It is the sender's bug, not a
+	// forgery, and has no verification reason.
 	ErrPayloadInvalid = errors.New("webhook: payload is not a JSON object with a string type")
 	// ErrSecretInvalid: the secret given to [New] is not whsec_ followed
 	// by the standard base64 of 24 to 64 bytes.

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,7 +36,8 @@ type Config struct {
 }
 
 // Verifier checks Svix / Standard Webhooks signatures with one signing
-// secret. It is safe for concurrent use and holds no state beyond its key.
+// secret. It is safe for concurrent use and holds no state beyond its key
+// and clock. The zero value and nil are not usable: get one from [New].
 type Verifier struct {
 	key []byte
 	now func() time.Time
@@ -57,16 +57,19 @@ func New(cfg Config) (*Verifier, error) {
 	return &Verifier{key: key, now: now}, nil
 }
 
-// Verify checks one delivery, with its headers in an http.Header (names
-// matched case-insensitively), and returns its event. See [Verifier.VerifyMap].
+// Verify checks one delivery whose headers are an http.Header and returns
+// its event. Names match case-insensitively, also for keys set by hand
+// without canonicalisation; of several values the first counts. The checks
+// and errors are those of [Verifier.VerifyMap]; a nil header has none of
+// the headers.
 func (v *Verifier) Verify(header http.Header, body []byte) (*Event, error) {
 	return v.verify(pickHeaders(httpHeaderGetter(header)), body)
 }
 
 // VerifyMap checks one delivery whose headers are a map of name to value
-// (names matched case-insensitively), such as gRPC's VerifyWebhook
-// request carries, and returns its event. The checks run in this order,
-// and the first that fails decides the error:
+// (names matched case-insensitively; nil has none), as authsvc's
+// VerifyWebhook request carries them, and returns its event. The checks
+// run in this order, and the first that fails decides the error:
 //
 //  1. the body is at most [MaxBodyBytes] ([ErrBodyTooLarge]);
 //  2. the id, timestamp and signature headers are present and not empty,
@@ -139,7 +142,7 @@ func (v *Verifier) Sign(id string, timestamp time.Time, body []byte) string {
 // sign is the base64 HMAC-SHA256 of "id.timestamp.body".
 func (v *Verifier) sign(id, timestamp string, body []byte) string {
 	mac := hmac.New(sha256.New, v.key)
-	fmt.Fprintf(mac, "%s.%s.", id, timestamp)
+	mac.Write([]byte(id + "." + timestamp + "."))
 	mac.Write(body)
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
