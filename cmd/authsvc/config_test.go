@@ -9,8 +9,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func envFrom(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
+// envFrom is a lookupEnv over m: a key present with "" is set to empty.
+func envFrom(m map[string]string) lookupEnv {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
 }
 
 // TestParseConfigRejects: every bad or contradictory setting stops the start
@@ -90,6 +94,8 @@ func TestParseConfigPrecedence(t *testing.T) {
 		ClockSkew:         0,
 		DevBackendAddr:    "127.0.0.1:50052",
 		CacheSize:         100000,
+		ShutdownDelay:     5 * time.Second,
+		ShutdownTimeout:   25 * time.Second,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
