@@ -45,7 +45,9 @@ func startService(t *testing.T, env map[string]string, tune func(*verifier.Confi
 	s := &testService{log: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	atc, done := make(chan listening, 1), make(chan error, 1)
-	go func() { done <- runServe(ctx, cfg, newLogger(s.log, cfg.LogLevel), nil, func(at listening) { atc <- at }) }()
+	go func() {
+		done <- runServe(ctx, cfg, newLogger(s.log, cfg.LogLevel), nil, func(at listening) { atc <- at })
+	}()
 	select {
 	case s.at = <-atc:
 	case err := <-done:
