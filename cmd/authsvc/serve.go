@@ -44,7 +44,14 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Policy, ready ...func(listening)) error {
 	rd := newReadiness(log)
 	vcfg := verifierConfig(cfg)
-	vcfg.OnKeyEvent = rd.keyEvent
+	// Every key-set fetch attempt goes to each of these (readiness and its
+	// log line; metrics may join), one at a time.
+	keyEventSinks := []func(verifier.KeyEvent){rd.keyEvent}
+	vcfg.OnKeyEvent = func(ev verifier.KeyEvent) {
+		for _, f := range keyEventSinks {
+			f(ev)
+		}
+	}
 	if cfg.TuneVerifier != nil {
 		cfg.TuneVerifier(&vcfg)
 	}
