@@ -14,9 +14,9 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// SlowCall is the duration past which a unary call is logged at info even
+// slowCall is the duration past which a unary call is logged at info even
 // when it succeeded.
-const SlowCall = time.Second
+const slowCall = time.Second
 
 // maxRequestIDLen bounds the x-request-id value that is logged. A longer
 // value, or one with characters outside [A-Za-z0-9._:-], is not logged: a
@@ -32,7 +32,7 @@ const maxRequestIDLen = 128
 //   - Unavailable, DeadlineExceeded (Clerk or the key set unreachable,
 //     upstream too slow): warn;
 //   - any other code, OK included, when a unary call took longer than
-//     [SlowCall]: info;
+//     [slowCall]: info;
 //   - everything else (OK, InvalidArgument, Unauthenticated,
 //     PermissionDenied, NotFound, ResourceExhausted, Canceled, …): debug.
 //
@@ -44,7 +44,7 @@ func callLevel(code codes.Code, took time.Duration, unary bool) slog.Level {
 	case codes.Unavailable, codes.DeadlineExceeded:
 		return slog.LevelWarn
 	}
-	if unary && took > SlowCall {
+	if unary && took > slowCall {
 		return slog.LevelInfo
 	}
 	return slog.LevelDebug
