@@ -64,6 +64,7 @@ func authorize(p *policy.Policy) auth.AuthFunc {
 		if err != nil {
 			return nil, policyStatus(err)
 		}
+		noteCaller(ctx, name) // for the call's log line (logging.go)
 		return context.WithValue(ctx, callerKey{}, name), nil
 	}
 }

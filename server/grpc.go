@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -20,9 +19,9 @@ import (
 
 // GRPCOptions shape the *grpc.Server built by [NewGRPCServer].
 type GRPCOptions struct {
-	// Logger receives one JSON line per finished call (method, code,
-	// duration; never payloads or metadata) and every recovered panic.
-	// Nil discards.
+	// Logger receives a line per finished call at the level its code
+	// deserves (see logging.go: successes and client errors are debug) and
+	// every recovered panic. Nil discards.
 	Logger *slog.Logger
 	// Metrics, when set, records per-method request counts and latencies.
 	Metrics *grpcprom.ServerMetrics
@@ -48,15 +47,14 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 		log.ErrorContext(ctx, "panic recovered", "panic_type", fmt.Sprintf("%T", p))
 		return status.Error(codes.Internal, "internal error")
 	})
-	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
 	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec)}
 	stream := []grpc.StreamServerInterceptor{recovery.StreamServerInterceptor(rec)}
 	if opts.Metrics != nil {
 		unary = append(unary, opts.Metrics.UnaryServerInterceptor())
 		stream = append(stream, opts.Metrics.StreamServerInterceptor())
 	}
-	unary = append(unary, logging.UnaryServerInterceptor(slogAdapter(log), logOpts...))
-	stream = append(stream, logging.StreamServerInterceptor(slogAdapter(log), logOpts...))
+	unary = append(unary, loggingUnary(log))
+	stream = append(stream, loggingStream(log))
 	unary = append(unary, opts.Unary...)
 	stream = append(stream, opts.Stream...)
 
@@ -75,11 +73,4 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 		opts.Metrics.InitializeMetrics(gs)
 	}
 	return gs, hs
-}
-
-// slogAdapter lets the middleware's logging interceptor write through slog.
-func slogAdapter(l *slog.Logger) logging.Logger {
-	return logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
-		l.Log(ctx, slog.Level(lvl), msg, fields...)
-	})
 }

@@ -33,9 +33,18 @@
 // fails with [ReasonKidMismatch]. Keys older than [Config.RefreshInterval]
 // (5 min) are refreshed in the background while they keep serving. When a
 // refresh fails, the old keys stay in use, so a Clerk outage does not sign
-// anyone out; repeated failures back off towards the refresh interval, and
-// a secret key Clerk rejects ([ReasonSecretKeyInvalid]) is retried only once
-// per refresh interval.
+// anyone out; repeated failures back off towards the refresh interval.
+//
+// # Readiness
+//
+// Until the key set first loads, and while Clerk rejects the secret key
+// ([ReasonSecretKeyInvalid]), a failed fetch is retried every
+// [Config.RetryInterval] (5 s), never at the slower refresh cadence, and in
+// the background as well as on calls, so that a recovery is seen within one
+// retry. [Verifier.Preload] starts the first fetch without waiting for a
+// call. [Verifier.KeyStatus] tells whether verification can work and why
+// not, and [Config.OnKeyEvent] hears every attempt; the package itself
+// never logs.
 //
 // # Auth state
 //

@@ -50,8 +50,12 @@ func (r *remoteKeySet) fetch() (map[string]*verKey, error) {
 // statusErr maps a non-200 answer: 401, or any Clerk error with code
 // clerk_key_invalid, means Clerk rejected the secret key.
 func statusErr(status int, body []byte) error {
-	if status == http.StatusUnauthorized || hasClerkErrorCode(body, "clerk_key_invalid") {
-		return &Error{Reason: ReasonSecretKeyInvalid, Detail: fmt.Sprintf("key set fetch answered %d", status)}
+	if invalid := hasClerkErrorCode(body, "clerk_key_invalid"); status == http.StatusUnauthorized || invalid {
+		code := ""
+		if invalid {
+			code = " clerk_key_invalid"
+		}
+		return &Error{Reason: ReasonSecretKeyInvalid, Detail: fmt.Sprintf("clerk rejected the secret key (%d%s)", status, code)}
 	}
 	return fetchErr(fmt.Sprintf("key set fetch answered %d", status), nil)
 }

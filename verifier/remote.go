@@ -18,6 +18,8 @@ type remoteConfig struct {
 	now       func() time.Time
 	refresh   time.Duration // age after which keys are refreshed in the background
 	minGap    time.Duration // minimum gap between fetch attempts
+	retry     time.Duration // gap between attempts while the set is not usable
+	onEvent   func(KeyEvent)
 }
 
 // keySnapshot is one loaded key set; it is never mutated once stored.
@@ -27,17 +29,21 @@ type keySnapshot struct {
 }
 
 // fetchCall is one fetch that every waiter shares; err is set before done
-// is closed.
+// is closed. settled is closed once the attempt's [KeyEvent] is delivered
+// and the next attempt may start.
 type fetchCall struct {
-	done chan struct{}
-	err  error
+	done    chan struct{}
+	settled chan struct{}
+	err     error
 }
 
 // remoteKeySet is the JWKS cache: lock-free reads of the current snapshot,
-// one fetch in flight at a time, at most one fetch attempt per gap (minGap
-// after a success, growing to refresh after repeated failures), stale keys
-// kept when a refresh fails. Fetches run on the set's own context, which
-// close cancels. Safe for concurrent use.
+// one fetch in flight at a time, at most one fetch attempt per gap (retry
+// while the set is not usable, else minGap after a success, growing to
+// refresh after repeated failures), stale keys kept when a refresh fails,
+// and a background loop that retries while the set is not usable. Fetches
+// run on the set's own context, which close cancels. Safe for concurrent
+// use.
 type remoteKeySet struct {
 	remoteConfig
 	ctx    context.Context
@@ -52,6 +58,9 @@ type remoteKeySet struct {
 	lastErr     error // error of the last finished fetch; nil after a success
 	failures    int   // consecutive failed fetches
 	closed      bool
+	looping     bool // retryLoop is running
+	tally       keyTally
+	status      atomic.Pointer[KeyStatus]
 }
 
 func newRemoteKeySet(cfg remoteConfig) *remoteKeySet {
@@ -122,22 +131,23 @@ func (r *remoteKeySet) startFetch() *fetchCall {
 		return nil
 	}
 	r.attempted, r.lastAttempt = true, now
-	call := &fetchCall{done: make(chan struct{})}
+	call := &fetchCall{done: make(chan struct{}), settled: make(chan struct{})}
 	r.inflight = call
 	r.wg.Add(1)
 	go r.run(call)
 	return call
 }
 
-// gap is the minimum time between attempts: minGap after a success,
-// doubling with each consecutive failure up to refresh; a rejected secret
-// key waits the full refresh interval.
+// gap is the minimum time between attempts: retry while the set is not
+// usable (never loaded, or the secret key rejected), so that recovery is
+// seen within one retry; otherwise minGap after a success, doubling with
+// each consecutive failure up to refresh while stale keys serve.
 func (r *remoteKeySet) gap() time.Duration {
+	if !r.usable() {
+		return r.retry
+	}
 	if r.failures == 0 {
 		return r.minGap
-	}
-	if ReasonOf(r.lastErr) == ReasonSecretKeyInvalid {
-		return max(r.refresh, r.minGap)
 	}
 	g := r.minGap
 	for i := 1; i < r.failures && g < r.refresh; i++ {
@@ -146,8 +156,18 @@ func (r *remoteKeySet) gap() time.Duration {
 	return max(min(g, r.refresh), r.minGap)
 }
 
+// usable reports whether keys are loaded and Clerk did not reject the
+// secret key on the last attempt. r.mu is held.
+func (r *remoteKeySet) usable() bool {
+	return r.snap.Load() != nil && ReasonOf(r.lastErr) != ReasonSecretKeyInvalid
+}
+
+// run performs one attempt: it stores the result, releases the waiters,
+// delivers the attempt's event, and only then lets the next attempt start,
+// so events arrive one at a time and in order.
 func (r *remoteKeySet) run(call *fetchCall) {
 	defer r.wg.Done()
+	started := time.Now()
 	keys, err := r.fetch()
 	r.mu.Lock()
 	if err == nil {
@@ -156,9 +176,63 @@ func (r *remoteKeySet) run(call *fetchCall) {
 	} else {
 		r.failures++
 	}
-	r.lastErr, call.err, r.inflight = err, err, nil
+	r.lastErr, call.err = err, err
+	ev := r.record(err, time.Since(started))
+	if !r.usable() && !r.looping && !r.closed {
+		r.looping = true
+		r.wg.Add(1)
+		go r.retryLoop()
+	}
 	r.mu.Unlock()
 	close(call.done)
+	if r.onEvent != nil {
+		r.onEvent(ev)
+	}
+	r.mu.Lock()
+	r.inflight = nil
+	r.mu.Unlock()
+	close(call.settled)
+}
+
+// retryLoop fetches the key set in the background, one attempt per retry
+// interval, while it is not usable, so that readiness recovers without
+// waiting for a call. It ends when the set is usable or closed.
+func (r *remoteKeySet) retryLoop() {
+	defer r.wg.Done()
+	for {
+		wait, stop := r.nextRetry()
+		if stop {
+			return
+		}
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-r.ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		if call := r.startFetch(); call != nil {
+			select {
+			case <-call.settled:
+			case <-r.ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// nextRetry returns how long until the next attempt is allowed, or stop
+// when the loop is no longer needed.
+func (r *remoteKeySet) nextRetry() (wait time.Duration, stop bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || r.usable() {
+		r.looping = false
+		return 0, true
+	}
+	return r.lastAttempt.Add(r.gap()).Sub(r.now()), false
 }
 
 // reuseKeys keeps the old *verKey for every key that did not change, so

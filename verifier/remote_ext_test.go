@@ -110,7 +110,10 @@ func TestJWKSOutageServesStaleKeys(t *testing.T) {
 	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_3"}))
 }
 
-func TestJWKSOutageBacksOff(t *testing.T) {
+// TestJWKSColdOutageRetriesEvery5s: before the first load there are no
+// stale keys to serve, so a failed fetch is retried every RetryInterval and
+// never backs off (DESIGN Operations: Readiness).
+func TestJWKSColdOutageRetriesEvery5s(t *testing.T) {
 	t.Parallel()
 	iss := verifiertest.NewIssuer(t)
 	iss.SetDown(true)
@@ -122,16 +125,53 @@ func TestJWKSOutageBacksOff(t *testing.T) {
 		wantReason(t, err, verifier.ReasonKeyFetch)
 	}
 	wantFetches(t, iss, 1)
-	c.Advance(5 * time.Second) // one failure: the gap is MinRefreshInterval
+	c.Advance(4 * time.Second)
 	_, _ = v.Verify(context.Background(), token)
-	wantFetches(t, iss, 2)
-	c.Advance(5 * time.Second) // two failures: the gap doubled to 10 s
-	_, _ = v.Verify(context.Background(), token)
-	wantFetches(t, iss, 2)
+	wantFetches(t, iss, 1)
+	for i := range 4 { // every 5 s, however many failures came before
+		c.Advance(5 * time.Second)
+		_, _ = v.Verify(context.Background(), token)
+		wantFetches(t, iss, 2+i)
+	}
 	iss.SetDown(false)
 	c.Advance(5 * time.Second)
 	verifyOK(t, v, token)
+	wantFetches(t, iss, 6)
+}
+
+// TestJWKSWarmOutageBacksOff: after the first load, stale keys serve
+// during an outage, and refresh attempts back off from MinRefreshInterval.
+func TestJWKSWarmOutageBacksOff(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	c := newClock(time.Now())
+	v := remoteVerifier(t, iss, c, func(cfg *verifier.Config) { cfg.CacheSize = -1 })
+	verifyOK(t, v, tokenAt(t, iss, c, nil))
+	iss.SetDown(true)
+	unknownKid := func() {
+		t.Helper()
+		n := c.Now().Unix()
+		tok := iss.MintWithHeader(t, map[string]any{"alg": "RS256", "kid": "ins_unknown"},
+			map[string]any{"iat": n, "nbf": n - 10, "exp": n + 60})
+		_, err := v.Verify(context.Background(), tok)
+		wantReason(t, err, verifier.ReasonKeyFetch)
+	}
+	c.Advance(5 * time.Second)
+	unknownKid()
+	wantFetches(t, iss, 2)
+	c.Advance(5 * time.Second) // one failure: the gap is MinRefreshInterval
+	unknownKid()
 	wantFetches(t, iss, 3)
+	c.Advance(5 * time.Second) // two failures: the gap doubled to 10 s
+	unknownKid()
+	wantFetches(t, iss, 3)
+	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_stale"}))
+	if st := v.KeyStatus(); !st.Ready || st.Cause == nil {
+		t.Errorf("KeyStatus during a warm outage = %+v, want Ready with the cause", st)
+	}
+	c.Advance(5 * time.Second)
+	unknownKid()
+	wantFetches(t, iss, 4)
 }
 
 func TestJWKSUnknownKidStorm(t *testing.T) {
@@ -212,6 +252,10 @@ func TestJWKSMinRefreshInterval(t *testing.T) {
 	wantFetches(t, iss, 2)
 }
 
+// TestJWKSSecretKeyRejected: a rejected secret key leaves the verifier
+// unready and is retried every RetryInterval (not once per refresh
+// interval), so that a fixed key is seen within one retry; the error never
+// carries the key.
 func TestJWKSSecretKeyRejected(t *testing.T) {
 	t.Parallel()
 	iss := verifiertest.NewIssuer(t)
@@ -219,18 +263,19 @@ func TestJWKSSecretKeyRejected(t *testing.T) {
 	const wrong = "sk_test_wrong_secret_value"
 	v := remoteVerifier(t, iss, c, func(cfg *verifier.Config) { cfg.SecretKey = wrong })
 	token := tokenAt(t, iss, c, nil)
-	for range 20 {
+	for i := range 5 {
 		_, err := v.Verify(context.Background(), token)
 		wantReason(t, err, verifier.ReasonSecretKeyInvalid)
 		if !errors.Is(err, verifier.ErrKeyFetch) || strings.Contains(err.Error(), wrong) {
 			t.Fatalf("err = %v; want ErrKeyFetch without the secret key", err)
 		}
-		c.Advance(6 * time.Second) // past MinRefreshInterval, not past RefreshInterval
+		wantFetches(t, iss, 1+i)
+		c.Advance(5 * time.Second)
 	}
-	wantFetches(t, iss, 1)
-	c.Advance(5 * time.Minute)
-	_, _ = v.Verify(context.Background(), token)
-	wantFetches(t, iss, 2)
+	st := v.KeyStatus()
+	if st.Ready || verifier.ReasonOf(st.Cause) != verifier.ReasonSecretKeyInvalid || strings.Contains(st.Cause.Error(), wrong) {
+		t.Errorf("KeyStatus = %+v, want not ready, cause secret-key-invalid without the key", st)
+	}
 }
 
 func TestJWKSWaiterLeavesOnContextDone(t *testing.T) {

@@ -19,6 +19,7 @@ const (
 	DefaultCacheSize          = 100_000
 	DefaultRefreshInterval    = 5 * time.Minute
 	DefaultMinRefreshInterval = 5 * time.Second
+	DefaultRetryInterval      = 5 * time.Second
 	defaultHTTPTimeout        = 10 * time.Second
 )
 
@@ -63,6 +64,18 @@ type Config struct {
 	// MinRefreshInterval is the minimum gap between two key-set fetches, so an
 	// unknown kid or a failing Clerk cannot cause a fetch storm. Zero means 5 s.
 	MinRefreshInterval time.Duration
+	// RetryInterval is the gap between fetch attempts while the remote key
+	// set is not usable: not loaded yet, or the secret key rejected. Such
+	// attempts also run in the background, without waiting for a call, so
+	// a recovery is seen within one interval. Zero means 5 s.
+	RetryInterval time.Duration
+	// OnKeyEvent, when set, is called after every fetch attempt of the
+	// remote key set with its outcome and the resulting [KeyStatus], for
+	// logs and metrics. Calls come one at a time, in attempt order, from
+	// the goroutine that fetched; the next attempt waits until it returns,
+	// so it must be quick, and it must not call [Verifier.Close]. Nil means
+	// no callback. Never called for an inline key.
+	OnKeyEvent func(KeyEvent)
 }
 
 // Verifier verifies Clerk session tokens. It is safe for concurrent use by
@@ -78,7 +91,8 @@ type Verifier struct {
 
 // New validates cfg, applies its defaults and returns a ready Verifier. It
 // fails on an unparsable or weak inline key, a bad API URL or issuer, and
-// negative durations. It does not fetch the key set: the first Verify does.
+// negative durations. It does not fetch the key set: [Verifier.Preload] or
+// the first Verify does.
 func New(cfg Config) (*Verifier, error) {
 	if err := applyDefaults(&cfg); err != nil {
 		return nil, err
@@ -108,6 +122,7 @@ func New(cfg Config) (*Verifier, error) {
 		v.remote = newRemoteKeySet(remoteConfig{
 			url: jwksURL, secretKey: cfg.SecretKey, client: cfg.HTTPClient, now: cfg.Now,
 			refresh: cfg.RefreshInterval, minGap: cfg.MinRefreshInterval,
+			retry: cfg.RetryInterval, onEvent: cfg.OnKeyEvent,
 		})
 		v.keys = v.remote
 	}
@@ -118,12 +133,13 @@ func New(cfg Config) (*Verifier, error) {
 }
 
 func applyDefaults(cfg *Config) error {
-	if cfg.ClockSkew < 0 || cfg.RefreshInterval < 0 || cfg.MinRefreshInterval < 0 {
+	if cfg.ClockSkew < 0 || cfg.RefreshInterval < 0 || cfg.MinRefreshInterval < 0 || cfg.RetryInterval < 0 {
 		return errors.New("verifier: durations must not be negative")
 	}
 	setDefault(&cfg.ClockSkew, DefaultClockSkew)
 	setDefault(&cfg.RefreshInterval, DefaultRefreshInterval)
 	setDefault(&cfg.MinRefreshInterval, DefaultMinRefreshInterval)
+	setDefault(&cfg.RetryInterval, DefaultRetryInterval)
 	setDefault(&cfg.APIURL, DefaultAPIURL)
 	setDefault(&cfg.APIVersion, DefaultAPIVersion)
 	setDefault(&cfg.CacheSize, DefaultCacheSize)

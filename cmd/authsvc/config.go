@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -12,7 +13,12 @@ import (
 	"time"
 
 	"github.com/authsvc/authsvc/webhook"
+	"github.com/authsvc/authsvc/verifier"
 )
+
+// lookupEnv reads one environment variable, telling unset from set to
+// empty (os.LookupEnv).
+type lookupEnv func(string) (string, bool)
 
 // config is every setting of the service, from the environment and flags
 // (flags win). Secrets are held here only to be handed to the packages that
@@ -34,6 +40,14 @@ type config struct {
 	DevBackendAddr    string
 	CacheSize         int
 	WebhookSecret     string
+	LogLevel          slog.Level
+	ShutdownDelay     time.Duration
+	ShutdownTimeout   time.Duration
+
+	// TuneVerifier, when set, adjusts the verifier's configuration before
+	// it is built. Not a setting: tests use it to shorten the key-set
+	// schedule.
+	TuneVerifier func(*verifier.Config)
 }
 
 // setting ties one environment variable to one flag.
@@ -43,13 +57,13 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"CLERK_SECRET_KEY", "secret-key", "Clerk secret key (sk_live_… / sk_test_…); prefer the environment variable", "", func(c *config, v string) error { c.SecretKey = v; return nil }},
-	{"CLERK_JWT_KEY", "jwt-key", "Clerk JWT public key (PEM or its one-line body) for networkless verification", "", func(c *config, v string) error { c.JWTKey = v; return nil }},
+	{"CLERK_SECRET_KEY", "secret-key", "Clerk secret key (sk_live_… / sk_test_…); prefer the environment variable", "", setSecretKey},
+	{"CLERK_JWT_KEY", "jwt-key", "Clerk JWT public key (PEM or its one-line body) for networkless verification", "", setJWTKey},
 	{"CLERK_API_URL", "api-url", "Clerk Backend API base URL", "https://api.clerk.com", setURL},
 	{"CLERK_API_VERSION", "api-version", "Clerk Backend API version", "v1", setVersion},
-	{"CLERK_ISSUER", "issuer", "comma list of exact allowed token issuers (default: any Clerk-shaped https issuer)", "", func(c *config, v string) error { c.Issuers = splitList(v); return nil }},
-	{"CLERK_AUTHORIZED_PARTIES", "authorized-parties", "comma list of allowed azp values (default: no azp check)", "", func(c *config, v string) error { c.AuthorizedParties = splitList(v); return nil }},
 	{"CLERK_WEBHOOK_SIGNING_SECRET", "webhook-signing-secret", "Clerk webhook signing secret (whsec_…) for VerifyWebhook; prefer the environment variable", "", setWebhookSecret},
+	{"CLERK_ISSUER", "issuer", "comma list of exact allowed token issuers (default: any Clerk-shaped https issuer)", "", setIssuers},
+	{"CLERK_AUTHORIZED_PARTIES", "authorized-parties", "comma list of allowed azp origins such as https://app.example.com (default: no azp check)", "", setAuthorizedParties},
 	{"AUTHSVC_GRPC_ADDR", "grpc-addr", "gRPC listen address", "127.0.0.1:50051", func(c *config, v string) error { c.GRPCAddr = v; return checkAddr(v) }},
 	{"AUTHSVC_HTTP_ADDR", "http-addr", "metrics and health HTTP listen address (empty disables)", "127.0.0.1:9090", setHTTPAddr},
 	{"AUTHSVC_CLOCK_SKEW", "clock-skew", "allowed clock skew for exp/nbf/iat (Go duration)", "5s", setSkew},
@@ -58,43 +72,64 @@ var settings = []setting{
 	{"AUTHSVC_TLS_KEY", "tls-key", "server private key (PEM) for the gRPC listener", "", func(c *config, v string) error { c.TLSKey = v; return nil }},
 	{"AUTHSVC_TLS_CLIENT_CA", "tls-client-ca", "CA bundle (PEM) that client certificates must chain to (enables mTLS)", "", func(c *config, v string) error { c.TLSClientCA = v; return nil }},
 	{"AUTHSVC_CACHE_SIZE", "cache-size", "verified tokens remembered (about 2.3 KB each); 0 disables the decision cache", "100000", setCacheSize},
+	{"AUTHSVC_LOG_LEVEL", "log-level", "log level: debug (every call), info, warn or error", "info", setLogLevel},
+	{"AUTHSVC_SHUTDOWN_DELAY", "shutdown-delay", "on SIGTERM, how long to report NOT_SERVING while still serving, so load balancers stop routing (dev mode: 0s)", "5s", setShutdownDelay},
+	{"AUTHSVC_SHUTDOWN_TIMEOUT", "shutdown-timeout", "then how long in-flight calls may take to finish before a hard stop", "25s", setShutdownTimeout},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
-// parseConfig reads the environment through getenv, then the flags in args,
-// and validates the result. The error is one line, fit to print and exit on.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+// emptyDisables lists the settings where an empty value, from the
+// environment or a flag, turns the feature off. For every other setting an
+// empty value means its default.
+var emptyDisables = map[string]bool{"AUTHSVC_HTTP_ADDR": true}
+
+// parseConfig reads the environment through lookup, then the flags in
+// args, and validates the result. The error is one line that names the
+// variable and flag to fix, fit to print and exit on. On -h/--help it
+// writes the help to out and returns flag.ErrHelp.
+func parseConfig(name string, args []string, lookup lookupEnv, out io.Writer) (*config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	flagVals := make([]*string, len(settings))
 	for i, s := range settings {
-		flagVals[i] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+		flagVals[i] = fs.String(s.flag, "", s.usage)
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, oneLine(err)
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(out, name)
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w (%s --help lists the flags)", oneLine(err), name)
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q (%s --help lists the commands and flags)", fs.Arg(0), name)
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	c := &config{}
 	for i, s := range settings {
-		v, from := s.def, ""
-		if e := getenv(s.env); e != "" {
-			v, from = e, s.env
+		v, fromFlag := s.def, false
+		if e, ok := lookup(s.env); ok && (strings.TrimSpace(e) != "" || emptyDisables[s.env]) {
+			v = e
 		}
-		if given[s.flag] {
-			v, from = *flagVals[i], "--"+s.flag
+		if f := *flagVals[i]; given[s.flag] && (strings.TrimSpace(f) != "" || emptyDisables[s.env]) {
+			v, fromFlag = f, true
 		}
 		if err := s.set(c, strings.TrimSpace(v)); err != nil {
-			if from == "" {
-				from = s.env
-			}
-			return nil, fmt.Errorf("%s: %w", from, err)
+			return nil, fmt.Errorf("%s: %w", s.name(fromFlag), err)
 		}
 	}
 	return c, c.validate()
+}
+
+// name names the setting for an error: the flag first when the bad value
+// came from it, else the variable.
+func (s setting) name(fromFlag bool) string {
+	if fromFlag {
+		return fmt.Sprintf("--%s (%s)", s.flag, s.env)
+	}
+	return fmt.Sprintf("%s (--%s)", s.env, s.flag)
 }
 
 // oneLine keeps a flag error (flag.ErrHelp included) unless the argument it
@@ -112,13 +147,13 @@ func oneLine(err error) error {
 // validate checks the settings that depend on one another.
 func (c *config) validate() error {
 	if c.TLSCert != "" && c.TLSKey == "" || c.TLSCert == "" && c.TLSKey != "" {
-		return errors.New("AUTHSVC_TLS_CERT and AUTHSVC_TLS_KEY must be set together")
+		return errors.New("AUTHSVC_TLS_CERT (--tls-cert) and AUTHSVC_TLS_KEY (--tls-key) must be set together")
 	}
 	if c.TLSClientCA != "" && c.TLSCert == "" {
-		return errors.New("AUTHSVC_TLS_CLIENT_CA (mTLS) needs AUTHSVC_TLS_CERT and AUTHSVC_TLS_KEY")
+		return errors.New("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca, mTLS) needs AUTHSVC_TLS_CERT and AUTHSVC_TLS_KEY")
 	}
 	if c.GRPCAddr == c.HTTPAddr && !strings.HasSuffix(c.GRPCAddr, ":0") {
-		return fmt.Errorf("AUTHSVC_GRPC_ADDR and AUTHSVC_HTTP_ADDR are both %q", c.GRPCAddr)
+		return fmt.Errorf("AUTHSVC_GRPC_ADDR (--grpc-addr) and AUTHSVC_HTTP_ADDR (--http-addr) are both %q", c.GRPCAddr)
 	}
 	return nil
 }
@@ -127,9 +162,92 @@ func (c *config) validate() error {
 // verification keys.
 func (c *config) validateServe() error {
 	if c.SecretKey == "" && c.JWTKey == "" {
-		return errors.New("set CLERK_SECRET_KEY (keys fetched from Clerk) or CLERK_JWT_KEY (networkless), or run `authsvc dev`")
+		return errors.New("set CLERK_SECRET_KEY (--secret-key: keys fetched from Clerk) or CLERK_JWT_KEY (--jwt-key: networkless), or run authsvc dev")
 	}
 	return nil
+}
+
+func setSecretKey(c *config, v string) error {
+	// The value is never quoted: it is a secret.
+	if v != "" && !strings.HasPrefix(v, "sk_live_") && !strings.HasPrefix(v, "sk_test_") {
+		if strings.HasPrefix(v, "pk_") {
+			return errors.New("that is a publishable key (pk_…); use the secret key (sk_live_… or sk_test_…) from the Clerk dashboard")
+		}
+		return errors.New("not a Clerk secret key: it must start with sk_live_ or sk_test_")
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New("the secret key holds a space or control character")
+	}
+	c.SecretKey = v
+	return nil
+}
+
+// setJWTKey checks the key the way the verifier will use it.
+func setJWTKey(c *config, v string) error {
+	if v != "" {
+		if _, err := verifier.New(verifier.Config{JWTKey: v}); err != nil {
+			return err
+		}
+	}
+	c.JWTKey = v
+	return nil
+}
+
+// setIssuers checks each issuer the way the verifier will.
+func setIssuers(c *config, v string) error {
+	list := splitList(v)
+	if _, err := verifier.New(verifier.Config{Issuers: list}); err != nil {
+		return err
+	}
+	c.Issuers = list
+	return nil
+}
+
+// setAuthorizedParties accepts origins: azp is the Origin of the frontend
+// that requested the token, so anything else would never match.
+func setAuthorizedParties(c *config, v string) error {
+	list := splitList(v)
+	for _, p := range list {
+		u, err := url.Parse(p)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(p, "?") || strings.HasSuffix(p, "#") {
+			return fmt.Errorf("%q is not an origin such as https://app.example.com", p)
+		}
+	}
+	c.AuthorizedParties = list
+	return nil
+}
+
+func setLogLevel(c *config, v string) error {
+	levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+	l, ok := levels[strings.ToLower(v)]
+	if !ok {
+		return fmt.Errorf("%q is not one of debug, info, warn, error", v)
+	}
+	c.LogLevel = l
+	return nil
+}
+
+func setShutdownDelay(c *config, v string) (err error) {
+	c.ShutdownDelay, err = parseDuration(v, 0, 5*time.Minute)
+	return err
+}
+
+func setShutdownTimeout(c *config, v string) (err error) {
+	c.ShutdownTimeout, err = parseDuration(v, 0, 10*time.Minute)
+	return err
+}
+
+// parseDuration reads a Go duration within lo..hi.
+func parseDuration(v string, lo, hi time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a Go duration such as 5s", v)
+	}
+	if d < lo || d > hi {
+		return 0, fmt.Errorf("%s is outside %s..%s", d, lo, hi)
+	}
+	return d, nil
 }
 
 func setURL(c *config, v string) error {

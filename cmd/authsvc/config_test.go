@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"io"
 	"strings"
 	"testing"
@@ -9,8 +12,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func envFrom(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
+// envFrom is a lookupEnv over m: a key present with "" is set to empty.
+func envFrom(m map[string]string) lookupEnv {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
 }
 
 // TestParseConfigRejects: every bad or contradictory setting stops the start
@@ -93,6 +100,8 @@ func TestParseConfigPrecedence(t *testing.T) {
 		ClockSkew:         0,
 		DevBackendAddr:    "127.0.0.1:50052",
 		CacheSize:         100000,
+		ShutdownDelay:     5 * time.Second,
+		ShutdownTimeout:   25 * time.Second,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -106,5 +115,184 @@ func TestParseConfigPrecedence(t *testing.T) {
 	c.CacheSize = 0
 	if got := verifierConfig(c).CacheSize; got >= 0 {
 		t.Errorf("AUTHSVC_CACHE_SIZE=0 became %d in the verifier config, want the cache off (< 0)", got)
+	}
+}
+
+// TestEmptyValues: DESIGN Configuration. An empty AUTHSVC_HTTP_ADDR, by
+// env or flag, disables the HTTP listener; for other settings an empty
+// value means the default.
+func TestEmptyValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		wantHTTP string
+		wantURL  string
+	}{
+		{"unset: the default", nil, nil, "127.0.0.1:9090", "https://api.clerk.com"},
+		{"env set to empty disables", map[string]string{"AUTHSVC_HTTP_ADDR": ""}, nil, "", "https://api.clerk.com"},
+		{"env set to blanks disables", map[string]string{"AUTHSVC_HTTP_ADDR": "  "}, nil, "", "https://api.clerk.com"},
+		{"flag set to empty disables", map[string]string{"AUTHSVC_HTTP_ADDR": "127.0.0.1:9999"}, []string{"--http-addr="}, "", "https://api.clerk.com"},
+		{"empty api url is the default", map[string]string{"CLERK_API_URL": ""}, nil, "127.0.0.1:9090", "https://api.clerk.com"},
+		{"empty api url flag keeps the env value", map[string]string{"CLERK_API_URL": "https://clerk.internal"}, []string{"--api-url="}, "127.0.0.1:9090", "https://clerk.internal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := parseConfig("authsvc", tt.args, envFrom(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.HTTPAddr != tt.wantHTTP || c.APIURL != tt.wantURL {
+				t.Errorf("HTTPAddr = %q, APIURL = %q; want %q, %q", c.HTTPAddr, c.APIURL, tt.wantHTTP, tt.wantURL)
+			}
+		})
+	}
+}
+
+// badSettings holds, for every setting of the settings table, a value that
+// must stop the start. A new setting needs a row here
+// (TestEverySettingHasABadValue).
+var badSettings = []struct {
+	env, value string
+	also       map[string]string // other settings the case needs
+}{
+	{"CLERK_SECRET_KEY", "garbage-not-a-key", nil},
+	{"CLERK_SECRET_KEY", "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k", nil},
+	{"CLERK_JWT_KEY", "garbage", nil},
+	{"CLERK_API_URL", "api.clerk.com", nil},
+	{"CLERK_API_VERSION", "v1/../x", nil},
+	{"CLERK_WEBHOOK_SIGNING_SECRET", "whsec_not base64", nil},
+	{"CLERK_ISSUER", "http://clerk.example.com", nil},
+	{"CLERK_AUTHORIZED_PARTIES", "app.example.com", nil},
+	{"AUTHSVC_GRPC_ADDR", "localhost", nil},
+	{"AUTHSVC_HTTP_ADDR", "localhost", nil},
+	{"AUTHSVC_CLOCK_SKEW", "5", nil},
+	{"AUTHSVC_POLICY", "/nonexistent/policy.yaml", nil},
+	{"AUTHSVC_POLICY", "testdata/bad_policy.yaml", nil},
+	{"AUTHSVC_TLS_CERT", "/nonexistent/cert.pem", map[string]string{"AUTHSVC_TLS_KEY": "/nonexistent/key.pem"}},
+	{"AUTHSVC_TLS_KEY", "key.pem", nil},
+	{"AUTHSVC_TLS_CLIENT_CA", "ca.pem", nil},
+	{"AUTHSVC_CACHE_SIZE", "-1", nil},
+	{"AUTHSVC_LOG_LEVEL", "verbose", nil},
+	{"AUTHSVC_SHUTDOWN_DELAY", "1h", nil},
+	{"AUTHSVC_SHUTDOWN_TIMEOUT", "soon", nil},
+	{"AUTHSVC_DEV_BACKEND_ADDR", "nowhere", nil},
+}
+
+func TestEverySettingHasABadValue(t *testing.T) {
+	t.Parallel()
+	covered := map[string]bool{}
+	for _, b := range badSettings {
+		covered[b.env] = true
+	}
+	for _, s := range settings {
+		if !covered[s.env] {
+			t.Errorf("setting %s has no row in badSettings", s.env)
+		}
+	}
+}
+
+// TestBadSettingStopsTheStart: DESIGN Configuration. Every bad setting, by
+// env and by flag, stops `authsvc` (serve) with one line naming the
+// variable and its flag, before anything listens, and a bad secret key is
+// never echoed.
+func TestBadSettingStopsTheStart(t *testing.T) {
+	t.Parallel()
+	flagOf := map[string]string{}
+	for _, s := range settings {
+		flagOf[s.env] = s.flag
+	}
+	for _, b := range badSettings {
+		for _, byFlag := range []bool{false, true} {
+			name := b.env + "=" + b.value
+			if byFlag {
+				name = "--" + flagOf[b.env] + "=" + b.value
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				env := map[string]string{
+					"CLERK_SECRET_KEY": "sk_test_abc", "AUTHSVC_GRPC_ADDR": "127.0.0.1:0", "AUTHSVC_HTTP_ADDR": "127.0.0.1:0",
+					"AUTHSVC_SHUTDOWN_DELAY": "0s", "CLERK_API_URL": "http://127.0.0.1:1",
+				}
+				for k, v := range b.also {
+					env[k] = v
+				}
+				var args []string
+				if byFlag {
+					args = []string{"--" + flagOf[b.env] + "=" + b.value}
+				} else {
+					env[b.env] = b.value
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel() // should it start after all, it stops at once
+				err := run(ctx, args, envFrom(env), io.Discard, io.Discard)
+				if err == nil {
+					t.Fatal("started; want an error naming the setting")
+				}
+				msg := err.Error()
+				if !strings.Contains(msg, b.env) || !strings.Contains(msg, "--"+flagOf[b.env]) {
+					t.Errorf("error %q does not name both %s and --%s", msg, b.env, flagOf[b.env])
+				}
+				if strings.ContainsAny(msg, "\r\n") {
+					t.Errorf("error spans lines: %q", msg)
+				}
+				if strings.Contains(msg, "callerFile") || strings.Contains(msg, "policy.file") {
+					t.Errorf("error names a Go type: %q", msg)
+				}
+				if b.env == "CLERK_SECRET_KEY" && strings.Contains(msg, b.value) {
+					t.Errorf("error echoes the secret key: %q", msg)
+				}
+			})
+		}
+	}
+}
+
+// TestHelp: DESIGN CLI. --help, -h and help succeed (main exits 0 on
+// flag.ErrHelp) and list every subcommand and every setting with its flag;
+// dev token's help names its flags whole.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"--help", []string{"--help"}, nil},
+		{"-h", []string{"-h"}, nil},
+		{"help", []string{"help"}, nil},
+		{"serve --help", []string{"serve", "--help"}, nil},
+		{"dev --help", []string{"dev", "--help"}, nil},
+		{"dev token --help", []string{"dev", "token", "--help"}, []string{"--user=ID", "--dev-backend-addr=ADDR", "AUTHSVC_DEV_BACKEND_ADDR"}},
+	}
+	var full []string
+	for _, c := range commands() {
+		full = append(full, "authsvc "+c.name)
+	}
+	for _, s := range settings {
+		full = append(full, "--"+s.flag+"=", s.env)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out strings.Builder
+			err := run(context.Background(), tt.args, envFrom(nil), &out, io.Discard)
+			if err != nil && !errors.Is(err, flag.ErrHelp) {
+				t.Fatalf("run = %v, want help", err)
+			}
+			want := tt.want
+			if want == nil {
+				want = full
+			}
+			for _, w := range want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("help lacks %q:\n%s", w, out.String())
+				}
+			}
+			if strings.Contains(out.String(), "authsvc dev`") || strings.Contains(out.String(), "-dev-backend-addr authsvc") {
+				t.Errorf("help garbles a flag:\n%s", out.String())
+			}
+		})
 	}
 }

@@ -28,8 +28,8 @@ const devUser = "user_demo_alice"
 // runDev serves authsvc against the embedded Clerk emulator: a fresh signing
 // key, seeded demo data, a generated caller key with every grant, and a
 // printed, ready-to-paste grpcurl command.
-func runDev(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseConfig("authsvc dev", args, getenv, stderr)
+func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig("authsvc dev", args, devDefaults(env), stdout)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,19 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		printDevBanner(stdout, at, cfg.APIURL, callerKey, token)
 		printDevWebhook(stdout, at, cfg.WebhookSecret)
 	}
-	return runServe(ctx, cfg, newLogger(stderr), policy.DevPolicy(callerKey), banner)
+	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), policy.DevPolicy(callerKey), banner)
+}
+
+// devDefaults is env with dev mode's own defaults: no shutdown delay (no
+// load balancer to wait for).
+func devDefaults(env lookupEnv) lookupEnv {
+	return func(k string) (string, bool) {
+		v, ok := env(k)
+		if k == "AUTHSVC_SHUTDOWN_DELAY" && strings.TrimSpace(v) == "" {
+			return "0s", true
+		}
+		return v, ok
+	}
 }
 
 func newCallerKey() (string, error) {
@@ -101,13 +113,27 @@ Mint another token: go run ./cmd/authsvc dev token --user %[4]s
 
 // runDevToken mints a session token for a user of a running `authsvc dev`,
 // through the emulator's Backend API: create a session, then a token for it.
-func runDevToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func runDevToken(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("authsvc dev token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	user := fs.String("user", devUser, "user id to mint a session token for")
-	addr := fs.String("dev-backend-addr", envOr(getenv, "AUTHSVC_DEV_BACKEND_ADDR", "127.0.0.1:50052"), "where the running `authsvc dev` emulator listens")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	user := fs.String("user", devUser, "")
+	addr := fs.String("dev-backend-addr", envOr(env, "AUTHSVC_DEV_BACKEND_ADDR", "127.0.0.1:50052"), "")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, `authsvc dev token: mint a session token from a running authsvc dev and print it.
+
+Usage:
+  authsvc dev token [--user <id>] [--dev-backend-addr <host:port>]
+
+Flags:
+  --user=ID                user id to mint a session token for (default %s)
+  --dev-backend-addr=ADDR  where the running authsvc dev's emulator listens
+                           (AUTHSVC_DEV_BACKEND_ADDR, default 127.0.0.1:50052)
+`, devUser)
+			return err
+		}
+		return fmt.Errorf("%w (authsvc dev token --help lists the flags)", oneLine(err))
 	}
 	if *user == "" || fs.NArg() > 0 {
 		return errors.New("usage: authsvc dev token --user <id>")
@@ -134,9 +160,9 @@ func runDevToken(ctx context.Context, args []string, getenv func(string) string,
 	return err
 }
 
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
+func envOr(env lookupEnv, key, def string) string {
+	if v, _ := env(key); strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
 	}
 	return def
 }

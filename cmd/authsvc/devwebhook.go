@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -43,12 +44,12 @@ func printDevWebhook(w io.Writer, at listening, secret string) {
 // runDevWebhookSign signs a payload as Clerk (Svix) would, now, and prints
 // the grpcurl command that sends it to VerifyWebhook. The command is good
 // for the 5-minute tolerance.
-func runDevWebhookSign(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func runDevWebhookSign(_ context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("authsvc dev webhook sign", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	secret := fs.String("secret", getenv("CLERK_WEBHOOK_SIGNING_SECRET"), "signing secret, whsec_… (env CLERK_WEBHOOK_SIGNING_SECRET)")
+	secret := fs.String("secret", envOr(env, "CLERK_WEBHOOK_SIGNING_SECRET", ""), "signing secret, whsec_… (env CLERK_WEBHOOK_SIGNING_SECRET)")
 	file := fs.String("file", "", "payload file to sign (default: a sample user.created event)")
-	addr := fs.String("grpc-addr", envOr(getenv, "AUTHSVC_GRPC_ADDR", "127.0.0.1:50051"), "authsvc gRPC address for the printed command")
+	addr := fs.String("grpc-addr", envOr(env, "AUTHSVC_GRPC_ADDR", "127.0.0.1:50051"), "authsvc gRPC address for the printed command")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

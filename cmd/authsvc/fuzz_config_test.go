@@ -7,6 +7,7 @@ package main
 
 import (
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -57,6 +58,11 @@ func configSeeds() []configSeed {
 		{[8]string{}, "--grpc-addr"},
 		{[8]string{2: " , ,", 3: "a,,b , c"}, "--issuer=https://x.example\t,\u00a0y"},
 		{[8]string{"http://[::1]:3000//"}, "--dev-backend-addr\x00[::1]:0"},
+		{[8]string{3: "https://app.example.com, http://localhost:3000"}, "--log-level\x00DEBUG\x00--shutdown-delay\x000s"},
+		{[8]string{3: "https://app.example.com/"}, "--log-level=verbose"},
+		{[8]string{3: "app.example.com"}, "--shutdown-delay\x001h\x00--shutdown-timeout\x00-1s"},
+		{[8]string{5: ""}, "--secret-key\x00pk_test_x\x00--http-addr="},
+		{[8]string{}, "--secret-key\x00sk_live_a b"},
 	}
 }
 
@@ -121,6 +127,20 @@ func checkConfig(t *testing.T, c *config) {
 				t.Fatalf("list item %q is empty, padded or holds a comma", item)
 			}
 		}
+	}
+	for _, p := range c.AuthorizedParties {
+		if u, err := url.Parse(p); err != nil || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			t.Fatalf("authorized party %q is not an origin", p)
+		}
+	}
+	if c.LogLevel != slog.LevelDebug && c.LogLevel != slog.LevelInfo && c.LogLevel != slog.LevelWarn && c.LogLevel != slog.LevelError {
+		t.Fatalf("LogLevel %v", c.LogLevel)
+	}
+	if c.ShutdownDelay < 0 || c.ShutdownDelay > 5*time.Minute || c.ShutdownTimeout < 0 || c.ShutdownTimeout > 10*time.Minute {
+		t.Fatalf("shutdown delay %v / timeout %v out of range", c.ShutdownDelay, c.ShutdownTimeout)
+	}
+	if c.SecretKey != "" && !strings.HasPrefix(c.SecretKey, "sk_live_") && !strings.HasPrefix(c.SecretKey, "sk_test_") {
+		t.Fatalf("secret key without sk_live_/sk_test_ accepted")
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {
 		t.Fatalf("TLS files cert %q key %q ca %q do not go together", c.TLSCert, c.TLSKey, c.TLSClientCA)

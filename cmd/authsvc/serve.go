@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -18,7 +18,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/internal/policy"
@@ -32,15 +31,31 @@ type listening struct {
 	HTTPAddr string
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// newLogger writes slog JSON lines at level and above to w.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // runServe wires the service from cfg, listens, calls ready (when non-nil)
-// once both listeners are bound, and serves until ctx is done. pol overrides
-// cfg.PolicyFile when non-nil (dev mode).
+// once both listeners are bound, and serves until ctx is done; then it
+// shuts down in stages (see shutdown) and returns nil. pol overrides
+// cfg.PolicyFile when non-nil (dev mode). Every error before listening
+// names the setting to fix.
 func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Policy, ready ...func(listening)) error {
-	v, err := verifier.New(verifierConfig(cfg))
+	rd := newReadiness(log)
+	vcfg := verifierConfig(cfg)
+	// Every key-set fetch attempt goes to each of these (readiness and its
+	// log line; metrics may join), one at a time.
+	keyEventSinks := []func(verifier.KeyEvent){rd.keyEvent}
+	vcfg.OnKeyEvent = func(ev verifier.KeyEvent) {
+		for _, f := range keyEventSinks {
+			f(ev)
+		}
+	}
+	if cfg.TuneVerifier != nil {
+		cfg.TuneVerifier(&vcfg)
+	}
+	v, err := verifier.New(vcfg)
 	if err != nil {
 		return err
 	}
@@ -56,7 +71,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	}
 	if pol == nil && cfg.PolicyFile != "" {
 		if pol, err = policy.Load(cfg.PolicyFile); err != nil {
-			return err
+			return fmt.Errorf("AUTHSVC_POLICY (--policy): %w", err)
 		}
 	}
 	srv, err := server.New(scfg)
@@ -67,20 +82,27 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if err != nil {
 		return err
 	}
+	gopts.Stream = append(gopts.Stream, rd.watchEnder())
 	gs, hs := server.NewGRPCServer(srv, gopts)
+	rd.attach(hs, v.KeyStatus)
+	v.Preload() // the key set is fetched at start; readiness follows it
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
 	if err != nil {
-		return fmt.Errorf("grpc listener: %w", err)
+		return fmt.Errorf("AUTHSVC_GRPC_ADDR (--grpc-addr): %w", err)
 	}
 	var httpSrv *http.Server
 	var httpLis net.Listener
 	if cfg.HTTPAddr != "" {
 		if httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			grpcLis.Close()
-			return fmt.Errorf("http listener: %w", err)
+			return fmt.Errorf("AUTHSVC_HTTP_ADDR (--http-addr): %w", err)
 		}
-		httpSrv = &http.Server{Handler: httpMux(gopts.Metrics, hs), ReadHeaderTimeout: 5 * time.Second}
+		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: httpMux(map[string]http.Handler{
+			"GET /healthz": healthz(),
+			"GET /readyz":  rd,
+			"GET /metrics": metricsHandler(gopts.Metrics),
+		})}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
 	errc := make(chan error, 1)
@@ -89,31 +111,67 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if httpLis != nil {
 		at.HTTPAddr = httpLis.Addr().String()
 	}
-	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", pol != nil, "tls", cfg.TLSCert != "")
+	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", pol != nil, "tls", cfg.TLSCert != "",
+		"keys", keySourceName(cfg))
 	for _, f := range ready {
 		f(at)
 	}
+	// SIGHUP (reload the policy and the TLS certificate) joins this select.
 	select {
 	case err = <-errc:
+		if httpSrv != nil {
+			_ = httpSrv.Close()
+		}
+		return fmt.Errorf("grpc server: %w", err)
 	case <-ctx.Done():
-		hs.Shutdown()
+	}
+	shutdown(log, cfg, rd, gs, httpSrv)
+	return nil
+}
+
+// shutdown is the lifecycle after SIGTERM or SIGINT, each stage logged:
+//  1. health reports NOT_SERVING while calls are still accepted and
+//     served, for cfg.ShutdownDelay, so load balancers stop routing here;
+//  2. the listeners close and in-flight calls drain, within
+//     cfg.ShutdownTimeout;
+//  3. past the timeout, the remaining calls are cut (a hard stop).
+func shutdown(log *slog.Logger, cfg *config, rd *readiness, gs *grpc.Server, httpSrv *http.Server) {
+	log.Info("shutdown: reporting NOT_SERVING, still serving", "delay", cfg.ShutdownDelay.String())
+	rd.drain()
+	time.Sleep(cfg.ShutdownDelay)
+
+	log.Info("shutdown: draining in-flight calls", "timeout", cfg.ShutdownTimeout.String())
+	rd.endWatches()
+	deadline, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		stopped := make(chan struct{})
 		go func() { gs.GracefulStop(); close(stopped) }()
 		select {
 		case <-stopped:
-		case <-time.After(10 * time.Second):
+		case <-deadline.Done():
+			log.Warn("shutdown: timeout reached, cutting the remaining gRPC calls", "timeout", cfg.ShutdownTimeout.String())
 			gs.Stop()
 		}
-	}
+	})
 	if httpSrv != nil {
-		shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = httpSrv.Shutdown(shutCtx)
+		wg.Go(func() {
+			if httpSrv.Shutdown(deadline) != nil {
+				_ = httpSrv.Close()
+			}
+		})
 	}
-	if errors.Is(err, grpc.ErrServerStopped) {
-		err = nil
+	wg.Wait()
+	log.Info("shutdown: complete")
+}
+
+// keySourceName says where verification keys come from, for the start line.
+func keySourceName(cfg *config) string {
+	if cfg.JWTKey != "" {
+		return "inline CLERK_JWT_KEY"
 	}
-	return err
+	return "fetched from " + cfg.APIURL
 }
 
 func verifierConfig(cfg *config) verifier.Config {
@@ -163,17 +221,17 @@ func grpcOptions(cfg *config, log *slog.Logger, pol *policy.Policy) (server.GRPC
 func serverTLS(cfg *config) (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
 	if err != nil {
-		return nil, fmt.Errorf("AUTHSVC_TLS_CERT/AUTHSVC_TLS_KEY: %w", err)
+		return nil, fmt.Errorf("AUTHSVC_TLS_CERT (--tls-cert) / AUTHSVC_TLS_KEY (--tls-key): %w", err)
 	}
 	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	if cfg.TLSClientCA != "" {
 		pem, err := os.ReadFile(cfg.TLSClientCA)
 		if err != nil {
-			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA: %w", err)
+			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca): %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA: no PEM certificates in %s", cfg.TLSClientCA)
+			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca): no PEM certificates in %s", cfg.TLSClientCA)
 		}
 		tc.ClientCAs = pool
 		// Verified when presented; callers without a certificate may still
@@ -183,20 +241,23 @@ func serverTLS(cfg *config) (*tls.Config, error) {
 	return tc, nil
 }
 
-// httpMux serves /metrics (Prometheus) and /healthz (the gRPC health
-// server's overall status) on the side port.
-func httpMux(metrics *grpcprom.ServerMetrics, hs healthpb.HealthServer) http.Handler {
+// httpMux mounts each handler on its pattern (http.ServeMux syntax, e.g.
+// "GET /readyz"); a nil handler is skipped. The HTTP listener serves
+// /healthz, /readyz and /metrics; other features add their routes to the
+// map runServe passes.
+func httpMux(routes map[string]http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	for pattern, h := range routes {
+		if h != nil {
+			mux.Handle(pattern, h)
+		}
+	}
+	return mux
+}
+
+// metricsHandler serves the gRPC server metrics in the Prometheus format.
+func metricsHandler(metrics *grpcprom.ServerMetrics) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics)
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		resp, err := hs.Check(r.Context(), &healthpb.HealthCheckRequest{})
-		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
-			http.Error(w, "not serving", http.StatusServiceUnavailable)
-			return
-		}
-		_, _ = io.WriteString(w, "ok\n")
-	})
-	return mux
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }

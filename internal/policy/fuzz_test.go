@@ -28,6 +28,9 @@ func FuzzParsePolicy(f *testing.F) {
 			if strings.Contains(err.Error(), "\n") {
 				t.Fatalf("multi-line error: %q", err)
 			}
+			if goType.MatchString(err.Error()) {
+				t.Fatalf("error names a Go type: %q", err)
+			}
 			return
 		}
 		if len(p.CallerNames()) == 0 {

@@ -86,7 +86,7 @@ func Parse(data []byte) (*Policy, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%w: empty policy: no callers", ErrInvalid)
 		}
-		return nil, fmt.Errorf("%w: %s", ErrInvalid, oneLine(err.Error()))
+		return nil, fmt.Errorf("%w: %s", ErrInvalid, yamlMessage(err))
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -190,6 +190,80 @@ var quoted = regexp.MustCompile("`[^`]*`")
 // values it quotes: a key pasted into the wrong field must not reach a log.
 func oneLine(s string) string {
 	return quoted.ReplaceAllString(strings.Join(strings.Fields(s), " "), "<value>")
+}
+
+// yamlMessage is the decoder's error as one line in the file's own terms:
+// YAML shapes and key names instead of the Go types behind them
+// ("cannot unmarshal !!str into []policy.callerFile" becomes "expected a
+// list of callers, found a string").
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(oneLine(err.Error()), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors: ")
+	msg = unmarshalErr.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := unmarshalErr.FindStringSubmatch(m)
+		return "expected " + goTypeName(sub[2]) + ", found " + yamlTagName(sub[1])
+	})
+	msg = unknownField.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := unknownField.FindStringSubmatch(m)
+		name := sub[1]
+		if !plainKey.MatchString(name) {
+			name = "<key>" // not a policy key name: it could be anything pasted
+		}
+		return "unknown key " + name + " " + fieldsOf(sub[2])
+	})
+	// Whatever the translations missed, no Go type name stays.
+	return goType.ReplaceAllString(msg, "a value")
+}
+
+var (
+	unmarshalErr = regexp.MustCompile(`cannot unmarshal (!!\w+)(?: <value>)? into (\S+)`)
+	unknownField = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
+	plainKey     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+	goType       = regexp.MustCompile(`(\[\])*\bpolicy\.\w+`)
+)
+
+func goTypeName(t string) string {
+	switch t {
+	case "policy.file":
+		return "a mapping with the keys callers and protect"
+	case "[]policy.callerFile":
+		return "a list of callers"
+	case "policy.callerFile":
+		return "a caller (a mapping with name, key_sha256, tls_subject, tls_san, allow)"
+	case "[]string":
+		return "a list of strings"
+	case "string":
+		return "a string"
+	}
+	return "another kind of value"
+}
+
+func yamlTagName(tag string) string {
+	switch tag {
+	case "!!str":
+		return "a string"
+	case "!!seq":
+		return "a list"
+	case "!!map":
+		return "a mapping"
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "a boolean"
+	case "!!null":
+		return "null"
+	}
+	return "another kind of value"
+}
+
+func fieldsOf(t string) string {
+	switch t {
+	case "policy.file":
+		return "at the top level (known: callers, protect)"
+	case "policy.callerFile":
+		return "in a caller (known: name, key_sha256, tls_subject, tls_san, allow)"
+	}
+	return "here"
 }
 
 // CallerNames returns the callers' names in file order, for a start-up

@@ -79,7 +79,7 @@ func TestParseRejects(t *testing.T) {
 		{"no callers key", "protect: []\n", "no callers"},
 		{"not YAML", "callers: [\n", "invalid policy"},
 		{"unknown top-level key", "callerz: []\n", "callerz"},
-		{"unknown caller key", "callers:\n  - name: a\n    key: " + good + "\n    allow: ['*']\n", "field key not found"},
+		{"unknown caller key", "callers:\n  - name: a\n    key: " + good + "\n    allow: ['*']\n", "unknown key key in a caller"},
 		{"caller without name", "callers:\n  - key_sha256: " + good + "\n    allow: ['*']\n", "name is required"},
 		{"caller without credential", "callers:\n  - name: a\n    allow: ['*']\n", "no credential"},
 		{"caller without grants", "callers:\n  - name: a\n    key_sha256: " + good + "\n", "allow is empty"},

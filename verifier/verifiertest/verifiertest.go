@@ -45,9 +45,10 @@ type Issuer struct {
 	SecretKey string           // "sk_test_verifiertest"
 	Server    *httptest.Server // GET /v1/jwks with "Authorization: Bearer <SecretKey>"
 
-	fetches  atomic.Int64
-	down     atomic.Bool
-	rotation int
+	fetches   atomic.Int64
+	down      atomic.Bool
+	rejecting atomic.Bool
+	rotation  int
 
 	mu   sync.Mutex
 	jwks []byte
@@ -110,7 +111,7 @@ func (i *Issuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"errors":[{"message":"service unavailable","code":"service_unavailable"}]}`))
 		return
 	}
-	if r.Header.Get("Authorization") != "Bearer "+i.SecretKey {
+	if i.rejecting.Load() || r.Header.Get("Authorization") != "Bearer "+i.SecretKey {
 		w.WriteHeader(http.StatusUnauthorized)
 		_, _ = w.Write([]byte(`{"errors":[{"message":"The provided Clerk Secret Key is invalid.",` +
 			`"long_message":"The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",` +
@@ -206,3 +207,8 @@ func (i *Issuer) Rotate(t testing.TB) {
 
 // SetDown makes the JWKS endpoint answer 503 while down is true.
 func (i *Issuer) SetDown(down bool) { i.down.Store(down) }
+
+// SetRejecting makes the JWKS endpoint answer 401 clerk_key_invalid, as
+// Clerk does for a revoked secret key, while rejecting is true (SetDown
+// wins while both are set).
+func (i *Issuer) SetRejecting(rejecting bool) { i.rejecting.Store(rejecting) }
