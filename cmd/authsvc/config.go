@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/authsvc/authsvc/webhook"
 	"github.com/authsvc/authsvc/verifier"
+	"github.com/authsvc/authsvc/webhook"
 )
 
 // lookupEnv reads one environment variable, telling unset from set to
