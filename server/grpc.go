@@ -26,18 +26,25 @@ type GRPCOptions struct {
 	Logger *slog.Logger
 	// Metrics, when set, records per-method request counts and latencies.
 	Metrics *grpcprom.ServerMetrics
-	// Unary and Stream run after recovery, metrics and logging, in order:
-	// the caller-policy interceptors go here.
+	// Unary and Stream run after recovery, metrics, logging and the caller
+	// policy, in order; [CallerFromContext] works in them.
 	Unary  []grpc.UnaryServerInterceptor
 	Stream []grpc.StreamServerInterceptor
-	// ServerOptions are passed to grpc.NewServer (credentials, limits).
+	// Limits bound streams, connection age and message size; the zero
+	// value means the defaults (see [Limits]).
+	Limits Limits
+	// ServerOptions are passed to grpc.NewServer after the limits
+	// (credentials; an option given here wins over the same limit).
 	ServerOptions []grpc.ServerOption
 }
 
 // NewGRPCServer builds a gRPC server that serves s, the standard health
 // service (reporting SERVING for "" and authsvc.v1.AuthService) and server
-// reflection. The chain is: recovery (outermost, so no panic reaches a
-// caller), metrics, logging, then opts.Unary / opts.Stream.
+// reflection, within opts.Limits. The chain is: recovery (outermost, so no
+// panic reaches a caller), the authsvc-reason trailer, metrics, logging,
+// s's caller policy (always installed; it applies to every service, so the
+// policy's protect list can close health too), then opts.Unary /
+// opts.Stream.
 func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	log := opts.Logger
 	if log == nil {
@@ -49,23 +56,29 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 		return status.Error(codes.Internal, "internal error")
 	})
 	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
-	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec)}
-	stream := []grpc.StreamServerInterceptor{recovery.StreamServerInterceptor(rec)}
+	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec), reasonTrailerUnary}
+	stream := []grpc.StreamServerInterceptor{recovery.StreamServerInterceptor(rec), reasonTrailerStream}
 	if opts.Metrics != nil {
 		unary = append(unary, opts.Metrics.UnaryServerInterceptor())
 		stream = append(stream, opts.Metrics.StreamServerInterceptor())
 	}
 	unary = append(unary, logging.UnaryServerInterceptor(slogAdapter(log), logOpts...))
 	stream = append(stream, logging.StreamServerInterceptor(slogAdapter(log), logOpts...))
+	unary = append(unary, s.authzUnary)
+	stream = append(stream, s.authzStream)
 	unary = append(unary, opts.Unary...)
 	stream = append(stream, opts.Stream...)
 
 	serverOpts := append([]grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
-	}, opts.ServerOptions...)
+	}, opts.Limits.serverOptions()...)
+	serverOpts = append(serverOpts, opts.ServerOptions...)
 	gs := grpc.NewServer(serverOpts...)
-	s.Register(gs)
+	// The chain above already applies the policy and the trailer to every
+	// service, so the AuthService is registered unguarded (each call is
+	// checked once).
+	authsvcv1.RegisterAuthServiceServer(gs, s)
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(authsvcv1.AuthService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

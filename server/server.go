@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 
 	"github.com/authsvc/authsvc/backendapi"
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/policy"
 	"github.com/authsvc/authsvc/verifier"
 )
 
@@ -27,6 +29,23 @@ type Config struct {
 	// Logger receives one line per notable server event; nil discards.
 	// Tokens and secrets are never logged.
 	Logger *slog.Logger
+
+	// PolicyFile is the caller policy file (YAML or JSON; AUTHSVC_POLICY),
+	// read by [New] (an unreadable or invalid file is an error) and again by
+	// [Server.ReloadPolicy].
+	PolicyFile string
+	// Callers is an in-memory caller policy, for when there is no file
+	// (dev mode). Setting both PolicyFile and Callers is an error.
+	//
+	// With neither, every resource proxy RPC is denied (UNAUTHENTICATED
+	// without a credential, PERMISSION_DENIED with one) and the
+	// verification RPCs, health and reflection stay open. The policy check
+	// is part of the server: [NewGRPCServer] and [Server.Register] both
+	// install it, so no caller has to remember to.
+	Callers []Caller
+	// Hooks observe policy denials and reloads (metrics); the zero value
+	// observes nothing.
+	Hooks Hooks
 }
 
 // Server implements authsvc.v1.AuthService. It is safe for concurrent use.
@@ -35,9 +54,12 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	claims claimsMemo
+	pol    atomic.Pointer[policy.Policy] // nil: every protected method denied
 }
 
-// New validates cfg and returns a Server.
+// New validates cfg, loads its caller policy and returns a Server. A policy
+// file that cannot be read or does not parse, and invalid Callers, are
+// errors.
 func New(cfg Config) (*Server, error) {
 	if cfg.Verifier == nil {
 		return nil, errors.New("server: a verifier is required")
@@ -46,10 +68,20 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg, log: log}, nil
+	pol, err := initialPolicy(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log}
+	s.pol.Store(pol)
+	return s, nil
 }
 
-// Register registers the AuthService on r.
+// Register registers the AuthService on r with the caller policy and the
+// authsvc-reason trailer bound to every method, so that a server built
+// without [NewGRPCServer] still fails closed ([NewGRPCServer] installs the
+// same checks in its interceptor chain instead). Do not register s with
+// authsvcv1.RegisterAuthServiceServer yourself: that would bypass them.
 func (s *Server) Register(r grpc.ServiceRegistrar) {
-	authsvcv1.RegisterAuthServiceServer(r, s)
+	r.RegisterService(s.guardedDesc(), s)
 }

@@ -1,46 +1,32 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"fmt"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
 )
 
-// ErrorDomain is the ErrorInfo domain of every status authsvc produces.
-const ErrorDomain = "authsvc.v1"
+// ErrorDomain is the ErrorInfo domain of every status authsvc produces. It
+// is the one the interceptor package reads (interceptor.ErrorDomain).
+const ErrorDomain = rpcstatus.Domain
 
 // reasonStatus builds a status with one google.rpc.ErrorInfo whose reason is
 // the UPPER_SNAKE form of reason and whose metadata["reason"] is reason as
 // written. msg goes over the wire: it must not contain tokens or secrets.
-func reasonStatus(code codes.Code, reason, msg string) *status.Status {
-	st := status.New(code, msg)
-	info := &errdetails.ErrorInfo{
-		Domain:   ErrorDomain,
-		Reason:   verifier.Reason(reason).Code(),
-		Metadata: map[string]string{"reason": reason},
-	}
-	if withInfo, err := st.WithDetails(info); err == nil {
-		return withInfo
-	}
-	return st
+// The reason also travels as the authsvc-reason trailer (see trailer.go).
+func reasonStatus(code codes.Code, reason verifier.Reason, msg string) *status.Status {
+	return rpcstatus.New(code, reason, msg)
 }
 
 // contextStatus maps a context error to Canceled or DeadlineExceeded; ok is
 // false when err is not a context error.
 func contextStatus(err error) (*status.Status, bool) {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.New(codes.DeadlineExceeded, "deadline exceeded"), true
-	case errors.Is(err, context.Canceled):
-		return status.New(codes.Canceled, "request canceled"), true
-	}
-	return nil, false
+	return rpcstatus.FromContextError(err)
 }
 
 // verifyStatus turns an error from the verifier into the status the contract
@@ -56,9 +42,9 @@ func verifyStatus(err error) error {
 	case reason == "":
 		return status.Error(codes.Internal, "internal error")
 	case reason.KeysUnavailable():
-		return reasonStatus(codes.Unavailable, string(reason), fmt.Sprintf("verification keys unavailable: %s", reason)).Err()
+		return reasonStatus(codes.Unavailable, reason, fmt.Sprintf("verification keys unavailable: %s", reason)).Err()
 	default:
-		return reasonStatus(codes.Unauthenticated, string(reason), fmt.Sprintf("session token rejected: %s", reason)).Err()
+		return reasonStatus(codes.Unauthenticated, reason, fmt.Sprintf("session token rejected: %s", reason)).Err()
 	}
 }
 

@@ -31,6 +31,10 @@ type config struct {
 	TLSClientCA       string
 	DevBackendAddr    string
 	CacheSize         int
+	MaxStreams        uint32
+	MaxConnections    int
+	MaxConnectionAge  time.Duration
+	MaxRecvBytes      int
 }
 
 // setting ties one environment variable to one flag.
@@ -54,6 +58,10 @@ var settings = []setting{
 	{"AUTHSVC_TLS_KEY", "tls-key", "server private key (PEM) for the gRPC listener", "", func(c *config, v string) error { c.TLSKey = v; return nil }},
 	{"AUTHSVC_TLS_CLIENT_CA", "tls-client-ca", "CA bundle (PEM) that client certificates must chain to (enables mTLS)", "", func(c *config, v string) error { c.TLSClientCA = v; return nil }},
 	{"AUTHSVC_CACHE_SIZE", "cache-size", "verified tokens remembered (about 2.3 KB each); 0 disables the decision cache", "100000", setCacheSize},
+	{"AUTHSVC_MAX_STREAMS", "max-streams", "concurrent streams per client connection (more wait for a free one)", "100", setMaxStreams},
+	{"AUTHSVC_MAX_CONNECTIONS", "max-connections", "open client connections on the gRPC port; more are closed at once (0: no limit)", "1000", setMaxConnections},
+	{"AUTHSVC_MAX_CONNECTION_AGE", "max-connection-age", "a connection is asked to reconnect after this long, so replicas rebalance (Go duration; 0: never)", "30m", setMaxConnectionAge},
+	{"AUTHSVC_MAX_RECV_BYTES", "max-recv-bytes", "largest request message in bytes", "1048576", setMaxRecvBytes},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
@@ -171,6 +179,42 @@ func setCacheSize(c *config, v string) error {
 		return fmt.Errorf("%q is not a whole number from 0 to 10000000", v)
 	}
 	c.CacheSize = n
+	return nil
+}
+
+func setMaxStreams(c *config, v string) error {
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return fmt.Errorf("%q is not a whole number from 1 to 1000000", v)
+	}
+	c.MaxStreams = uint32(n)
+	return nil
+}
+
+func setMaxConnections(c *config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 1_000_000 {
+		return fmt.Errorf("%q is not a whole number from 0 to 1000000", v)
+	}
+	c.MaxConnections = n
+	return nil
+}
+
+func setMaxConnectionAge(c *config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || (d > 0 && d < time.Second) {
+		return fmt.Errorf("%q is not 0 or a Go duration of at least 1s such as 30m", v)
+	}
+	c.MaxConnectionAge = d
+	return nil
+}
+
+func setMaxRecvBytes(c *config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 16<<10 || n > 64<<20 {
+		return fmt.Errorf("%q is not a byte count from 16384 to 67108864", v)
+	}
+	c.MaxRecvBytes = n
 	return nil
 }
 

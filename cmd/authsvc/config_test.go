@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/server"
 )
 
 func envFrom(m map[string]string) func(string) string {
@@ -90,6 +92,11 @@ func TestParseConfigPrecedence(t *testing.T) {
 		ClockSkew:         0,
 		DevBackendAddr:    "127.0.0.1:50052",
 		CacheSize:         100000,
+		// The documented limits are the server's own defaults.
+		MaxStreams:       server.DefaultMaxStreams,
+		MaxConnections:   server.DefaultMaxConnections,
+		MaxConnectionAge: server.DefaultMaxConnectionAge,
+		MaxRecvBytes:     server.DefaultMaxRecvBytes,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -15,7 +16,7 @@ import (
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
-	"github.com/authsvc/authsvc/internal/policy"
+	"github.com/authsvc/authsvc/server"
 )
 
 // devTokenTTL is how long dev-mode session tokens live: long enough to paste
@@ -61,7 +62,14 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	banner := func(at listening) { printDevBanner(stdout, at, cfg.APIURL, callerKey, token) }
-	return runServe(ctx, cfg, newLogger(stderr), policy.DevPolicy(callerKey), banner)
+	return runServe(ctx, cfg, newLogger(stderr), devCallers(callerKey), banner)
+}
+
+// devCallers is dev mode's in-memory caller policy: one caller, "dev",
+// identified by key and granted every method. Only the key's hash is kept.
+func devCallers(key string) []server.Caller {
+	sum := sha256.Sum256([]byte(key))
+	return []server.Caller{{Name: "dev", KeySHA256: hex.EncodeToString(sum[:]), Allow: []string{"*"}}}
 }
 
 func newCallerKey() (string, error) {

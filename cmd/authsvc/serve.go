@@ -21,7 +21,6 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/authsvc/authsvc/backendapi"
-	"github.com/authsvc/authsvc/internal/policy"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -37,15 +36,18 @@ func newLogger(w io.Writer) *slog.Logger {
 }
 
 // runServe wires the service from cfg, listens, calls ready (when non-nil)
-// once both listeners are bound, and serves until ctx is done. pol overrides
-// cfg.PolicyFile when non-nil (dev mode).
-func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Policy, ready ...func(listening)) error {
+// once both listeners are bound, and serves until ctx is done. callers, when
+// non-empty, are the caller policy instead of cfg.PolicyFile (dev mode).
+func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []server.Caller, ready ...func(listening)) error {
 	v, err := verifier.New(verifierConfig(cfg))
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	scfg := server.Config{Verifier: v, Logger: log}
+	scfg := server.Config{Verifier: v, Logger: log, PolicyFile: cfg.PolicyFile, Callers: callers}
+	if len(callers) > 0 {
+		scfg.PolicyFile = ""
+	}
 	if cfg.SecretKey != "" {
 		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
 		if err != nil {
@@ -54,16 +56,11 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		scfg.Backend = backend
 		scfg.Interstitial = server.NewInterstitialCache(backend.GetInterstitial, 5*time.Minute, time.Now).Get
 	}
-	if pol == nil && cfg.PolicyFile != "" {
-		if pol, err = policy.Load(cfg.PolicyFile); err != nil {
-			return err
-		}
-	}
 	srv, err := server.New(scfg)
 	if err != nil {
 		return err
 	}
-	gopts, err := grpcOptions(cfg, log, pol)
+	gopts, certs, err := grpcOptions(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -73,6 +70,9 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if err != nil {
 		return fmt.Errorf("grpc listener: %w", err)
 	}
+	grpcLis = server.LimitListener(grpcLis, cfg.MaxConnections)
+	stopReload := startReload(ctx, log, srv, scfg.PolicyFile, certs)
+	defer stopReload()
 	var httpSrv *http.Server
 	var httpLis net.Listener
 	if cfg.HTTPAddr != "" {
@@ -89,7 +89,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if httpLis != nil {
 		at.HTTPAddr = httpLis.Addr().String()
 	}
-	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", pol != nil, "tls", cfg.TLSCert != "")
+	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", srv.PolicyCallers(), "tls", cfg.TLSCert != "")
 	for _, f := range ready {
 		f(at)
 	}
@@ -139,48 +139,57 @@ func verifierConfig(cfg *config) verifier.Config {
 	}
 }
 
-// grpcOptions builds the interceptor chain additions (caller policy),
-// metrics and transport credentials.
-func grpcOptions(cfg *config, log *slog.Logger, pol *policy.Policy) (server.GRPCOptions, error) {
+// grpcOptions builds the metrics, the limits and the transport credentials;
+// certs is the reloadable server certificate, nil without TLS. The caller
+// policy is part of the server itself.
+func grpcOptions(cfg *config, log *slog.Logger) (server.GRPCOptions, *certSource, error) {
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	opts := server.GRPCOptions{
 		Logger:  log,
 		Metrics: metrics,
-		Unary:   []grpc.UnaryServerInterceptor{server.AuthzUnaryInterceptor(pol)},
-		Stream:  []grpc.StreamServerInterceptor{server.AuthzStreamInterceptor(pol)},
+		Limits: server.Limits{
+			MaxStreams:       cfg.MaxStreams,
+			MaxConnectionAge: cfg.MaxConnectionAge,
+			MaxRecvBytes:     cfg.MaxRecvBytes,
+		},
 	}
-	if cfg.TLSCert != "" {
-		tc, err := serverTLS(cfg)
-		if err != nil {
-			return opts, err
-		}
-		opts.ServerOptions = append(opts.ServerOptions, grpc.Creds(credentials.NewTLS(tc)))
+	if cfg.MaxConnectionAge == 0 {
+		opts.Limits.MaxConnectionAge = -1 // AUTHSVC_MAX_CONNECTION_AGE=0: no limit
 	}
-	return opts, nil
+	if cfg.TLSCert == "" {
+		return opts, nil, nil
+	}
+	tc, certs, err := serverTLS(cfg)
+	if err != nil {
+		return opts, nil, err
+	}
+	opts.ServerOptions = append(opts.ServerOptions, grpc.Creds(credentials.NewTLS(tc)))
+	return opts, certs, nil
 }
 
-// serverTLS loads the server certificate and, for mTLS, the client CA.
-func serverTLS(cfg *config) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+// serverTLS loads the server certificate, kept in a [certSource] that
+// SIGHUP reloads, and, for mTLS, the client CA.
+func serverTLS(cfg *config) (*tls.Config, *certSource, error) {
+	certs, err := newCertSource(cfg.TLSCert, cfg.TLSKey)
 	if err != nil {
-		return nil, fmt.Errorf("AUTHSVC_TLS_CERT/AUTHSVC_TLS_KEY: %w", err)
+		return nil, nil, err
 	}
-	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	tc := &tls.Config{GetCertificate: certs.getCertificate, MinVersion: tls.VersionTLS12}
 	if cfg.TLSClientCA != "" {
 		pem, err := os.ReadFile(cfg.TLSClientCA)
 		if err != nil {
-			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA: %w", err)
+			return nil, nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA: %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA: no PEM certificates in %s", cfg.TLSClientCA)
+			return nil, nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA: no PEM certificates in %s", cfg.TLSClientCA)
 		}
 		tc.ClientCAs = pool
 		// Verified when presented; callers without a certificate may still
 		// use API keys, and the policy decides what each may call.
 		tc.ClientAuth = tls.VerifyClientCertIfGiven
 	}
-	return tc, nil
+	return tc, certs, nil
 }
 
 // httpMux serves /metrics (Prometheus) and /healthz (the gRPC health
