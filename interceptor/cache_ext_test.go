@@ -295,7 +295,9 @@ func TestUnaryAndStreamShareCache(t *testing.T) {
 
 // switchConn is a client connection whose target can be swapped: the
 // interceptor keeps one connection while the authsvc behind it changes.
-type switchConn struct{ cur atomic.Pointer[grpc.ClientConn] }
+type switchConn struct {
+	cur atomic.Pointer[grpc.ClientConn]
+}
 
 func (s *switchConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
 	return s.cur.Load().Invoke(ctx, method, args, reply, opts...)
