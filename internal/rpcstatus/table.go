@@ -53,3 +53,14 @@ const (
 	// policy is configured (codes.PermissionDenied).
 	ReasonCallerNotAllowed verifier.Reason = "caller-not-allowed"
 )
+
+// IsCallerReason reports whether r is one of the caller-policy reasons: a
+// refusal of the calling service's own credential, never a verdict on a
+// session token.
+func IsCallerReason(r verifier.Reason) bool {
+	switch r {
+	case ReasonCallerCredentialMissing, ReasonCallerCredentialMalformed, ReasonCallerUnknown, ReasonCallerNotAllowed:
+		return true
+	}
+	return false
+}
