@@ -9,11 +9,9 @@ import (
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
-	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
@@ -53,7 +51,7 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
 		// The panic value may hold request data; log only its type.
 		log.ErrorContext(ctx, "panic recovered", "panic_type", fmt.Sprintf("%T", p))
-		return status.Error(codes.Internal, "internal error")
+		return internalError("")
 	})
 	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
 	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec), reasonTrailerUnary}

@@ -40,12 +40,21 @@ func verifyStatus(err error) error {
 	reason := verifier.ReasonOf(err)
 	switch {
 	case reason == "":
-		return status.Error(codes.Internal, "internal error")
+		return internalError("")
 	case reason.KeysUnavailable():
 		return reasonStatus(codes.Unavailable, reason, fmt.Sprintf("verification keys unavailable: %s", reason)).Err()
 	default:
 		return reasonStatus(codes.Unauthenticated, reason, fmt.Sprintf("session token rejected: %s", reason)).Err()
 	}
+}
+
+// internalError is the INTERNAL status of a bug or an unexpected answer:
+// "internal error", followed by what failed when it names no request data.
+func internalError(what string) error {
+	if what == "" {
+		return status.Error(codes.Internal, "internal error")
+	}
+	return status.Error(codes.Internal, "internal error: "+what)
 }
 
 // invalidArgument is an INVALID_ARGUMENT status naming the bad field.
