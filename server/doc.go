@@ -1,8 +1,8 @@
 // Package server implements authsvc's gRPC service: it maps the authsvc.v1
 // protobuf contract onto the [verifier] and Backend API packages, turns their
 // errors into gRPC statuses, and builds the gRPC server with its interceptor
-// chain (recovery, the authsvc-reason trailer, metrics, logging, caller
-// policy), limits, health and reflection.
+// chain (recovery, metrics, logging, the caller policy with the
+// authsvc-reason trailer), limits, health and reflection.
 //
 // # Statuses
 //

@@ -39,9 +39,9 @@ type GRPCOptions struct {
 // NewGRPCServer builds a gRPC server that serves s, the standard health
 // service (reporting SERVING for "" and authsvc.v1.AuthService) and server
 // reflection, within opts.Limits. The chain is: recovery (outermost, so no
-// panic reaches a caller), the authsvc-reason trailer, metrics, logging,
-// s's caller policy (always installed; it applies to every service, so the
-// policy's protect list can close health too), then opts.Unary /
+// panic reaches a caller), metrics, logging, s's caller policy with the
+// authsvc-reason trailer (always installed; it applies to every service, so
+// the policy's protect list can close health too), then opts.Unary /
 // opts.Stream.
 func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	log := opts.Logger
@@ -54,16 +54,16 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 		return internalError("")
 	})
 	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
-	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec), reasonTrailerUnary}
-	stream := []grpc.StreamServerInterceptor{recovery.StreamServerInterceptor(rec), reasonTrailerStream}
+	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec)}
+	stream := []grpc.StreamServerInterceptor{recovery.StreamServerInterceptor(rec)}
 	if opts.Metrics != nil {
 		unary = append(unary, opts.Metrics.UnaryServerInterceptor())
 		stream = append(stream, opts.Metrics.StreamServerInterceptor())
 	}
 	unary = append(unary, logging.UnaryServerInterceptor(slogAdapter(log), logOpts...))
 	stream = append(stream, logging.StreamServerInterceptor(slogAdapter(log), logOpts...))
-	unary = append(unary, s.authzUnary)
-	stream = append(stream, s.authzStream)
+	unary = append(unary, s.guardUnary)
+	stream = append(stream, s.guardStream)
 	unary = append(unary, opts.Unary...)
 	stream = append(stream, opts.Stream...)
 

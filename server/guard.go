@@ -9,13 +9,14 @@ import (
 	"github.com/authsvc/authsvc/internal/rpcstatus"
 )
 
-// reasonTrailerUnary repeats the reason of a failed call as the plain
-// trailer "authsvc-reason: <reason>" (see [rpcstatus.TrailerKey]), for
-// clients that read trailers but cannot decode status details. It sits
-// outside the caller policy and the handlers, so it covers every reason
-// status: verification failures and policy denials alike.
-func reasonTrailerUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	resp, err := handler(ctx, req)
+// guardUnary applies the caller policy to a unary call and repeats the
+// reason of a failed call as the plain trailer "authsvc-reason: <reason>"
+// (see [rpcstatus.TrailerKey]), for clients that read trailers but cannot
+// decode status details. It covers every reason status, policy denials and
+// the handlers' verification failures alike; one interceptor does both so
+// the hot path pays for one chain step.
+func (s *Server) guardUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	resp, err := s.authzUnary(ctx, req, info, handler)
 	if err != nil {
 		if md := rpcstatus.Trailer(rpcstatus.ReasonOf(err)); md != nil {
 			_ = grpc.SetTrailer(ctx, md)
@@ -24,9 +25,9 @@ func reasonTrailerUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h
 	return resp, err
 }
 
-// reasonTrailerStream is reasonTrailerUnary for streams.
-func reasonTrailerStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	err := handler(srv, ss)
+// guardStream is guardUnary for streams.
+func (s *Server) guardStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	err := s.authzStream(srv, ss, info, handler)
 	if err != nil {
 		if md := rpcstatus.Trailer(rpcstatus.ReasonOf(err)); md != nil {
 			ss.SetTrailer(md)
@@ -48,40 +49,32 @@ func (s *Server) guardedDesc() *grpc.ServiceDesc {
 	}
 	desc.Streams = make([]grpc.StreamDesc, len(base.Streams))
 	for i, sd := range base.Streams {
-		sd.Handler = s.guardStream(base.ServiceName+"/"+sd.StreamName, sd.Handler)
+		sd.Handler = s.guardStreamHandler(base.ServiceName+"/"+sd.StreamName, sd.Handler)
 		desc.Streams[i] = sd
 	}
 	return &desc
 }
 
 // guardMethod wraps a generated unary handler: the server's interceptor
-// chain (if any) runs first, then the trailer and the policy, then the
-// method.
+// chain (if any) runs first, then guardUnary, then the method.
 func (s *Server) guardMethod(h grpc.MethodHandler) grpc.MethodHandler {
 	return func(srv any, ctx context.Context, dec func(any) error, chain grpc.UnaryServerInterceptor) (any, error) {
-		guard := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-			return reasonTrailerUnary(ctx, req, info, func(ctx context.Context, req any) (any, error) {
-				return s.authzUnary(ctx, req, info, handler)
-			})
-		}
 		if chain == nil {
-			return h(srv, ctx, dec, guard)
+			return h(srv, ctx, dec, s.guardUnary)
 		}
 		return h(srv, ctx, dec, func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 			return chain(ctx, req, info, func(ctx context.Context, req any) (any, error) {
-				return guard(ctx, req, info, handler)
+				return s.guardUnary(ctx, req, info, handler)
 			})
 		})
 	}
 }
 
-// guardStream wraps a generated stream handler the same way; the server's
-// stream interceptors already ran when it is called.
-func (s *Server) guardStream(fullMethod string, h grpc.StreamHandler) grpc.StreamHandler {
+// guardStreamHandler wraps a generated stream handler the same way; the
+// server's stream interceptors already ran when it is called.
+func (s *Server) guardStreamHandler(fullMethod string, h grpc.StreamHandler) grpc.StreamHandler {
 	info := &grpc.StreamServerInfo{FullMethod: "/" + fullMethod}
 	return func(srv any, ss grpc.ServerStream) error {
-		return reasonTrailerStream(srv, ss, info, func(srv any, ss grpc.ServerStream) error {
-			return s.authzStream(srv, ss, info, h)
-		})
+		return s.guardStream(srv, ss, info, h)
 	}
 }
