@@ -41,6 +41,12 @@ func TestParseConfigRejects(t *testing.T) {
 		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
 		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
 		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
+		{"max streams zero", map[string]string{"AUTHSVC_MAX_STREAMS": "0"}, nil, "AUTHSVC_MAX_STREAMS"},
+		{"max streams not a number", nil, []string{"--max-streams", "many"}, "--max-streams"},
+		{"max connections negative", map[string]string{"AUTHSVC_MAX_CONNECTIONS": "-1"}, nil, "AUTHSVC_MAX_CONNECTIONS"},
+		{"max connection age below a second", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "10ms"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
+		{"max connection age not a duration", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "30"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
+		{"max recv bytes below a token", map[string]string{"AUTHSVC_MAX_RECV_BYTES": "1024"}, nil, "AUTHSVC_MAX_RECV_BYTES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
