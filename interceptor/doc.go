@@ -31,6 +31,7 @@
 //	no token                              Unauthenticated  session-token-missing
 //	token fails verification              Unauthenticated  the verifier's reason (token-expired, …)
 //	authsvc unreachable, keys unavailable Unavailable      authsvc-unavailable, jwk-remote-failed-to-load
+//	authsvc's caller policy refuses you   Unavailable      authsvc-unavailable (never a token verdict)
 //	a RequirePermission/RequireRole rule  PermissionDenied permission-missing, role-missing
 //
 // [WithOutageAsUnauthenticated] turns the outage row into Unauthenticated.
