@@ -177,3 +177,34 @@ func TestRegisterRunsServerInterceptors(t *testing.T) {
 		t.Errorf("GetUser: %v, interceptor saw %v; want Unauthenticated for both", err, sawCode)
 	}
 }
+
+// fakeStream is a grpc.ServerStream with a context and a recorded trailer.
+type fakeStream struct {
+	grpc.ServerStream
+	ctx     context.Context
+	trailer metadata.MD
+}
+
+func (f *fakeStream) Context() context.Context  { return f.ctx }
+func (f *fakeStream) SetTrailer(md metadata.MD) { f.trailer = metadata.Join(f.trailer, md) }
+
+// TestGuardStreamHandler: a streaming method bound by Register is held to
+// the policy like a unary one (the AuthService has none today; this keeps
+// a future one closed): no credential, no handler, reason in the trailer.
+func TestGuardStreamHandler(t *testing.T) {
+	t.Parallel()
+	s := newProxyServer(t, nil)
+	called := false
+	h := s.guardStreamHandler("authsvc.v1.AuthService/FutureStream", func(any, grpc.ServerStream) error {
+		called = true
+		return nil
+	})
+	ss := &fakeStream{ctx: t.Context()}
+	err := h(s, ss)
+	if status.Code(err) != codes.Unauthenticated || called {
+		t.Fatalf("guarded stream without a credential: %v (handler called: %v), want Unauthenticated", err, called)
+	}
+	if diff := cmp.Diff([]string{string(rpcstatus.ReasonCallerCredentialMissing)}, ss.trailer.Get(rpcstatus.TrailerKey)); diff != "" {
+		t.Errorf("trailer (-want +got):\n%s", diff)
+	}
+}

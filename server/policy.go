@@ -34,7 +34,8 @@ type Caller struct {
 // receive no credential.
 type Hooks struct {
 	// PolicyDenied is called once for every call the caller policy refuses,
-	// with the full method name and the code returned (Unauthenticated or
+	// with the full method name (always a registered method, so a bounded
+	// set fit for a metric label) and the code returned (Unauthenticated or
 	// PermissionDenied).
 	PolicyDenied func(method string, code codes.Code)
 	// PolicyReloaded is called after every [Server.ReloadPolicy] that read a
