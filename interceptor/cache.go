@@ -18,7 +18,8 @@ type cacheKey struct {
 }
 
 // cacheEntry is one verified token; it is trusted while now < until, and
-// until is at least Skew before the token's exp.
+// until is the earlier of TTL after the verification and Skew before the
+// token's exp.
 type cacheEntry struct {
 	claims *Claims
 	until  time.Time
@@ -42,6 +43,7 @@ type decisionCache struct {
 	flights map[cacheKey]*flight
 	max     int // < 0: store nothing
 	skew    time.Duration
+	ttl     time.Duration
 	now     func() time.Time
 }
 
@@ -51,6 +53,7 @@ func newDecisionCache(cc CacheConfig) *decisionCache {
 		flights: make(map[cacheKey]*flight),
 		max:     cc.MaxEntries,
 		skew:    cc.Skew,
+		ttl:     cc.TTL,
 		now:     cc.Now,
 	}
 }
@@ -121,14 +124,17 @@ func (c *decisionCache) run(k cacheKey, f *flight, verify func() (*Claims, error
 	f.claims, f.err = verify()
 }
 
-// storeLocked caches claims under k unless they are too close to exp or
-// the cache is disabled. c.mu must be held.
+// storeLocked caches claims under k for at most the TTL, unless they are
+// too close to exp or the cache is disabled. c.mu must be held.
 func (c *decisionCache) storeLocked(k cacheKey, claims *Claims) {
 	if c.max < 0 || claims == nil {
 		return
 	}
 	now := c.now()
 	until := time.Unix(claims.ExpiresAt, 0).Add(-c.skew)
+	if capped := now.Add(c.ttl); capped.Before(until) {
+		until = capped
+	}
 	if !now.Before(until) {
 		return
 	}

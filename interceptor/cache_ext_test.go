@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/interceptor"
 	"github.com/authsvc/authsvc/verifier"
+	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
 
 // TestCacheHitAvoidsRPC: repeated calls with one token make one
@@ -288,5 +290,78 @@ func TestUnaryAndStreamShareCache(t *testing.T) {
 				t.Errorf("authsvc calls = %d, want %d", n, tt.wantRPCs)
 			}
 		})
+	}
+}
+
+// switchConn is a client connection whose target can be swapped: the
+// interceptor keeps one connection while the authsvc behind it changes.
+type switchConn struct {
+	cur atomic.Pointer[grpc.ClientConn]
+}
+
+func (s *switchConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	return s.cur.Load().Invoke(ctx, method, args, reply, opts...)
+}
+
+func (s *switchConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return s.cur.Load().NewStream(ctx, desc, method, opts...)
+}
+
+// TestCacheTTLAfterKeyRemoval: a token verified before its signing key was
+// removed from the JWKS is refused by a real authsvc afterwards; the
+// interceptor still answers from its cache within the TTL and, once the TTL
+// has passed, asks authsvc again and refuses it, although the token is
+// valid for another hour.
+func TestCacheTTLAfterKeyRemoval(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	before, beforeCalls := startAuthsvc(t, iss)
+	tok := iss.Mint(t, map[string]any{"exp": time.Now().Add(time.Hour).Unix()})
+	conn := &switchConn{}
+	conn.cur.Store(before)
+	clock := &fakeClock{now: time.Now()}
+	start := clock.Now()
+	client, _ := startDownstream(t, &downstream{}, interceptor.WithRemote(conn), interceptor.WithCache(interceptor.CacheConfig{Now: clock.Now}))
+	if _, err := client.EmptyCall(withToken(t.Context(), tok), &testpb.Empty{}); err != nil {
+		t.Fatalf("EmptyCall before the key removal: %v", err)
+	}
+
+	iss.Rotate(t) // the token's key leaves the JWKS
+	after, afterCalls := startAuthsvc(t, iss)
+	_, err := authsvcv1.NewAuthServiceClient(after).VerifySessionToken(t.Context(), &authsvcv1.VerifySessionTokenRequest{Token: tok})
+	if got := interceptor.ReasonOf(err); got != verifier.ReasonKidMismatch {
+		t.Fatalf("authsvc after the key removal: %v, want %s", err, verifier.ReasonKidMismatch)
+	}
+	conn.cur.Store(after)
+
+	clock.Set(start.Add(interceptor.DefaultCacheTTL - time.Second))
+	if _, err := client.EmptyCall(withToken(t.Context(), tok), &testpb.Empty{}); err != nil {
+		t.Fatalf("EmptyCall within the TTL: %v (want the cached success)", err)
+	}
+	clock.Set(start.Add(interceptor.DefaultCacheTTL))
+	_, err = client.EmptyCall(withToken(t.Context(), tok), &testpb.Empty{})
+	checkStatus(t, err, codes.Unauthenticated, verifier.ReasonKidMismatch)
+	if b, a := beforeCalls.Load(), afterCalls.Load(); b != 1 || a != 2 {
+		t.Errorf("VerifySessionToken calls: %d before, %d after; want 1 and 2 (the direct check, then the re-verification)", b, a)
+	}
+}
+
+// TestCacheTTLOption: WithCache's TTL replaces the default: a success is
+// re-verified once it passes.
+func TestCacheTTLOption(t *testing.T) {
+	t.Parallel()
+	fake := &fakeAuth{verify: acceptAll(time.Now().Add(time.Hour))}
+	clock := &fakeClock{now: time.Now()}
+	start := clock.Now()
+	client, _ := startDownstream(t, &downstream{}, interceptor.WithRemote(startFakeAuth(t, fake)),
+		interceptor.WithCache(interceptor.CacheConfig{TTL: 5 * time.Second, Now: clock.Now}))
+	for _, at := range []time.Duration{0, 4 * time.Second, 5 * time.Second, 9 * time.Second} {
+		clock.Set(start.Add(at))
+		if _, err := client.EmptyCall(withToken(t.Context(), "a"), &testpb.Empty{}); err != nil {
+			t.Fatalf("EmptyCall at +%v: %v", at, err)
+		}
+	}
+	if n := fake.calls.Load(); n != 2 {
+		t.Errorf("authsvc calls = %d, want 2 (at +0s and at +5s)", n)
 	}
 }

@@ -89,16 +89,24 @@ func TestDecisionCacheWaiterLeavesOnCancel(t *testing.T) {
 	}
 }
 
-// TestDecisionCacheExpiry pins "valid until exp - skew, never past exp".
+// TestDecisionCacheExpiry pins "valid until exp - skew, never past exp,
+// and never longer than the TTL after the verification".
 func TestDecisionCacheExpiry(t *testing.T) {
 	t.Parallel()
 	const now, skew = 1_800_000_000, 5
 	tests := []struct {
 		name    string
+		ttl     time.Duration
 		exp     int64
 		checkAt int64
 		wantHit bool
 	}{
+		{name: "long-lived token hits just before the default TTL", exp: now + 3600, checkAt: now + 59, wantHit: true},
+		{name: "long-lived token misses at the default TTL", exp: now + 3600, checkAt: now + 60, wantHit: false},
+		{name: "emulator-length token misses after the default TTL", exp: now + 10*365*86400, checkAt: now + 61, wantHit: false},
+		{name: "a set TTL hits just before it", ttl: 10 * time.Second, exp: now + 3600, checkAt: now + 9, wantHit: true},
+		{name: "a set TTL misses at it", ttl: 10 * time.Second, exp: now + 3600, checkAt: now + 10, wantHit: false},
+		{name: "exp before the TTL still wins", ttl: time.Hour, exp: now + 60, checkAt: now + 60 - skew, wantHit: false},
 		{name: "fresh token hits", exp: now + 60, checkAt: now, wantHit: true},
 		{name: "one second before exp-skew hits", exp: now + 60, checkAt: now + 60 - skew - 1, wantHit: true},
 		{name: "at exp-skew misses", exp: now + 60, checkAt: now + 60 - skew, wantHit: false},
@@ -110,7 +118,7 @@ func TestDecisionCacheExpiry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			clock := newTestClock(now)
-			c := newDecisionCache(CacheConfig{Skew: skew * time.Second, Now: clock.Now}.withDefaults())
+			c := newDecisionCache(CacheConfig{Skew: skew * time.Second, TTL: tt.ttl, Now: clock.Now}.withDefaults())
 			k := cacheKey{token: "tok"}
 			if _, err := c.do(t.Context(), k, func() (*Claims, error) { return claimsExp(tt.exp), nil }); err != nil {
 				t.Fatal(err)

@@ -31,6 +31,7 @@
 //	no token                              Unauthenticated  session-token-missing
 //	token fails verification              Unauthenticated  the verifier's reason (token-expired, …)
 //	authsvc unreachable, keys unavailable Unavailable      authsvc-unavailable, jwk-remote-failed-to-load
+//	authsvc's caller policy refuses you   Unavailable      authsvc-unavailable (never a token verdict)
 //	a RequirePermission/RequireRole rule  PermissionDenied permission-missing, role-missing
 //
 // [WithOutageAsUnauthenticated] turns the outage row into Unauthenticated.
@@ -49,8 +50,11 @@
 //
 // In remote mode the interceptors built from one [WithRemote] value keep the
 // tokens they have verified in one cache, keyed by the whole token and the
-// authorized-party list, until [DefaultCacheSkew] before the token's exp and
-// never later; at most [DefaultCacheEntries] tokens.
+// authorized-party list, for at most [DefaultCacheTTL] (a minute) after the
+// verification and never later than [DefaultCacheSkew] before the token's
+// exp; at most [DefaultCacheEntries] tokens. The TTL bounds how long a token
+// that authsvc has started to refuse (its signing key removed from the
+// JWKS, say) is still accepted here: authsvc is asked again once it passes.
 // Concurrent calls with the same token share one VerifySessionToken RPC.
 // Failures are not cached. See [WithCache].
 //

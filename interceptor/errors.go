@@ -1,19 +1,15 @@
 package interceptor
 
 import (
-	"context"
-	"errors"
-
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
 )
 
 // ErrorDomain is the google.rpc.ErrorInfo domain of every status this
 // package returns; it is authsvc's own, so clients branch on one domain.
-const ErrorDomain = "authsvc.v1"
+const ErrorDomain = rpcstatus.Domain
 
 // Reasons this package adds to the verifier's (see [verifier.Reason]). Every
 // rejection carries one in a google.rpc.ErrorInfo: Reason holds its
@@ -38,16 +34,7 @@ const (
 // reasonError is a status error with one ErrorInfo. msg goes over the wire:
 // it never contains the token.
 func reasonError(code codes.Code, reason verifier.Reason, msg string) error {
-	st := status.New(code, msg)
-	info := &errdetails.ErrorInfo{
-		Domain:   ErrorDomain,
-		Reason:   reason.Code(),
-		Metadata: map[string]string{"reason": string(reason)},
-	}
-	if withInfo, err := st.WithDetails(info); err == nil {
-		st = withInfo
-	}
-	return st.Err()
+	return rpcstatus.Error(code, reason, msg)
 }
 
 // rejected is the status for a token that failed verification.
@@ -67,11 +54,8 @@ func (c *config) outage(reason verifier.Reason) error {
 // contextError maps the caller's own cancellation or deadline; ok is false
 // when err is neither.
 func contextError(err error) (error, bool) {
-	switch {
-	case errors.Is(err, context.Canceled):
-		return status.Error(codes.Canceled, "interceptor: request canceled"), true
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "interceptor: deadline exceeded"), true
+	if st, ok := rpcstatus.FromContextError(err); ok {
+		return st.Err(), true
 	}
 	return nil, false
 }
@@ -79,16 +63,8 @@ func contextError(err error) (error, bool) {
 // ReasonOf returns the reason carried by a status error from this package
 // or from authsvc (the ErrorInfo's Metadata["reason"] in [ErrorDomain]), or
 // "" when err carries none. Clients of a protected service use it to
-// branch on why a call was rejected.
+// branch on why a call was rejected. authsvc also sends the reason as the
+// plain trailer "authsvc-reason", for clients that cannot decode details.
 func ReasonOf(err error) verifier.Reason {
-	st, ok := status.FromError(err)
-	if !ok {
-		return ""
-	}
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == ErrorDomain {
-			return verifier.Reason(info.GetMetadata()["reason"])
-		}
-	}
-	return ""
+	return rpcstatus.ReasonOf(err)
 }

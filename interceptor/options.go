@@ -25,6 +25,11 @@ const (
 	// DefaultCacheSkew is how long before exp a cached decision stops
 	// being used.
 	DefaultCacheSkew = time.Second
+	// DefaultCacheTTL is the longest a cached decision is trusted, however
+	// far off the token's exp: after it the token is verified by authsvc
+	// again, so a key removed from the JWKS (or a revoked instance) stops
+	// being accepted within a minute, as it is by authsvc.
+	DefaultCacheTTL = time.Minute
 	// DefaultRemoteTimeout bounds one VerifySessionToken call to authsvc.
 	// The call is detached from the caller's cancellation, because other
 	// callers may be waiting for the same answer; a caller whose deadline
@@ -88,7 +93,8 @@ func newConfig(opts []Option) *config {
 // WithRemote verifies tokens by calling authsvc's VerifySessionToken over cc
 // (typically a *grpc.ClientConn to authsvc; do not install this package's
 // client interceptors on it). Verified tokens are kept in a per-interceptor
-// decision cache until shortly before they expire (see [WithCache]), and
+// decision cache for at most [DefaultCacheTTL] and never past shortly before
+// they expire (see [WithCache]), and
 // concurrent calls presenting the same token share one RPC.
 //
 // Interceptors built from the same WithRemote value share one decision
@@ -179,6 +185,11 @@ type CacheConfig struct {
 	// trusted, to absorb clock differences with authsvc. Zero means
 	// [DefaultCacheSkew]; a cached entry is never used at or after exp.
 	Skew time.Duration
+	// TTL caps how long a verified token is trusted from the moment it
+	// was verified, whatever its exp. Zero (or negative) means
+	// [DefaultCacheTTL]. A longer TTL saves RPCs but delays the effect of
+	// a key removal or an instance change on authsvc's side by as much.
+	TTL time.Duration
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 }
@@ -189,6 +200,9 @@ func (cc CacheConfig) withDefaults() CacheConfig {
 	}
 	if cc.Skew <= 0 {
 		cc.Skew = DefaultCacheSkew
+	}
+	if cc.TTL <= 0 {
+		cc.TTL = DefaultCacheTTL
 	}
 	if cc.Now == nil {
 		cc.Now = time.Now

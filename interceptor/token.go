@@ -6,12 +6,13 @@ import (
 
 	"google.golang.org/grpc/metadata"
 
+	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
 )
 
 // MaxTokenBytes is the longest token accepted from metadata, the same limit
 // authsvc applies. Clerk's session tokens are well under 2 KiB.
-const MaxTokenBytes = 8 << 10
+const MaxTokenBytes = rpcstatus.MaxTokenBytes
 
 // tokenFromMetadata extracts the session token stored under key in md.
 //

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
 )
 
@@ -71,7 +72,8 @@ func (r *remoteVerifier) call(ctx context.Context, token string) (*Claims, error
 // classify turns authsvc's answer into the status this package returns:
 // a verification failure keeps its reason; a key outage reported by authsvc
 // keeps its reason as an outage; anything else (unreachable, timeout, a
-// policy refusal of this service's own credential) is [ReasonUnavailable].
+// caller-policy refusal of this service's own credential, UNAUTHENTICATED
+// or PERMISSION_DENIED) is [ReasonUnavailable].
 func (r *remoteVerifier) classify(err error) error {
 	reason, code := ReasonOf(err), status.Code(err)
 	switch {
@@ -79,7 +81,7 @@ func (r *remoteVerifier) classify(err error) error {
 		return rejected(verifier.ReasonTokenInvalid)
 	case reason.KeysUnavailable() && (code == codes.Unavailable || code == codes.Unauthenticated):
 		return r.outage(reason)
-	case reason != "" && code == codes.Unauthenticated:
+	case reason != "" && code == codes.Unauthenticated && !rpcstatus.IsCallerReason(reason):
 		return rejected(reason)
 	}
 	return r.outage(ReasonUnavailable)

@@ -11,62 +11,92 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
 
 	"github.com/authsvc/authsvc/internal/policy"
+	"github.com/authsvc/authsvc/internal/rpcstatus"
+	"github.com/authsvc/authsvc/verifier"
 )
 
-// AuthzUnaryInterceptor enforces the caller policy p on unary calls. A
-// protected method (every resource proxy RPC; see [policy.Policy.Protected])
-// runs only when the call presents a credential that p grants that method:
-// an API key as "authorization: Bearer <key>" metadata, or an mTLS client
-// certificate that the TLS handshake verified. Otherwise the call ends
-// before its handler, so nothing is sent upstream: UNAUTHENTICATED when no
-// credential was presented, PERMISSION_DENIED when it was not recognised or
-// not granted. Open methods pass untouched. A nil p denies every protected
-// method. The granted caller's name is available to handlers through
-// [CallerFromContext]. Keys are never logged or echoed. Safe for
-// concurrent use; it is built on go-grpc-middleware's auth interceptor.
-func AuthzUnaryInterceptor(p *policy.Policy) grpc.UnaryServerInterceptor {
-	return auth.UnaryServerInterceptor(authorize(p))
+// The caller policy. A protected method (every resource proxy RPC, plus
+// what the policy's protect list names) runs only when the call presents a
+// credential that the policy in force grants that method: an API key as
+// "authorization: Bearer <key>" metadata, or an mTLS client certificate
+// that the TLS handshake verified. Otherwise the call ends before its
+// handler, so nothing is sent upstream: UNAUTHENTICATED when no credential
+// was presented, PERMISSION_DENIED when it was not recognised or not
+// granted. Open methods pass untouched. Keys are never logged or echoed.
+
+// authzUnary enforces the policy in force on unary calls.
+func (s *Server) authzUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	ctx, err := s.authorize(ctx, info.FullMethod)
+	if err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
 }
 
-// AuthzStreamInterceptor is [AuthzUnaryInterceptor] for streaming calls.
-func AuthzStreamInterceptor(p *policy.Policy) grpc.StreamServerInterceptor {
-	return auth.StreamServerInterceptor(authorize(p))
+// authzStream is authzUnary for streams.
+func (s *Server) authzStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	ctx, err := s.authorize(ss.Context(), info.FullMethod)
+	if err != nil {
+		return err
+	}
+	if ctx != ss.Context() {
+		ss = &contextStream{ServerStream: ss, ctx: ctx}
+	}
+	return handler(srv, ss)
+}
+
+// contextStream is a ServerStream with a replaced context.
+type contextStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (c *contextStream) Context() context.Context { return c.ctx }
+
+// authorize applies the policy in force to a call of method and reports a
+// denial to the PolicyDenied hook.
+func (s *Server) authorize(ctx context.Context, method string) (context.Context, error) {
+	out, err := authorize(s.currentPolicy(), ctx, method)
+	if err != nil {
+		if h := s.cfg.Hooks.PolicyDenied; h != nil {
+			h(method, status.Code(err))
+		}
+	}
+	return out, err
 }
 
 // callerKey is the context key of the granted caller's name.
 type callerKey struct{}
 
-// CallerFromContext returns the name of the policy caller that the authz
-// interceptor granted this call, and false for open methods or when the
-// interceptor is not installed.
+// CallerFromContext returns the name of the policy caller that was granted
+// this call, and false for open methods.
 func CallerFromContext(ctx context.Context) (string, bool) {
 	name, ok := ctx.Value(callerKey{}).(string)
 	return name, ok
 }
 
-// authorize is the auth.AuthFunc that applies p.
-func authorize(p *policy.Policy) auth.AuthFunc {
-	return func(ctx context.Context) (context.Context, error) {
-		method, ok := grpc.Method(ctx)
-		if !ok {
-			return nil, authzStatus(codes.PermissionDenied, "caller-not-allowed", "permission denied: unknown method")
-		}
-		if !p.Protected(method) {
-			return ctx, nil
-		}
-		creds, err := callCredentials(ctx)
-		if err != nil {
-			return nil, err
-		}
-		name, err := p.Authorize(method, creds)
-		if err != nil {
-			return nil, policyStatus(err)
-		}
-		noteCaller(ctx, name) // for the call's log line (logging.go)
-		return context.WithValue(ctx, callerKey{}, name), nil
+// authorize decides a call of method under p (nil denies every protected
+// method) and returns ctx with the granted caller's name.
+func authorize(p *policy.Policy, ctx context.Context, method string) (context.Context, error) {
+	if method == "" {
+		return nil, authzStatus(codes.PermissionDenied, rpcstatus.ReasonCallerNotAllowed, "permission denied: unknown method")
 	}
+	if !p.Protected(method) {
+		return ctx, nil
+	}
+	creds, err := callCredentials(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name, err := p.Authorize(method, creds)
+	if err != nil {
+		return nil, policyStatus(err)
+	}
+	noteCaller(ctx, name) // for the call's log line (logging.go)
+	return context.WithValue(ctx, callerKey{}, name), nil
 }
 
 // callCredentials collects the API key and the verified client certificate
@@ -78,11 +108,11 @@ func callCredentials(ctx context.Context) (policy.Credentials, error) {
 	case 1:
 		key, err := auth.AuthFromMD(ctx, "bearer")
 		if err != nil || key == "" {
-			return creds, authzStatus(codes.Unauthenticated, "caller-credential-malformed", "authorization metadata must be \"Bearer <key>\"")
+			return creds, authzStatus(codes.Unauthenticated, rpcstatus.ReasonCallerCredentialMalformed, "authorization metadata must be \"Bearer <key>\"")
 		}
 		creds.APIKey = key
 	default:
-		return creds, authzStatus(codes.Unauthenticated, "caller-credential-malformed", "more than one authorization metadata value")
+		return creds, authzStatus(codes.Unauthenticated, rpcstatus.ReasonCallerCredentialMalformed, "more than one authorization metadata value")
 	}
 	if pr, ok := peer.FromContext(ctx); ok {
 		if ti, ok := pr.AuthInfo.(credentials.TLSInfo); ok && len(ti.State.VerifiedChains) > 0 && len(ti.State.VerifiedChains[0]) > 0 {
@@ -97,16 +127,16 @@ func callCredentials(ctx context.Context) (policy.Credentials, error) {
 func policyStatus(err error) error {
 	switch {
 	case errors.Is(err, policy.ErrNoCredential):
-		return authzStatus(codes.Unauthenticated, "caller-credential-missing",
+		return authzStatus(codes.Unauthenticated, rpcstatus.ReasonCallerCredentialMissing,
 			"this method needs a caller credential: authorization: Bearer <key> metadata or a client certificate")
 	case errors.Is(err, policy.ErrUnknownCredential):
-		return authzStatus(codes.PermissionDenied, "caller-unknown", "permission denied: caller credential not recognised")
+		return authzStatus(codes.PermissionDenied, rpcstatus.ReasonCallerUnknown, "permission denied: caller credential not recognised")
 	default:
-		return authzStatus(codes.PermissionDenied, "caller-not-allowed", "permission denied: "+strings.TrimPrefix(err.Error(), "policy: "))
+		return authzStatus(codes.PermissionDenied, rpcstatus.ReasonCallerNotAllowed, "permission denied: "+strings.TrimPrefix(err.Error(), "policy: "))
 	}
 }
 
 // authzStatus is a status with an ErrorInfo naming reason.
-func authzStatus(code codes.Code, reason, msg string) error {
+func authzStatus(code codes.Code, reason verifier.Reason, msg string) error {
 	return reasonStatus(code, reason, msg).Err()
 }

@@ -120,10 +120,7 @@ func TestAuthzOpenAndProtectedMethods(t *testing.T) {
 		t.Errorf("GetAuthState without a policy was denied: %v", err)
 	}
 
-	conn := startBufconn(t, newProxyServer(t, nil), GRPCOptions{
-		Unary:  []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(billingPolicy(t))},
-		Stream: []grpc.StreamServerInterceptor{AuthzStreamInterceptor(billingPolicy(t))},
-	})
+	conn := startBufconn(t, withPolicy(newProxyServer(t, nil), billingPolicy(t)), GRPCOptions{})
 	client := pb.NewAuthServiceClient(conn)
 	if _, err := client.GetAuthState(t.Context(), &pb.GetAuthStateRequest{}); status.Code(err) != codes.Unauthenticated {
 		t.Errorf("protected GetAuthState without a key: %v, want Unauthenticated", err)
@@ -159,8 +156,8 @@ func TestCallerFromContext(t *testing.T) {
 		return h(ctx, req)
 	}
 	stub := newClerkStub(t, map[string]reply{"GET /v1/users/user_1": {body: userJSON}})
-	client := newTestClient(t, newProxyServer(t, stub), GRPCOptions{
-		Unary: []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(billingPolicy(t)), inner},
+	client := newTestClient(t, withPolicy(newProxyServer(t, stub), billingPolicy(t)), GRPCOptions{
+		Unary: []grpc.UnaryServerInterceptor{inner},
 	})
 	if _, err := client.GetUser(withKey(t.Context(), testCallerKey), &pb.GetUserRequest{UserId: "user_1"}); err != nil {
 		t.Fatalf("GetUser: %v", err)

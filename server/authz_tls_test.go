@@ -108,8 +108,7 @@ callers:
 		ClientAuth:   tls.VerifyClientCertIfGiven,
 		MinVersion:   tls.VersionTLS13,
 	}
-	gs, _ := NewGRPCServer(newProxyServer(t, stub), GRPCOptions{
-		Unary:         []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(pol)},
+	gs, _ := NewGRPCServer(withPolicy(newProxyServer(t, stub), pol), GRPCOptions{
 		ServerOptions: []grpc.ServerOption{grpc.Creds(credentials.NewTLS(serverTLS))},
 	})
 	lis, err := net.Listen("tcp", "127.0.0.1:0")

@@ -105,7 +105,7 @@ func FuzzCallCredentials(f *testing.F) {
 			t.Fatalf("callCredentials(%q) = %q, nil; want %q (well formed: %v)", vals, creds.APIKey, wantKey, wellFormed)
 		}
 
-		got, err := authorize(policy.DevPolicy(devKey))(ctx)
+		got, err := authorize(policy.DevPolicy(devKey), ctx, method)
 		caller, granted := "", false
 		if err == nil {
 			if got == nil {

@@ -8,11 +8,9 @@ import (
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
-	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
@@ -25,18 +23,25 @@ type GRPCOptions struct {
 	Logger *slog.Logger
 	// Metrics, when set, records per-method request counts and latencies.
 	Metrics *grpcprom.ServerMetrics
-	// Unary and Stream run after recovery, metrics and logging, in order:
-	// the caller-policy interceptors go here.
+	// Unary and Stream run after recovery, metrics, logging and the caller
+	// policy, in order; [CallerFromContext] works in them.
 	Unary  []grpc.UnaryServerInterceptor
 	Stream []grpc.StreamServerInterceptor
-	// ServerOptions are passed to grpc.NewServer (credentials, limits).
+	// Limits bound streams, connection age and message size; the zero
+	// value means the defaults (see [Limits]).
+	Limits Limits
+	// ServerOptions are passed to grpc.NewServer after the limits
+	// (credentials; an option given here wins over the same limit).
 	ServerOptions []grpc.ServerOption
 }
 
 // NewGRPCServer builds a gRPC server that serves s, the standard health
 // service (reporting SERVING for "" and authsvc.v1.AuthService) and server
-// reflection. The chain is: recovery (outermost, so no panic reaches a
-// caller), metrics, logging, then opts.Unary / opts.Stream.
+// reflection, within opts.Limits. The chain is: recovery (outermost, so no
+// panic reaches a caller), metrics, logging, s's caller policy with the
+// authsvc-reason trailer (always installed; it applies to every service, so
+// the policy's protect list can close health too), then opts.Unary /
+// opts.Stream.
 func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	log := opts.Logger
 	if log == nil {
@@ -45,7 +50,7 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
 		// The panic value may hold request data; log only its type.
 		log.ErrorContext(ctx, "panic recovered", "panic_type", fmt.Sprintf("%T", p))
-		return status.Error(codes.Internal, "internal error")
+		return internalError("")
 	})
 	unary := []grpc.UnaryServerInterceptor{recovery.UnaryServerInterceptor(rec)}
 	stream := []grpc.StreamServerInterceptor{recovery.StreamServerInterceptor(rec)}
@@ -55,15 +60,21 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	}
 	unary = append(unary, loggingUnary(log))
 	stream = append(stream, loggingStream(log))
+	unary = append(unary, s.guardUnary)
+	stream = append(stream, s.guardStream)
 	unary = append(unary, opts.Unary...)
 	stream = append(stream, opts.Stream...)
 
 	serverOpts := append([]grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
-	}, opts.ServerOptions...)
+	}, opts.Limits.serverOptions()...)
+	serverOpts = append(serverOpts, opts.ServerOptions...)
 	gs := grpc.NewServer(serverOpts...)
-	s.Register(gs)
+	// The chain above already applies the policy and the trailer to every
+	// service, so the AuthService is registered unguarded (each call is
+	// checked once).
+	authsvcv1.RegisterAuthServiceServer(gs, s)
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(authsvcv1.AuthService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

@@ -97,10 +97,7 @@ func TestLoggingLine(t *testing.T) {
 		t.Helper()
 		var buf lockedBuffer
 		log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: level}))
-		client := newTestClient(t, newProxyServer(t, stub), GRPCOptions{
-			Logger: log,
-			Unary:  []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(billingPolicy(t))},
-		})
+		client := newTestClient(t, withPolicy(newProxyServer(t, stub), billingPolicy(t)), GRPCOptions{Logger: log})
 		ctx := metadata.AppendToOutgoingContext(withKey(t.Context(), testCallerKey), md...)
 		_, _ = client.GetUser(ctx, &pb.GetUserRequest{UserId: user})
 		if out := buf.buf.String(); strings.Contains(out, testCallerKey) || strings.Contains(out, testSecretKey) {

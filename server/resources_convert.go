@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -70,7 +68,7 @@ func convert[T any, PT message[T]](src any) (PT, error) {
 		err = fromJSON.Unmarshal(raw, out)
 	}
 	if err != nil {
-		return nil, status.Error(codes.Internal, "internal error: cannot convert the backend api answer")
+		return nil, internalError("cannot convert the backend api answer")
 	}
 	return out, nil
 }
@@ -84,7 +82,7 @@ func params(req proto.Message, dst any) error {
 		err = json.Unmarshal(raw, dst)
 	}
 	if err != nil {
-		return status.Error(codes.Internal, fmt.Sprintf("internal error: cannot build the %T body", dst))
+		return internalError(fmt.Sprintf("cannot build the %T body", dst))
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
 	"github.com/authsvc/authsvc/backendapi"
@@ -126,14 +125,16 @@ func newProxyServer(t *testing.T, stub *clerkStub) *Server {
 	return s
 }
 
-// newProxyClient serves a proxy Server over bufconn with the authz
-// interceptors enforcing pol.
+// newProxyClient serves a proxy Server enforcing pol over bufconn.
 func newProxyClient(t *testing.T, stub *clerkStub, pol *policy.Policy) authsvcv1.AuthServiceClient {
 	t.Helper()
-	return newTestClient(t, newProxyServer(t, stub), GRPCOptions{
-		Unary:  []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(pol)},
-		Stream: []grpc.StreamServerInterceptor{AuthzStreamInterceptor(pol)},
-	})
+	return newTestClient(t, withPolicy(newProxyServer(t, stub), pol), GRPCOptions{})
+}
+
+// withPolicy puts pol in force on s, as a reload would.
+func withPolicy(s *Server, pol *policy.Policy) *Server {
+	s.pol.Store(pol)
+	return s
 }
 
 // withKey adds the test caller's key to ctx's outgoing metadata.

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -356,9 +355,7 @@ func TestProxyResourceGroups(t *testing.T) {
 // never UNIMPLEMENTED.
 func TestEveryProxyRPCImplemented(t *testing.T) {
 	t.Parallel()
-	conn := startBufconn(t, newProxyServer(t, nil), GRPCOptions{
-		Unary: []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(policy.DevPolicy(testCallerKey))},
-	})
+	conn := startBufconn(t, withPolicy(newProxyServer(t, nil), policy.DevPolicy(testCallerKey)), GRPCOptions{})
 	proxied := 0
 	for _, m := range pb.AuthService_ServiceDesc.Methods {
 		if m.MethodName == "VerifySessionToken" || m.MethodName == "GetAuthState" || m.MethodName == "VerifyWebhook" {

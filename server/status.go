@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -9,38 +8,27 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
+	"github.com/authsvc/authsvc/webhook"
 )
 
-// ErrorDomain is the ErrorInfo domain of every status authsvc produces.
-const ErrorDomain = "authsvc.v1"
+// ErrorDomain is the ErrorInfo domain of every status authsvc produces. It
+// is the one the interceptor package reads (interceptor.ErrorDomain).
+const ErrorDomain = rpcstatus.Domain
 
 // reasonStatus builds a status with one google.rpc.ErrorInfo whose reason is
 // the UPPER_SNAKE form of reason and whose metadata["reason"] is reason as
 // written. msg goes over the wire: it must not contain tokens or secrets.
-func reasonStatus(code codes.Code, reason, msg string) *status.Status {
-	st := status.New(code, msg)
-	info := &errdetails.ErrorInfo{
-		Domain:   ErrorDomain,
-		Reason:   verifier.Reason(reason).Code(),
-		Metadata: map[string]string{"reason": reason},
-	}
-	if withInfo, err := st.WithDetails(info); err == nil {
-		return withInfo
-	}
-	return st
+// The reason also travels as the authsvc-reason trailer (see trailer.go).
+func reasonStatus(code codes.Code, reason verifier.Reason, msg string) *status.Status {
+	return rpcstatus.New(code, reason, msg)
 }
 
 // contextStatus maps a context error to Canceled or DeadlineExceeded; ok is
 // false when err is not a context error.
 func contextStatus(err error) (*status.Status, bool) {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.New(codes.DeadlineExceeded, "deadline exceeded"), true
-	case errors.Is(err, context.Canceled):
-		return status.New(codes.Canceled, "request canceled"), true
-	}
-	return nil, false
+	return rpcstatus.FromContextError(err)
 }
 
 // verifyStatus turns an error from the verifier into the status the contract
@@ -54,12 +42,21 @@ func verifyStatus(err error) error {
 	reason := verifier.ReasonOf(err)
 	switch {
 	case reason == "":
-		return status.Error(codes.Internal, "internal error")
+		return internalError("")
 	case reason.KeysUnavailable():
-		return reasonStatus(codes.Unavailable, string(reason), fmt.Sprintf("verification keys unavailable: %s", reason)).Err()
+		return reasonStatus(codes.Unavailable, reason, fmt.Sprintf("verification keys unavailable: %s", reason)).Err()
 	default:
-		return reasonStatus(codes.Unauthenticated, string(reason), fmt.Sprintf("session token rejected: %s", reason)).Err()
+		return reasonStatus(codes.Unauthenticated, reason, fmt.Sprintf("session token rejected: %s", reason)).Err()
 	}
+}
+
+// internalError is the INTERNAL status of a bug or an unexpected answer:
+// "internal error", followed by what failed when it names no request data.
+func internalError(what string) error {
+	if what == "" {
+		return status.Error(codes.Internal, "internal error")
+	}
+	return status.Error(codes.Internal, "internal error: "+what)
 }
 
 // invalidArgument is an INVALID_ARGUMENT status naming the bad field.
@@ -70,4 +67,22 @@ func invalidArgument(field, problem string) error {
 		return withBR.Err()
 	}
 	return st.Err()
+}
+
+// webhookStatus turns an error of webhook.Verifier into the status the
+// contract documents: UNAUTHENTICATED with the reason for a delivery that
+// fails verification, INVALID_ARGUMENT for a body too large or a signed
+// body that is not an event, Internal for anything else. The message names
+// the reason only, never a header value or the body.
+func webhookStatus(err error) error {
+	if reason := webhook.ReasonOf(err); reason != "" {
+		return reasonStatus(codes.Unauthenticated, verifier.Reason(reason), "webhook rejected: "+reason).Err()
+	}
+	switch {
+	case errors.Is(err, webhook.ErrBodyTooLarge):
+		return invalidArgument("body", fmt.Sprintf("longer than %d bytes", webhook.MaxBodyBytes))
+	case errors.Is(err, webhook.ErrPayloadInvalid):
+		return invalidArgument("body", "signed, but not a JSON object with a string type")
+	}
+	return internalError("webhook verification")
 }

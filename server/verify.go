@@ -8,12 +8,13 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
 )
 
 // MaxTokenBytes is the largest session token VerifySessionToken accepts.
 // Clerk's tokens are well under 2 KiB; 8 KiB leaves room for custom claims.
-const MaxTokenBytes = 8 << 10
+const MaxTokenBytes = rpcstatus.MaxTokenBytes
 
 // VerifySessionToken verifies one session token and returns its claims.
 func (s *Server) VerifySessionToken(ctx context.Context, req *authsvcv1.VerifySessionTokenRequest) (*authsvcv1.VerifySessionTokenResponse, error) {

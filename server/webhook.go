@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"google.golang.org/grpc/codes"
@@ -37,24 +36,6 @@ func newWebhookVerifier(secret string) (*webhook.Verifier, error) {
 		return nil, fmt.Errorf("server: webhook secret: %w", err)
 	}
 	return v, nil
-}
-
-// webhookStatus turns an error of webhook.Verifier into the status the
-// contract documents: UNAUTHENTICATED with the reason for a delivery that
-// fails verification, INVALID_ARGUMENT for a body too large or a signed
-// body that is not an event, Internal for anything else. The message names
-// the reason only, never a header value or the body.
-func webhookStatus(err error) error {
-	if reason := webhook.ReasonOf(err); reason != "" {
-		return reasonStatus(codes.Unauthenticated, reason, "webhook rejected: "+reason).Err()
-	}
-	switch {
-	case errors.Is(err, webhook.ErrBodyTooLarge):
-		return invalidArgument("body", fmt.Sprintf("longer than %d bytes", webhook.MaxBodyBytes))
-	case errors.Is(err, webhook.ErrPayloadInvalid):
-		return invalidArgument("body", "signed, but not a JSON object with a string type")
-	}
-	return status.Error(codes.Internal, "internal error")
 }
 
 // webhookResponse converts a verified event. A data member that is present

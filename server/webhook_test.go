@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
@@ -72,7 +71,9 @@ func newWebhookServer(t *testing.T, secret string) *Server {
 // signature.
 func TestVerifyWebhookReasons(t *testing.T) {
 	t.Parallel()
-	client := newTestClient(t, newWebhookServer(t, whSecret), GRPCOptions{})
+	// The message limit is raised above the webhook body limit, so that the
+	// oversized-body row reaches the handler's own check.
+	client := newTestClient(t, newWebhookServer(t, whSecret), GRPCOptions{Limits: Limits{MaxRecvBytes: 2 << 20}})
 	good := whHeaders(whKey, whNow, whBody)
 	edit := func(kv ...string) map[string]string {
 		h := map[string]string{}
@@ -224,8 +225,7 @@ func TestVerifyWebhookOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := GRPCOptions{Unary: []grpc.UnaryServerInterceptor{AuthzUnaryInterceptor(pol)}}
-	client := newTestClient(t, newWebhookServer(t, whSecret), opts)
+	client := newTestClient(t, withPolicy(newWebhookServer(t, whSecret), pol), GRPCOptions{})
 	if _, err := client.VerifyWebhook(t.Context(), &authsvcv1.VerifyWebhookRequest{Headers: whHeaders(whKey, whNow, whBody), Body: whBody}); err != nil {
 		t.Fatalf("VerifyWebhook without a credential: %v", err)
 	}

@@ -47,7 +47,11 @@ type config struct {
 	// TuneVerifier, when set, adjusts the verifier's configuration before
 	// it is built. Not a setting: tests use it to shorten the key-set
 	// schedule.
-	TuneVerifier func(*verifier.Config)
+	TuneVerifier     func(*verifier.Config)
+	MaxStreams       uint32
+	MaxConnections   int
+	MaxConnectionAge time.Duration
+	MaxRecvBytes     int
 }
 
 // setting ties one environment variable to one flag.
@@ -75,6 +79,10 @@ var settings = []setting{
 	{"AUTHSVC_LOG_LEVEL", "log-level", "log level: debug (every call), info, warn or error", "info", setLogLevel},
 	{"AUTHSVC_SHUTDOWN_DELAY", "shutdown-delay", "on SIGTERM, how long to report NOT_SERVING while still serving, so load balancers stop routing (dev mode: 0s)", "5s", setShutdownDelay},
 	{"AUTHSVC_SHUTDOWN_TIMEOUT", "shutdown-timeout", "then how long in-flight calls may take to finish before a hard stop", "25s", setShutdownTimeout},
+	{"AUTHSVC_MAX_STREAMS", "max-streams", "concurrent streams per client connection (more wait for a free one)", "100", setMaxStreams},
+	{"AUTHSVC_MAX_CONNECTIONS", "max-connections", "open client connections on the gRPC port; more are closed at once (0: no limit)", "1000", setMaxConnections},
+	{"AUTHSVC_MAX_CONNECTION_AGE", "max-connection-age", "a connection is asked to reconnect after this long, so replicas rebalance (Go duration; 0: never)", "30m", setMaxConnectionAge},
+	{"AUTHSVC_MAX_RECV_BYTES", "max-recv-bytes", "largest request message in bytes", "1048576", setMaxRecvBytes},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
@@ -305,6 +313,42 @@ func setWebhookSecret(c *config, v string) error {
 		}
 	}
 	c.WebhookSecret = v
+	return nil
+}
+
+func setMaxStreams(c *config, v string) error {
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return fmt.Errorf("%q is not a whole number from 1 to 1000000", v)
+	}
+	c.MaxStreams = uint32(n)
+	return nil
+}
+
+func setMaxConnections(c *config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 1_000_000 {
+		return fmt.Errorf("%q is not a whole number from 0 to 1000000", v)
+	}
+	c.MaxConnections = n
+	return nil
+}
+
+func setMaxConnectionAge(c *config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || (d > 0 && d < time.Second) {
+		return fmt.Errorf("%q is not 0 or a Go duration of at least 1s such as 30m", v)
+	}
+	c.MaxConnectionAge = d
+	return nil
+}
+
+func setMaxRecvBytes(c *config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 16<<10 || n > 64<<20 {
+		return fmt.Errorf("%q is not a byte count from 16384 to 67108864", v)
+	}
+	c.MaxRecvBytes = n
 	return nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/server"
 )
 
 // envFrom is a lookupEnv over m: a key present with "" is set to empty.
@@ -49,6 +51,12 @@ func TestParseConfigRejects(t *testing.T) {
 		{"webhook secret without whsec_", map[string]string{"CLERK_WEBHOOK_SIGNING_SECRET": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}, nil, "CLERK_WEBHOOK_SIGNING_SECRET"},
 		{"webhook secret not base64", map[string]string{"CLERK_WEBHOOK_SIGNING_SECRET": "whsec_not base64"}, nil, "CLERK_WEBHOOK_SIGNING_SECRET"},
 		{"webhook secret flag checked", nil, []string{"--webhook-signing-secret", "whsec_c2hvcnQ="}, "--webhook-signing-secret"},
+		{"max streams zero", map[string]string{"AUTHSVC_MAX_STREAMS": "0"}, nil, "AUTHSVC_MAX_STREAMS"},
+		{"max streams not a number", nil, []string{"--max-streams", "many"}, "--max-streams"},
+		{"max connections negative", map[string]string{"AUTHSVC_MAX_CONNECTIONS": "-1"}, nil, "AUTHSVC_MAX_CONNECTIONS"},
+		{"max connection age below a second", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "10ms"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
+		{"max connection age not a duration", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "30"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
+		{"max recv bytes below a token", map[string]string{"AUTHSVC_MAX_RECV_BYTES": "1024"}, nil, "AUTHSVC_MAX_RECV_BYTES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +110,11 @@ func TestParseConfigPrecedence(t *testing.T) {
 		CacheSize:         100000,
 		ShutdownDelay:     5 * time.Second,
 		ShutdownTimeout:   25 * time.Second,
+		// The documented limits are the server's own defaults.
+		MaxStreams:       server.DefaultMaxStreams,
+		MaxConnections:   server.DefaultMaxConnections,
+		MaxConnectionAge: server.DefaultMaxConnectionAge,
+		MaxRecvBytes:     server.DefaultMaxRecvBytes,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -164,6 +177,10 @@ var badSettings = []struct {
 	{"CLERK_API_URL", "api.clerk.com", nil},
 	{"CLERK_API_VERSION", "v1/../x", nil},
 	{"CLERK_WEBHOOK_SIGNING_SECRET", "whsec_not base64", nil},
+	{"AUTHSVC_MAX_STREAMS", "0", nil},
+	{"AUTHSVC_MAX_CONNECTIONS", "-1", nil},
+	{"AUTHSVC_MAX_CONNECTION_AGE", "10ms", nil},
+	{"AUTHSVC_MAX_RECV_BYTES", "1024", nil},
 	{"CLERK_ISSUER", "http://clerk.example.com", nil},
 	{"CLERK_AUTHORIZED_PARTIES", "app.example.com", nil},
 	{"AUTHSVC_GRPC_ADDR", "localhost", nil},

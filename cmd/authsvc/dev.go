@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -15,7 +16,7 @@ import (
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
-	"github.com/authsvc/authsvc/internal/policy"
+	"github.com/authsvc/authsvc/server"
 )
 
 // devTokenTTL is how long dev-mode session tokens live: long enough to paste
@@ -69,7 +70,7 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 		printDevBanner(stdout, at, cfg.APIURL, callerKey, token)
 		printDevWebhook(stdout, at, cfg.WebhookSecret)
 	}
-	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), policy.DevPolicy(callerKey), banner)
+	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), devCallers(callerKey), banner)
 }
 
 // devDefaults is env with dev mode's own defaults: no shutdown delay (no
@@ -82,6 +83,13 @@ func devDefaults(env lookupEnv) lookupEnv {
 		}
 		return v, ok
 	}
+}
+
+// devCallers is dev mode's in-memory caller policy: one caller, "dev",
+// identified by key and granted every method. Only the key's hash is kept.
+func devCallers(key string) []server.Caller {
+	sum := sha256.Sum256([]byte(key))
+	return []server.Caller{{Name: "dev", KeySHA256: hex.EncodeToString(sum[:]), Allow: []string{"*"}}}
 }
 
 func newCallerKey() (string, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +21,6 @@ import (
 	"google.golang.org/grpc/credentials"
 
 	"github.com/authsvc/authsvc/backendapi"
-	"github.com/authsvc/authsvc/internal/policy"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -38,10 +38,10 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 
 // runServe wires the service from cfg, listens, calls ready (when non-nil)
 // once both listeners are bound, and serves until ctx is done; then it
-// shuts down in stages (see shutdown) and returns nil. pol overrides
-// cfg.PolicyFile when non-nil (dev mode). Every error before listening
-// names the setting to fix.
-func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Policy, ready ...func(listening)) error {
+// shuts down in stages (see shutdown) and returns nil. callers, when
+// non-empty, are the caller policy instead of cfg.PolicyFile (dev mode).
+// Every error before listening names the setting to fix.
+func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []server.Caller, ready ...func(listening)) error {
 	rd := newReadiness(log)
 	vcfg := verifierConfig(cfg)
 	// Every key-set fetch attempt goes to each of these (readiness and its
@@ -60,7 +60,10 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		return err
 	}
 	defer v.Close()
-	scfg := server.Config{Verifier: v, Logger: log, WebhookSecret: cfg.WebhookSecret}
+	scfg := server.Config{Verifier: v, Logger: log, PolicyFile: cfg.PolicyFile, Callers: callers, WebhookSecret: cfg.WebhookSecret}
+	if len(callers) > 0 {
+		scfg.PolicyFile = ""
+	}
 	if cfg.SecretKey != "" {
 		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
 		if err != nil {
@@ -69,16 +72,14 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		scfg.Backend = backend
 		scfg.Interstitial = server.NewInterstitialCache(backend.GetInterstitial, 5*time.Minute, time.Now).Get
 	}
-	if pol == nil && cfg.PolicyFile != "" {
-		if pol, err = policy.Load(cfg.PolicyFile); err != nil {
-			return fmt.Errorf("AUTHSVC_POLICY (--policy): %w", err)
-		}
-	}
 	srv, err := server.New(scfg)
+	if errors.Is(err, server.ErrPolicy) {
+		return fmt.Errorf("AUTHSVC_POLICY (--policy): %w", err)
+	}
 	if err != nil {
 		return err
 	}
-	gopts, err := grpcOptions(cfg, log, pol)
+	gopts, certs, err := grpcOptions(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -91,6 +92,9 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if err != nil {
 		return fmt.Errorf("AUTHSVC_GRPC_ADDR (--grpc-addr): %w", err)
 	}
+	grpcLis = server.LimitListener(grpcLis, cfg.MaxConnections)
+	stopReload := startReload(ctx, log, srv, scfg.PolicyFile, certs)
+	defer stopReload()
 	var httpSrv *http.Server
 	var httpLis net.Listener
 	if cfg.HTTPAddr != "" {
@@ -111,7 +115,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if httpLis != nil {
 		at.HTTPAddr = httpLis.Addr().String()
 	}
-	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", pol != nil, "tls", cfg.TLSCert != "",
+	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", srv.PolicyCallers(), "tls", cfg.TLSCert != "",
 		"keys", keySourceName(cfg))
 	for _, f := range ready {
 		f(at)
@@ -197,48 +201,57 @@ func verifierConfig(cfg *config) verifier.Config {
 	}
 }
 
-// grpcOptions builds the interceptor chain additions (caller policy),
-// metrics and transport credentials.
-func grpcOptions(cfg *config, log *slog.Logger, pol *policy.Policy) (server.GRPCOptions, error) {
+// grpcOptions builds the metrics, the limits and the transport credentials;
+// certs is the reloadable server certificate, nil without TLS. The caller
+// policy is part of the server itself.
+func grpcOptions(cfg *config, log *slog.Logger) (server.GRPCOptions, *certSource, error) {
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	opts := server.GRPCOptions{
 		Logger:  log,
 		Metrics: metrics,
-		Unary:   []grpc.UnaryServerInterceptor{server.AuthzUnaryInterceptor(pol)},
-		Stream:  []grpc.StreamServerInterceptor{server.AuthzStreamInterceptor(pol)},
+		Limits: server.Limits{
+			MaxStreams:       cfg.MaxStreams,
+			MaxConnectionAge: cfg.MaxConnectionAge,
+			MaxRecvBytes:     cfg.MaxRecvBytes,
+		},
 	}
-	if cfg.TLSCert != "" {
-		tc, err := serverTLS(cfg)
-		if err != nil {
-			return opts, err
-		}
-		opts.ServerOptions = append(opts.ServerOptions, grpc.Creds(credentials.NewTLS(tc)))
+	if cfg.MaxConnectionAge == 0 {
+		opts.Limits.MaxConnectionAge = -1 // AUTHSVC_MAX_CONNECTION_AGE=0: no limit
 	}
-	return opts, nil
+	if cfg.TLSCert == "" {
+		return opts, nil, nil
+	}
+	tc, certs, err := serverTLS(cfg)
+	if err != nil {
+		return opts, nil, err
+	}
+	opts.ServerOptions = append(opts.ServerOptions, grpc.Creds(credentials.NewTLS(tc)))
+	return opts, certs, nil
 }
 
-// serverTLS loads the server certificate and, for mTLS, the client CA.
-func serverTLS(cfg *config) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+// serverTLS loads the server certificate, kept in a [certSource] that
+// SIGHUP reloads, and, for mTLS, the client CA.
+func serverTLS(cfg *config) (*tls.Config, *certSource, error) {
+	certs, err := newCertSource(cfg.TLSCert, cfg.TLSKey)
 	if err != nil {
-		return nil, fmt.Errorf("AUTHSVC_TLS_CERT (--tls-cert) / AUTHSVC_TLS_KEY (--tls-key): %w", err)
+		return nil, nil, fmt.Errorf("AUTHSVC_TLS_CERT (--tls-cert) / AUTHSVC_TLS_KEY (--tls-key): %w", err)
 	}
-	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	tc := &tls.Config{GetCertificate: certs.getCertificate, MinVersion: tls.VersionTLS12}
 	if cfg.TLSClientCA != "" {
 		pem, err := os.ReadFile(cfg.TLSClientCA)
 		if err != nil {
-			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca): %w", err)
+			return nil, nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca): %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca): no PEM certificates in %s", cfg.TLSClientCA)
+			return nil, nil, fmt.Errorf("AUTHSVC_TLS_CLIENT_CA (--tls-client-ca): no PEM certificates in %s", cfg.TLSClientCA)
 		}
 		tc.ClientCAs = pool
 		// Verified when presented; callers without a certificate may still
 		// use API keys, and the policy decides what each may call.
 		tc.ClientAuth = tls.VerifyClientCertIfGiven
 	}
-	return tc, nil
+	return tc, certs, nil
 }
 
 // httpMux mounts each handler on its pattern (http.ServeMux syntax, e.g.

@@ -150,3 +150,38 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(missing) error = %v; want os.ErrNotExist", err)
 	}
 }
+
+// TestFromCallers: callers given in code follow the file's rules, and a
+// valid list grants what it says.
+func TestFromCallers(t *testing.T) {
+	t.Parallel()
+	sum := sha256.Sum256([]byte("k1"))
+	good := Caller{Name: "dev", KeySHA256: hex.EncodeToString(sum[:]), Allow: []string{"*"}}
+	tests := []struct {
+		name    string
+		callers []Caller
+		wantErr error
+	}{
+		{"one caller with every grant", []Caller{good}, nil},
+		{"no callers", nil, ErrInvalid},
+		{"no credential", []Caller{{Name: "x", Allow: []string{"*"}}}, ErrInvalid},
+		{"no grant", []Caller{{Name: "x", TLSSAN: "spiffe://x"}}, ErrInvalid},
+		{"bad hash", []Caller{{Name: "x", KeySHA256: "zz", Allow: []string{"*"}}}, ErrInvalid},
+		{"duplicate key", []Caller{good, {Name: "other", KeySHA256: good.KeySHA256, Allow: []string{"*"}}}, ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := FromCallers(tt.callers)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("FromCallers: %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if name, err := p.Authorize("/authsvc.v1.AuthService/GetUser", Credentials{APIKey: "k1"}); err != nil || name != "dev" {
+				t.Errorf("Authorize = %q, %v; want dev", name, err)
+			}
+		})
+	}
+}
