@@ -17,17 +17,15 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 		Version:         1,
 		Raw:             raw,
 	}
-	if w.Exp != absent {
-		c.ExpiresAt = w.Exp
-	}
-	if w.Nbf != absent {
-		c.NotBefore = w.Nbf
-	}
-	if w.Iat != absent {
-		c.IssuedAt, c.HasIssuedAt = w.Iat, true
-	}
-	if len(w.Act) > 0 && string(w.Act) != "null" {
+	c.ExpiresAt, c.NotBefore = w.Exp.N, w.Nbf.N
+	c.IssuedAt, c.HasIssuedAt = w.Iat.N, w.Iat.Present
+	if len(w.Act) > 0 {
 		c.Actor = w.Act
+	}
+	c.SessionStatus, c.Audience = w.Sts, w.Aud
+	c.Features, c.Plans = commaList(w.Fea), commaList(w.Pla)
+	if len(w.Fva) == 2 {
+		c.Reverification = &FactorVerificationAge{FirstFactorMinutes: w.Fva[0], SecondFactorMinutes: w.Fva[1]}
 	}
 	if w.V < 2 {
 		c.OrgID, c.OrgSlug, c.OrgRole, c.OrgPermissions = w.OrgID, w.OrgSlug, w.OrgRole, w.OrgPermissions
@@ -42,6 +40,21 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 		c.OrgPermissions = orgPermissions(w.Fea, o.Per, o.Fpm)
 	}
 	return c
+}
+
+// commaList splits a comma list, trimming spaces and dropping empty
+// entries; "" gives nil.
+func commaList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // orgPermissions rebuilds v2 organization permissions the way Clerk's JS SDK
