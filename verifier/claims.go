@@ -26,7 +26,8 @@ type Claims struct {
 	// choosing an organization; refused unless pending sessions are
 	// accepted), or "" when the token has none.
 	SessionStatus string
-	// Audience is aud: a string claim becomes one entry; nil when absent.
+	// Audience is aud: a string claim becomes one entry; nil when absent
+	// or an empty array.
 	Audience []string
 	// Features is fea and Plans is pla, each split at commas into its
 	// "scope:name" entries (spaces trimmed, empty entries dropped); nil when

@@ -22,7 +22,10 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 	if len(w.Act) > 0 {
 		c.Actor = w.Act
 	}
-	c.SessionStatus, c.Audience = w.Sts, w.Aud
+	c.SessionStatus = w.Sts
+	if len(w.Aud) > 0 {
+		c.Audience = w.Aud
+	}
 	c.Features, c.Plans = commaList(w.Fea), commaList(w.Pla)
 	if len(w.Fva) == 2 {
 		c.Reverification = &FactorVerificationAge{FirstFactorMinutes: w.Fva[0], SecondFactorMinutes: w.Fva[1]}

@@ -151,15 +151,14 @@ func checkTimes(c *Claims, now time.Time, skew time.Duration) error {
 }
 
 // checkAudience runs rule 7: with audiences configured, aud must be present
-// (nil means absent; an empty array is present and names nothing) and name
-// one of them. Unconfigured, aud is not looked at (its type was
-// checked by rule 6).
+// and name one of them (an empty array names none). Unconfigured, aud is
+// not looked at (its type was checked by rule 6).
 func (v *Verifier) checkAudience(aud []string) error {
 	if len(v.cfg.Audiences) == 0 {
 		return nil
 	}
-	if aud == nil {
-		return &Error{Reason: ReasonInvalidAudience, Detail: "aud is missing"}
+	if len(aud) == 0 {
+		return &Error{Reason: ReasonInvalidAudience, Detail: "aud is missing or empty"}
 	}
 	for _, a := range aud {
 		if slices.Contains(v.cfg.Audiences, a) {

@@ -88,8 +88,15 @@ type VerifySessionTokenRequest struct {
 	// When non-empty, replaces the service's configured authorized parties for
 	// this call: the token's azp must be present and one of these.
 	AuthorizedParties []string `protobuf:"bytes,2,rep,name=authorized_parties,json=authorizedParties,proto3" json:"authorized_parties,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// When true, a pending session's token (sts "pending") is accepted for
+	// this call. It only widens: false means the service's default
+	// (AUTHSVC_ACCEPT_PENDING_SESSIONS, itself false by default, so pending
+	// sessions are refused with SESSION_PENDING). A caller that must refuse
+	// pending sessions whatever the service accepts checks
+	// claims.session_status.
+	AcceptPending bool `protobuf:"varint,3,opt,name=accept_pending,json=acceptPending,proto3" json:"accept_pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *VerifySessionTokenRequest) Reset() {
@@ -134,6 +141,13 @@ func (x *VerifySessionTokenRequest) GetAuthorizedParties() []string {
 		return x.AuthorizedParties
 	}
 	return nil
+}
+
+func (x *VerifySessionTokenRequest) GetAcceptPending() bool {
+	if x != nil {
+		return x.AcceptPending
+	}
+	return false
 }
 
 // VerifySessionTokenResponse holds the verified claims.
@@ -211,9 +225,20 @@ type Claims struct {
 	// The claim-set version: 1, or 2 when the token has "v": 2.
 	Version int32 `protobuf:"varint,13,opt,name=version,proto3" json:"version,omitempty"`
 	// Every claim of the token, as it was signed.
-	Raw           *structpb.Struct `protobuf:"bytes,14,opt,name=raw,proto3" json:"raw,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Raw *structpb.Struct `protobuf:"bytes,14,opt,name=raw,proto3" json:"raw,omitempty"`
+	// sts: "active", "pending" (only when pending sessions are accepted), or
+	// empty when the token has none.
+	SessionStatus string `protobuf:"bytes,15,opt,name=session_status,json=sessionStatus,proto3" json:"session_status,omitempty"`
+	// aud: a string claim is one entry.
+	Audience []string `protobuf:"bytes,16,rep,name=audience,proto3" json:"audience,omitempty"`
+	// fea, split at commas into its "scope:feature" entries.
+	Features []string `protobuf:"bytes,17,rep,name=features,proto3" json:"features,omitempty"`
+	// pla, split at commas into its "scope:plan" entries.
+	Plans []string `protobuf:"bytes,18,rep,name=plans,proto3" json:"plans,omitempty"`
+	// fva, when the token has it.
+	Reverification *FactorVerificationAge `protobuf:"bytes,19,opt,name=reverification,proto3" json:"reverification,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Claims) Reset() {
@@ -344,6 +369,98 @@ func (x *Claims) GetRaw() *structpb.Struct {
 	return nil
 }
 
+func (x *Claims) GetSessionStatus() string {
+	if x != nil {
+		return x.SessionStatus
+	}
+	return ""
+}
+
+func (x *Claims) GetAudience() []string {
+	if x != nil {
+		return x.Audience
+	}
+	return nil
+}
+
+func (x *Claims) GetFeatures() []string {
+	if x != nil {
+		return x.Features
+	}
+	return nil
+}
+
+func (x *Claims) GetPlans() []string {
+	if x != nil {
+		return x.Plans
+	}
+	return nil
+}
+
+func (x *Claims) GetReverification() *FactorVerificationAge {
+	if x != nil {
+		return x.Reverification
+	}
+	return nil
+}
+
+// FactorVerificationAge is the fva claim: how long ago the session's user
+// last verified each factor, for step-up (reverification) decisions.
+type FactorVerificationAge struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Minutes since a first factor was verified; -1 for never.
+	FirstFactorMinutes int64 `protobuf:"varint,1,opt,name=first_factor_minutes,json=firstFactorMinutes,proto3" json:"first_factor_minutes,omitempty"`
+	// Minutes since a second factor was verified; -1 for never or no second
+	// factor.
+	SecondFactorMinutes int64 `protobuf:"varint,2,opt,name=second_factor_minutes,json=secondFactorMinutes,proto3" json:"second_factor_minutes,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *FactorVerificationAge) Reset() {
+	*x = FactorVerificationAge{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FactorVerificationAge) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FactorVerificationAge) ProtoMessage() {}
+
+func (x *FactorVerificationAge) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FactorVerificationAge.ProtoReflect.Descriptor instead.
+func (*FactorVerificationAge) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *FactorVerificationAge) GetFirstFactorMinutes() int64 {
+	if x != nil {
+		return x.FirstFactorMinutes
+	}
+	return 0
+}
+
+func (x *FactorVerificationAge) GetSecondFactorMinutes() int64 {
+	if x != nil {
+		return x.SecondFactorMinutes
+	}
+	return 0
+}
+
 // GetAuthStateRequest describes one web request. Give either the explicit
 // facts, or the raw headers, or both: an explicit field that is set wins over
 // what the headers say.
@@ -377,13 +494,18 @@ type GetAuthStateRequest struct {
 	// When true and the status is interstitial, the response carries the
 	// interstitial page.
 	IncludeInterstitial bool `protobuf:"varint,13,opt,name=include_interstitial,json=includeInterstitial,proto3" json:"include_interstitial,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// When true, a pending session's token is signed in for this request;
+	// false means the service's default, which signs it out with reason
+	// session-pending unless AUTHSVC_ACCEPT_PENDING_SESSIONS is set. It only
+	// widens, as in VerifySessionTokenRequest.
+	AcceptPending bool `protobuf:"varint,14,opt,name=accept_pending,json=acceptPending,proto3" json:"accept_pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetAuthStateRequest) Reset() {
 	*x = GetAuthStateRequest{}
-	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -395,7 +517,7 @@ func (x *GetAuthStateRequest) String() string {
 func (*GetAuthStateRequest) ProtoMessage() {}
 
 func (x *GetAuthStateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -408,7 +530,7 @@ func (x *GetAuthStateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuthStateRequest.ProtoReflect.Descriptor instead.
 func (*GetAuthStateRequest) Descriptor() ([]byte, []int) {
-	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{3}
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetAuthStateRequest) GetCookieToken() string {
@@ -502,6 +624,13 @@ func (x *GetAuthStateRequest) GetIncludeInterstitial() bool {
 	return false
 }
 
+func (x *GetAuthStateRequest) GetAcceptPending() bool {
+	if x != nil {
+		return x.AcceptPending
+	}
+	return false
+}
+
 // GetAuthStateResponse is the decision for one request.
 type GetAuthStateResponse struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -523,7 +652,7 @@ type GetAuthStateResponse struct {
 
 func (x *GetAuthStateResponse) Reset() {
 	*x = GetAuthStateResponse{}
-	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -535,7 +664,7 @@ func (x *GetAuthStateResponse) String() string {
 func (*GetAuthStateResponse) ProtoMessage() {}
 
 func (x *GetAuthStateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -548,7 +677,7 @@ func (x *GetAuthStateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuthStateResponse.ProtoReflect.Descriptor instead.
 func (*GetAuthStateResponse) Descriptor() ([]byte, []int) {
-	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{4}
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetAuthStateResponse) GetStatus() AuthStatus {
@@ -591,12 +720,13 @@ var File_authsvc_v1_auth_proto protoreflect.FileDescriptor
 const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"\x15authsvc/v1/auth.proto\x12\n" +
-	"authsvc.v1\x1a\x1aauthsvc/v1/resources.proto\x1a\x1cgoogle/protobuf/struct.proto\"`\n" +
+	"authsvc.v1\x1a\x1aauthsvc/v1/resources.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x87\x01\n" +
 	"\x19VerifySessionTokenRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12-\n" +
-	"\x12authorized_parties\x18\x02 \x03(\tR\x11authorizedParties\"H\n" +
+	"\x12authorized_parties\x18\x02 \x03(\tR\x11authorizedParties\x12%\n" +
+	"\x0eaccept_pending\x18\x03 \x01(\bR\racceptPending\"H\n" +
 	"\x1aVerifySessionTokenResponse\x12*\n" +
-	"\x06claims\x18\x01 \x01(\v2\x12.authsvc.v1.ClaimsR\x06claims\"\xc8\x03\n" +
+	"\x06claims\x18\x01 \x01(\v2\x12.authsvc.v1.ClaimsR\x06claims\"\x88\x05\n" +
 	"\x06Claims\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12\x17\n" +
@@ -615,7 +745,15 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\x0forg_permissions\x18\v \x03(\tR\x0eorgPermissions\x12-\n" +
 	"\x05actor\x18\f \x01(\v2\x17.google.protobuf.StructR\x05actor\x12\x18\n" +
 	"\aversion\x18\r \x01(\x05R\aversion\x12)\n" +
-	"\x03raw\x18\x0e \x01(\v2\x17.google.protobuf.StructR\x03raw\"\x8b\x06\n" +
+	"\x03raw\x18\x0e \x01(\v2\x17.google.protobuf.StructR\x03raw\x12%\n" +
+	"\x0esession_status\x18\x0f \x01(\tR\rsessionStatus\x12\x1a\n" +
+	"\baudience\x18\x10 \x03(\tR\baudience\x12\x1a\n" +
+	"\bfeatures\x18\x11 \x03(\tR\bfeatures\x12\x14\n" +
+	"\x05plans\x18\x12 \x03(\tR\x05plans\x12I\n" +
+	"\x0ereverification\x18\x13 \x01(\v2!.authsvc.v1.FactorVerificationAgeR\x0ereverification\"}\n" +
+	"\x15FactorVerificationAge\x120\n" +
+	"\x14first_factor_minutes\x18\x01 \x01(\x03R\x12firstFactorMinutes\x122\n" +
+	"\x15second_factor_minutes\x18\x02 \x01(\x03R\x13secondFactorMinutes\"\xb2\x06\n" +
 	"\x13GetAuthStateRequest\x12&\n" +
 	"\fcookie_token\x18\x01 \x01(\tH\x00R\vcookieToken\x88\x01\x01\x12\"\n" +
 	"\n" +
@@ -632,7 +770,8 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	" \x01(\tH\tR\tuserAgent\x88\x01\x01\x12F\n" +
 	"\aheaders\x18\v \x03(\v2,.authsvc.v1.GetAuthStateRequest.HeadersEntryR\aheaders\x12-\n" +
 	"\x12authorized_parties\x18\f \x03(\tR\x11authorizedParties\x121\n" +
-	"\x14include_interstitial\x18\r \x01(\bR\x13includeInterstitial\x1a:\n" +
+	"\x14include_interstitial\x18\r \x01(\bR\x13includeInterstitial\x12%\n" +
+	"\x0eaccept_pending\x18\x0e \x01(\bR\racceptPending\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x0f\n" +
@@ -739,269 +878,271 @@ func file_authsvc_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_authsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_authsvc_v1_auth_proto_goTypes = []any{
 	(AuthStatus)(0),                                      // 0: authsvc.v1.AuthStatus
 	(*VerifySessionTokenRequest)(nil),                    // 1: authsvc.v1.VerifySessionTokenRequest
 	(*VerifySessionTokenResponse)(nil),                   // 2: authsvc.v1.VerifySessionTokenResponse
 	(*Claims)(nil),                                       // 3: authsvc.v1.Claims
-	(*GetAuthStateRequest)(nil),                          // 4: authsvc.v1.GetAuthStateRequest
-	(*GetAuthStateResponse)(nil),                         // 5: authsvc.v1.GetAuthStateResponse
-	nil,                                                  // 6: authsvc.v1.GetAuthStateRequest.HeadersEntry
-	(*structpb.Struct)(nil),                              // 7: google.protobuf.Struct
-	(*ListAllowlistIdentifiersRequest)(nil),              // 8: authsvc.v1.ListAllowlistIdentifiersRequest
-	(*CreateAllowlistIdentifierRequest)(nil),             // 9: authsvc.v1.CreateAllowlistIdentifierRequest
-	(*DeleteAllowlistIdentifierRequest)(nil),             // 10: authsvc.v1.DeleteAllowlistIdentifierRequest
-	(*ListClientsRequest)(nil),                           // 11: authsvc.v1.ListClientsRequest
-	(*GetClientRequest)(nil),                             // 12: authsvc.v1.GetClientRequest
-	(*VerifyClientRequest)(nil),                          // 13: authsvc.v1.VerifyClientRequest
-	(*GetEmailAddressRequest)(nil),                       // 14: authsvc.v1.GetEmailAddressRequest
-	(*CreateEmailAddressRequest)(nil),                    // 15: authsvc.v1.CreateEmailAddressRequest
-	(*UpdateEmailAddressRequest)(nil),                    // 16: authsvc.v1.UpdateEmailAddressRequest
-	(*DeleteEmailAddressRequest)(nil),                    // 17: authsvc.v1.DeleteEmailAddressRequest
-	(*CreateEmailRequest)(nil),                           // 18: authsvc.v1.CreateEmailRequest
-	(*ListInvitationsRequest)(nil),                       // 19: authsvc.v1.ListInvitationsRequest
-	(*CreateInvitationRequest)(nil),                      // 20: authsvc.v1.CreateInvitationRequest
-	(*RevokeInvitationRequest)(nil),                      // 21: authsvc.v1.RevokeInvitationRequest
-	(*ListOrganizationsRequest)(nil),                     // 22: authsvc.v1.ListOrganizationsRequest
-	(*CreateOrganizationRequest)(nil),                    // 23: authsvc.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),                       // 24: authsvc.v1.GetOrganizationRequest
-	(*UpdateOrganizationRequest)(nil),                    // 25: authsvc.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationMetadataRequest)(nil),            // 26: authsvc.v1.UpdateOrganizationMetadataRequest
-	(*DeleteOrganizationRequest)(nil),                    // 27: authsvc.v1.DeleteOrganizationRequest
-	(*ListOrganizationMembershipsRequest)(nil),           // 28: authsvc.v1.ListOrganizationMembershipsRequest
-	(*CreateOrganizationMembershipRequest)(nil),          // 29: authsvc.v1.CreateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipRequest)(nil),          // 30: authsvc.v1.UpdateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 31: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	(*DeleteOrganizationMembershipRequest)(nil),          // 32: authsvc.v1.DeleteOrganizationMembershipRequest
-	(*ListPendingOrganizationInvitationsRequest)(nil),    // 33: authsvc.v1.ListPendingOrganizationInvitationsRequest
-	(*CreateOrganizationInvitationRequest)(nil),          // 34: authsvc.v1.CreateOrganizationInvitationRequest
-	(*RevokeOrganizationInvitationRequest)(nil),          // 35: authsvc.v1.RevokeOrganizationInvitationRequest
-	(*GetPhoneNumberRequest)(nil),                        // 36: authsvc.v1.GetPhoneNumberRequest
-	(*CreatePhoneNumberRequest)(nil),                     // 37: authsvc.v1.CreatePhoneNumberRequest
-	(*UpdatePhoneNumberRequest)(nil),                     // 38: authsvc.v1.UpdatePhoneNumberRequest
-	(*DeletePhoneNumberRequest)(nil),                     // 39: authsvc.v1.DeletePhoneNumberRequest
-	(*ListRedirectUrlsRequest)(nil),                      // 40: authsvc.v1.ListRedirectUrlsRequest
-	(*GetRedirectUrlRequest)(nil),                        // 41: authsvc.v1.GetRedirectUrlRequest
-	(*CreateRedirectUrlRequest)(nil),                     // 42: authsvc.v1.CreateRedirectUrlRequest
-	(*DeleteRedirectUrlRequest)(nil),                     // 43: authsvc.v1.DeleteRedirectUrlRequest
-	(*ListSessionsRequest)(nil),                          // 44: authsvc.v1.ListSessionsRequest
-	(*GetSessionRequest)(nil),                            // 45: authsvc.v1.GetSessionRequest
-	(*RevokeSessionRequest)(nil),                         // 46: authsvc.v1.RevokeSessionRequest
-	(*VerifySessionRequest)(nil),                         // 47: authsvc.v1.VerifySessionRequest
-	(*CreateSessionTokenRequest)(nil),                    // 48: authsvc.v1.CreateSessionTokenRequest
-	(*CreateSessionRequest)(nil),                         // 49: authsvc.v1.CreateSessionRequest
-	(*CreateSignInTokenRequest)(nil),                     // 50: authsvc.v1.CreateSignInTokenRequest
-	(*RevokeSignInTokenRequest)(nil),                     // 51: authsvc.v1.RevokeSignInTokenRequest
-	(*CreateSMSMessageRequest)(nil),                      // 52: authsvc.v1.CreateSMSMessageRequest
-	(*ListUsersRequest)(nil),                             // 53: authsvc.v1.ListUsersRequest
-	(*GetUserRequest)(nil),                               // 54: authsvc.v1.GetUserRequest
-	(*CreateUserRequest)(nil),                            // 55: authsvc.v1.CreateUserRequest
-	(*UpdateUserRequest)(nil),                            // 56: authsvc.v1.UpdateUserRequest
-	(*UpdateUserMetadataRequest)(nil),                    // 57: authsvc.v1.UpdateUserMetadataRequest
-	(*DeleteUserRequest)(nil),                            // 58: authsvc.v1.DeleteUserRequest
-	(*CountUsersRequest)(nil),                            // 59: authsvc.v1.CountUsersRequest
-	(*ListUserOAuthAccessTokensRequest)(nil),             // 60: authsvc.v1.ListUserOAuthAccessTokensRequest
-	(*DisableUserMFARequest)(nil),                        // 61: authsvc.v1.DisableUserMFARequest
-	(*ListUserOrganizationMembershipsRequest)(nil),       // 62: authsvc.v1.ListUserOrganizationMembershipsRequest
-	(*VerifyUserPasswordRequest)(nil),                    // 63: authsvc.v1.VerifyUserPasswordRequest
-	(*BanUserRequest)(nil),                               // 64: authsvc.v1.BanUserRequest
-	(*UnbanUserRequest)(nil),                             // 65: authsvc.v1.UnbanUserRequest
-	(*GetInterstitialRequest)(nil),                       // 66: authsvc.v1.GetInterstitialRequest
-	(*ListAllowlistIdentifiersResponse)(nil),             // 67: authsvc.v1.ListAllowlistIdentifiersResponse
-	(*CreateAllowlistIdentifierResponse)(nil),            // 68: authsvc.v1.CreateAllowlistIdentifierResponse
-	(*DeleteAllowlistIdentifierResponse)(nil),            // 69: authsvc.v1.DeleteAllowlistIdentifierResponse
-	(*ListClientsResponse)(nil),                          // 70: authsvc.v1.ListClientsResponse
-	(*GetClientResponse)(nil),                            // 71: authsvc.v1.GetClientResponse
-	(*VerifyClientResponse)(nil),                         // 72: authsvc.v1.VerifyClientResponse
-	(*GetEmailAddressResponse)(nil),                      // 73: authsvc.v1.GetEmailAddressResponse
-	(*CreateEmailAddressResponse)(nil),                   // 74: authsvc.v1.CreateEmailAddressResponse
-	(*UpdateEmailAddressResponse)(nil),                   // 75: authsvc.v1.UpdateEmailAddressResponse
-	(*DeleteEmailAddressResponse)(nil),                   // 76: authsvc.v1.DeleteEmailAddressResponse
-	(*CreateEmailResponse)(nil),                          // 77: authsvc.v1.CreateEmailResponse
-	(*ListInvitationsResponse)(nil),                      // 78: authsvc.v1.ListInvitationsResponse
-	(*CreateInvitationResponse)(nil),                     // 79: authsvc.v1.CreateInvitationResponse
-	(*RevokeInvitationResponse)(nil),                     // 80: authsvc.v1.RevokeInvitationResponse
-	(*ListOrganizationsResponse)(nil),                    // 81: authsvc.v1.ListOrganizationsResponse
-	(*CreateOrganizationResponse)(nil),                   // 82: authsvc.v1.CreateOrganizationResponse
-	(*GetOrganizationResponse)(nil),                      // 83: authsvc.v1.GetOrganizationResponse
-	(*UpdateOrganizationResponse)(nil),                   // 84: authsvc.v1.UpdateOrganizationResponse
-	(*UpdateOrganizationMetadataResponse)(nil),           // 85: authsvc.v1.UpdateOrganizationMetadataResponse
-	(*DeleteOrganizationResponse)(nil),                   // 86: authsvc.v1.DeleteOrganizationResponse
-	(*ListOrganizationMembershipsResponse)(nil),          // 87: authsvc.v1.ListOrganizationMembershipsResponse
-	(*CreateOrganizationMembershipResponse)(nil),         // 88: authsvc.v1.CreateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipResponse)(nil),         // 89: authsvc.v1.UpdateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 90: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	(*DeleteOrganizationMembershipResponse)(nil),         // 91: authsvc.v1.DeleteOrganizationMembershipResponse
-	(*ListPendingOrganizationInvitationsResponse)(nil),   // 92: authsvc.v1.ListPendingOrganizationInvitationsResponse
-	(*CreateOrganizationInvitationResponse)(nil),         // 93: authsvc.v1.CreateOrganizationInvitationResponse
-	(*RevokeOrganizationInvitationResponse)(nil),         // 94: authsvc.v1.RevokeOrganizationInvitationResponse
-	(*GetPhoneNumberResponse)(nil),                       // 95: authsvc.v1.GetPhoneNumberResponse
-	(*CreatePhoneNumberResponse)(nil),                    // 96: authsvc.v1.CreatePhoneNumberResponse
-	(*UpdatePhoneNumberResponse)(nil),                    // 97: authsvc.v1.UpdatePhoneNumberResponse
-	(*DeletePhoneNumberResponse)(nil),                    // 98: authsvc.v1.DeletePhoneNumberResponse
-	(*ListRedirectUrlsResponse)(nil),                     // 99: authsvc.v1.ListRedirectUrlsResponse
-	(*GetRedirectUrlResponse)(nil),                       // 100: authsvc.v1.GetRedirectUrlResponse
-	(*CreateRedirectUrlResponse)(nil),                    // 101: authsvc.v1.CreateRedirectUrlResponse
-	(*DeleteRedirectUrlResponse)(nil),                    // 102: authsvc.v1.DeleteRedirectUrlResponse
-	(*ListSessionsResponse)(nil),                         // 103: authsvc.v1.ListSessionsResponse
-	(*GetSessionResponse)(nil),                           // 104: authsvc.v1.GetSessionResponse
-	(*RevokeSessionResponse)(nil),                        // 105: authsvc.v1.RevokeSessionResponse
-	(*VerifySessionResponse)(nil),                        // 106: authsvc.v1.VerifySessionResponse
-	(*CreateSessionTokenResponse)(nil),                   // 107: authsvc.v1.CreateSessionTokenResponse
-	(*CreateSessionResponse)(nil),                        // 108: authsvc.v1.CreateSessionResponse
-	(*CreateSignInTokenResponse)(nil),                    // 109: authsvc.v1.CreateSignInTokenResponse
-	(*RevokeSignInTokenResponse)(nil),                    // 110: authsvc.v1.RevokeSignInTokenResponse
-	(*CreateSMSMessageResponse)(nil),                     // 111: authsvc.v1.CreateSMSMessageResponse
-	(*ListUsersResponse)(nil),                            // 112: authsvc.v1.ListUsersResponse
-	(*GetUserResponse)(nil),                              // 113: authsvc.v1.GetUserResponse
-	(*CreateUserResponse)(nil),                           // 114: authsvc.v1.CreateUserResponse
-	(*UpdateUserResponse)(nil),                           // 115: authsvc.v1.UpdateUserResponse
-	(*UpdateUserMetadataResponse)(nil),                   // 116: authsvc.v1.UpdateUserMetadataResponse
-	(*DeleteUserResponse)(nil),                           // 117: authsvc.v1.DeleteUserResponse
-	(*CountUsersResponse)(nil),                           // 118: authsvc.v1.CountUsersResponse
-	(*ListUserOAuthAccessTokensResponse)(nil),            // 119: authsvc.v1.ListUserOAuthAccessTokensResponse
-	(*DisableUserMFAResponse)(nil),                       // 120: authsvc.v1.DisableUserMFAResponse
-	(*ListUserOrganizationMembershipsResponse)(nil),      // 121: authsvc.v1.ListUserOrganizationMembershipsResponse
-	(*VerifyUserPasswordResponse)(nil),                   // 122: authsvc.v1.VerifyUserPasswordResponse
-	(*BanUserResponse)(nil),                              // 123: authsvc.v1.BanUserResponse
-	(*UnbanUserResponse)(nil),                            // 124: authsvc.v1.UnbanUserResponse
-	(*GetInterstitialResponse)(nil),                      // 125: authsvc.v1.GetInterstitialResponse
+	(*FactorVerificationAge)(nil),                        // 4: authsvc.v1.FactorVerificationAge
+	(*GetAuthStateRequest)(nil),                          // 5: authsvc.v1.GetAuthStateRequest
+	(*GetAuthStateResponse)(nil),                         // 6: authsvc.v1.GetAuthStateResponse
+	nil,                                                  // 7: authsvc.v1.GetAuthStateRequest.HeadersEntry
+	(*structpb.Struct)(nil),                              // 8: google.protobuf.Struct
+	(*ListAllowlistIdentifiersRequest)(nil),              // 9: authsvc.v1.ListAllowlistIdentifiersRequest
+	(*CreateAllowlistIdentifierRequest)(nil),             // 10: authsvc.v1.CreateAllowlistIdentifierRequest
+	(*DeleteAllowlistIdentifierRequest)(nil),             // 11: authsvc.v1.DeleteAllowlistIdentifierRequest
+	(*ListClientsRequest)(nil),                           // 12: authsvc.v1.ListClientsRequest
+	(*GetClientRequest)(nil),                             // 13: authsvc.v1.GetClientRequest
+	(*VerifyClientRequest)(nil),                          // 14: authsvc.v1.VerifyClientRequest
+	(*GetEmailAddressRequest)(nil),                       // 15: authsvc.v1.GetEmailAddressRequest
+	(*CreateEmailAddressRequest)(nil),                    // 16: authsvc.v1.CreateEmailAddressRequest
+	(*UpdateEmailAddressRequest)(nil),                    // 17: authsvc.v1.UpdateEmailAddressRequest
+	(*DeleteEmailAddressRequest)(nil),                    // 18: authsvc.v1.DeleteEmailAddressRequest
+	(*CreateEmailRequest)(nil),                           // 19: authsvc.v1.CreateEmailRequest
+	(*ListInvitationsRequest)(nil),                       // 20: authsvc.v1.ListInvitationsRequest
+	(*CreateInvitationRequest)(nil),                      // 21: authsvc.v1.CreateInvitationRequest
+	(*RevokeInvitationRequest)(nil),                      // 22: authsvc.v1.RevokeInvitationRequest
+	(*ListOrganizationsRequest)(nil),                     // 23: authsvc.v1.ListOrganizationsRequest
+	(*CreateOrganizationRequest)(nil),                    // 24: authsvc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),                       // 25: authsvc.v1.GetOrganizationRequest
+	(*UpdateOrganizationRequest)(nil),                    // 26: authsvc.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationMetadataRequest)(nil),            // 27: authsvc.v1.UpdateOrganizationMetadataRequest
+	(*DeleteOrganizationRequest)(nil),                    // 28: authsvc.v1.DeleteOrganizationRequest
+	(*ListOrganizationMembershipsRequest)(nil),           // 29: authsvc.v1.ListOrganizationMembershipsRequest
+	(*CreateOrganizationMembershipRequest)(nil),          // 30: authsvc.v1.CreateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipRequest)(nil),          // 31: authsvc.v1.UpdateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 32: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	(*DeleteOrganizationMembershipRequest)(nil),          // 33: authsvc.v1.DeleteOrganizationMembershipRequest
+	(*ListPendingOrganizationInvitationsRequest)(nil),    // 34: authsvc.v1.ListPendingOrganizationInvitationsRequest
+	(*CreateOrganizationInvitationRequest)(nil),          // 35: authsvc.v1.CreateOrganizationInvitationRequest
+	(*RevokeOrganizationInvitationRequest)(nil),          // 36: authsvc.v1.RevokeOrganizationInvitationRequest
+	(*GetPhoneNumberRequest)(nil),                        // 37: authsvc.v1.GetPhoneNumberRequest
+	(*CreatePhoneNumberRequest)(nil),                     // 38: authsvc.v1.CreatePhoneNumberRequest
+	(*UpdatePhoneNumberRequest)(nil),                     // 39: authsvc.v1.UpdatePhoneNumberRequest
+	(*DeletePhoneNumberRequest)(nil),                     // 40: authsvc.v1.DeletePhoneNumberRequest
+	(*ListRedirectUrlsRequest)(nil),                      // 41: authsvc.v1.ListRedirectUrlsRequest
+	(*GetRedirectUrlRequest)(nil),                        // 42: authsvc.v1.GetRedirectUrlRequest
+	(*CreateRedirectUrlRequest)(nil),                     // 43: authsvc.v1.CreateRedirectUrlRequest
+	(*DeleteRedirectUrlRequest)(nil),                     // 44: authsvc.v1.DeleteRedirectUrlRequest
+	(*ListSessionsRequest)(nil),                          // 45: authsvc.v1.ListSessionsRequest
+	(*GetSessionRequest)(nil),                            // 46: authsvc.v1.GetSessionRequest
+	(*RevokeSessionRequest)(nil),                         // 47: authsvc.v1.RevokeSessionRequest
+	(*VerifySessionRequest)(nil),                         // 48: authsvc.v1.VerifySessionRequest
+	(*CreateSessionTokenRequest)(nil),                    // 49: authsvc.v1.CreateSessionTokenRequest
+	(*CreateSessionRequest)(nil),                         // 50: authsvc.v1.CreateSessionRequest
+	(*CreateSignInTokenRequest)(nil),                     // 51: authsvc.v1.CreateSignInTokenRequest
+	(*RevokeSignInTokenRequest)(nil),                     // 52: authsvc.v1.RevokeSignInTokenRequest
+	(*CreateSMSMessageRequest)(nil),                      // 53: authsvc.v1.CreateSMSMessageRequest
+	(*ListUsersRequest)(nil),                             // 54: authsvc.v1.ListUsersRequest
+	(*GetUserRequest)(nil),                               // 55: authsvc.v1.GetUserRequest
+	(*CreateUserRequest)(nil),                            // 56: authsvc.v1.CreateUserRequest
+	(*UpdateUserRequest)(nil),                            // 57: authsvc.v1.UpdateUserRequest
+	(*UpdateUserMetadataRequest)(nil),                    // 58: authsvc.v1.UpdateUserMetadataRequest
+	(*DeleteUserRequest)(nil),                            // 59: authsvc.v1.DeleteUserRequest
+	(*CountUsersRequest)(nil),                            // 60: authsvc.v1.CountUsersRequest
+	(*ListUserOAuthAccessTokensRequest)(nil),             // 61: authsvc.v1.ListUserOAuthAccessTokensRequest
+	(*DisableUserMFARequest)(nil),                        // 62: authsvc.v1.DisableUserMFARequest
+	(*ListUserOrganizationMembershipsRequest)(nil),       // 63: authsvc.v1.ListUserOrganizationMembershipsRequest
+	(*VerifyUserPasswordRequest)(nil),                    // 64: authsvc.v1.VerifyUserPasswordRequest
+	(*BanUserRequest)(nil),                               // 65: authsvc.v1.BanUserRequest
+	(*UnbanUserRequest)(nil),                             // 66: authsvc.v1.UnbanUserRequest
+	(*GetInterstitialRequest)(nil),                       // 67: authsvc.v1.GetInterstitialRequest
+	(*ListAllowlistIdentifiersResponse)(nil),             // 68: authsvc.v1.ListAllowlistIdentifiersResponse
+	(*CreateAllowlistIdentifierResponse)(nil),            // 69: authsvc.v1.CreateAllowlistIdentifierResponse
+	(*DeleteAllowlistIdentifierResponse)(nil),            // 70: authsvc.v1.DeleteAllowlistIdentifierResponse
+	(*ListClientsResponse)(nil),                          // 71: authsvc.v1.ListClientsResponse
+	(*GetClientResponse)(nil),                            // 72: authsvc.v1.GetClientResponse
+	(*VerifyClientResponse)(nil),                         // 73: authsvc.v1.VerifyClientResponse
+	(*GetEmailAddressResponse)(nil),                      // 74: authsvc.v1.GetEmailAddressResponse
+	(*CreateEmailAddressResponse)(nil),                   // 75: authsvc.v1.CreateEmailAddressResponse
+	(*UpdateEmailAddressResponse)(nil),                   // 76: authsvc.v1.UpdateEmailAddressResponse
+	(*DeleteEmailAddressResponse)(nil),                   // 77: authsvc.v1.DeleteEmailAddressResponse
+	(*CreateEmailResponse)(nil),                          // 78: authsvc.v1.CreateEmailResponse
+	(*ListInvitationsResponse)(nil),                      // 79: authsvc.v1.ListInvitationsResponse
+	(*CreateInvitationResponse)(nil),                     // 80: authsvc.v1.CreateInvitationResponse
+	(*RevokeInvitationResponse)(nil),                     // 81: authsvc.v1.RevokeInvitationResponse
+	(*ListOrganizationsResponse)(nil),                    // 82: authsvc.v1.ListOrganizationsResponse
+	(*CreateOrganizationResponse)(nil),                   // 83: authsvc.v1.CreateOrganizationResponse
+	(*GetOrganizationResponse)(nil),                      // 84: authsvc.v1.GetOrganizationResponse
+	(*UpdateOrganizationResponse)(nil),                   // 85: authsvc.v1.UpdateOrganizationResponse
+	(*UpdateOrganizationMetadataResponse)(nil),           // 86: authsvc.v1.UpdateOrganizationMetadataResponse
+	(*DeleteOrganizationResponse)(nil),                   // 87: authsvc.v1.DeleteOrganizationResponse
+	(*ListOrganizationMembershipsResponse)(nil),          // 88: authsvc.v1.ListOrganizationMembershipsResponse
+	(*CreateOrganizationMembershipResponse)(nil),         // 89: authsvc.v1.CreateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipResponse)(nil),         // 90: authsvc.v1.UpdateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 91: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	(*DeleteOrganizationMembershipResponse)(nil),         // 92: authsvc.v1.DeleteOrganizationMembershipResponse
+	(*ListPendingOrganizationInvitationsResponse)(nil),   // 93: authsvc.v1.ListPendingOrganizationInvitationsResponse
+	(*CreateOrganizationInvitationResponse)(nil),         // 94: authsvc.v1.CreateOrganizationInvitationResponse
+	(*RevokeOrganizationInvitationResponse)(nil),         // 95: authsvc.v1.RevokeOrganizationInvitationResponse
+	(*GetPhoneNumberResponse)(nil),                       // 96: authsvc.v1.GetPhoneNumberResponse
+	(*CreatePhoneNumberResponse)(nil),                    // 97: authsvc.v1.CreatePhoneNumberResponse
+	(*UpdatePhoneNumberResponse)(nil),                    // 98: authsvc.v1.UpdatePhoneNumberResponse
+	(*DeletePhoneNumberResponse)(nil),                    // 99: authsvc.v1.DeletePhoneNumberResponse
+	(*ListRedirectUrlsResponse)(nil),                     // 100: authsvc.v1.ListRedirectUrlsResponse
+	(*GetRedirectUrlResponse)(nil),                       // 101: authsvc.v1.GetRedirectUrlResponse
+	(*CreateRedirectUrlResponse)(nil),                    // 102: authsvc.v1.CreateRedirectUrlResponse
+	(*DeleteRedirectUrlResponse)(nil),                    // 103: authsvc.v1.DeleteRedirectUrlResponse
+	(*ListSessionsResponse)(nil),                         // 104: authsvc.v1.ListSessionsResponse
+	(*GetSessionResponse)(nil),                           // 105: authsvc.v1.GetSessionResponse
+	(*RevokeSessionResponse)(nil),                        // 106: authsvc.v1.RevokeSessionResponse
+	(*VerifySessionResponse)(nil),                        // 107: authsvc.v1.VerifySessionResponse
+	(*CreateSessionTokenResponse)(nil),                   // 108: authsvc.v1.CreateSessionTokenResponse
+	(*CreateSessionResponse)(nil),                        // 109: authsvc.v1.CreateSessionResponse
+	(*CreateSignInTokenResponse)(nil),                    // 110: authsvc.v1.CreateSignInTokenResponse
+	(*RevokeSignInTokenResponse)(nil),                    // 111: authsvc.v1.RevokeSignInTokenResponse
+	(*CreateSMSMessageResponse)(nil),                     // 112: authsvc.v1.CreateSMSMessageResponse
+	(*ListUsersResponse)(nil),                            // 113: authsvc.v1.ListUsersResponse
+	(*GetUserResponse)(nil),                              // 114: authsvc.v1.GetUserResponse
+	(*CreateUserResponse)(nil),                           // 115: authsvc.v1.CreateUserResponse
+	(*UpdateUserResponse)(nil),                           // 116: authsvc.v1.UpdateUserResponse
+	(*UpdateUserMetadataResponse)(nil),                   // 117: authsvc.v1.UpdateUserMetadataResponse
+	(*DeleteUserResponse)(nil),                           // 118: authsvc.v1.DeleteUserResponse
+	(*CountUsersResponse)(nil),                           // 119: authsvc.v1.CountUsersResponse
+	(*ListUserOAuthAccessTokensResponse)(nil),            // 120: authsvc.v1.ListUserOAuthAccessTokensResponse
+	(*DisableUserMFAResponse)(nil),                       // 121: authsvc.v1.DisableUserMFAResponse
+	(*ListUserOrganizationMembershipsResponse)(nil),      // 122: authsvc.v1.ListUserOrganizationMembershipsResponse
+	(*VerifyUserPasswordResponse)(nil),                   // 123: authsvc.v1.VerifyUserPasswordResponse
+	(*BanUserResponse)(nil),                              // 124: authsvc.v1.BanUserResponse
+	(*UnbanUserResponse)(nil),                            // 125: authsvc.v1.UnbanUserResponse
+	(*GetInterstitialResponse)(nil),                      // 126: authsvc.v1.GetInterstitialResponse
 }
 var file_authsvc_v1_auth_proto_depIdxs = []int32{
 	3,   // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
-	7,   // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
-	7,   // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
-	6,   // 3: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
-	0,   // 4: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
-	3,   // 5: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
-	1,   // 6: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
-	4,   // 7: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
-	8,   // 8: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
-	9,   // 9: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
-	10,  // 10: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
-	11,  // 11: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
-	12,  // 12: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
-	13,  // 13: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
-	14,  // 14: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
-	15,  // 15: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
-	16,  // 16: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
-	17,  // 17: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
-	18,  // 18: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
-	19,  // 19: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
-	20,  // 20: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
-	21,  // 21: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
-	22,  // 22: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
-	23,  // 23: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
-	24,  // 24: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
-	25,  // 25: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
-	26,  // 26: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
-	27,  // 27: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
-	28,  // 28: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
-	29,  // 29: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
-	30,  // 30: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
-	31,  // 31: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	32,  // 32: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
-	33,  // 33: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
-	34,  // 34: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
-	35,  // 35: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
-	36,  // 36: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
-	37,  // 37: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
-	38,  // 38: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
-	39,  // 39: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
-	40,  // 40: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
-	41,  // 41: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
-	42,  // 42: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
-	43,  // 43: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
-	44,  // 44: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
-	45,  // 45: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
-	46,  // 46: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
-	47,  // 47: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
-	48,  // 48: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
-	49,  // 49: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
-	50,  // 50: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
-	51,  // 51: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
-	52,  // 52: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
-	53,  // 53: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
-	54,  // 54: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
-	55,  // 55: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
-	56,  // 56: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
-	57,  // 57: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
-	58,  // 58: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
-	59,  // 59: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
-	60,  // 60: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
-	61,  // 61: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
-	62,  // 62: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
-	63,  // 63: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
-	64,  // 64: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
-	65,  // 65: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
-	66,  // 66: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
-	2,   // 67: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
-	5,   // 68: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
-	67,  // 69: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
-	68,  // 70: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
-	69,  // 71: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
-	70,  // 72: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
-	71,  // 73: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
-	72,  // 74: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
-	73,  // 75: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
-	74,  // 76: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
-	75,  // 77: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
-	76,  // 78: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
-	77,  // 79: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
-	78,  // 80: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
-	79,  // 81: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
-	80,  // 82: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
-	81,  // 83: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
-	82,  // 84: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
-	83,  // 85: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
-	84,  // 86: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
-	85,  // 87: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
-	86,  // 88: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
-	87,  // 89: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
-	88,  // 90: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
-	89,  // 91: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
-	90,  // 92: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	91,  // 93: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
-	92,  // 94: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
-	93,  // 95: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
-	94,  // 96: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
-	95,  // 97: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
-	96,  // 98: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
-	97,  // 99: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
-	98,  // 100: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
-	99,  // 101: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
-	100, // 102: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
-	101, // 103: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
-	102, // 104: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
-	103, // 105: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
-	104, // 106: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
-	105, // 107: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
-	106, // 108: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
-	107, // 109: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
-	108, // 110: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
-	109, // 111: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
-	110, // 112: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
-	111, // 113: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
-	112, // 114: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
-	113, // 115: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
-	114, // 116: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
-	115, // 117: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
-	116, // 118: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
-	117, // 119: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
-	118, // 120: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
-	119, // 121: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
-	120, // 122: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
-	121, // 123: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
-	122, // 124: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
-	123, // 125: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
-	124, // 126: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
-	125, // 127: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
-	67,  // [67:128] is the sub-list for method output_type
-	6,   // [6:67] is the sub-list for method input_type
-	6,   // [6:6] is the sub-list for extension type_name
-	6,   // [6:6] is the sub-list for extension extendee
-	0,   // [0:6] is the sub-list for field type_name
+	8,   // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
+	8,   // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
+	4,   // 3: authsvc.v1.Claims.reverification:type_name -> authsvc.v1.FactorVerificationAge
+	7,   // 4: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
+	0,   // 5: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
+	3,   // 6: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
+	1,   // 7: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
+	5,   // 8: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
+	9,   // 9: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
+	10,  // 10: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
+	11,  // 11: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
+	12,  // 12: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
+	13,  // 13: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
+	14,  // 14: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
+	15,  // 15: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
+	16,  // 16: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
+	17,  // 17: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
+	18,  // 18: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
+	19,  // 19: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
+	20,  // 20: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
+	21,  // 21: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
+	22,  // 22: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
+	23,  // 23: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
+	24,  // 24: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
+	25,  // 25: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
+	26,  // 26: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
+	27,  // 27: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
+	28,  // 28: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
+	29,  // 29: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
+	30,  // 30: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
+	31,  // 31: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
+	32,  // 32: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	33,  // 33: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
+	34,  // 34: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
+	35,  // 35: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
+	36,  // 36: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
+	37,  // 37: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
+	38,  // 38: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
+	39,  // 39: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
+	40,  // 40: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
+	41,  // 41: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
+	42,  // 42: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
+	43,  // 43: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
+	44,  // 44: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
+	45,  // 45: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
+	46,  // 46: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
+	47,  // 47: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
+	48,  // 48: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
+	49,  // 49: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
+	50,  // 50: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
+	51,  // 51: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
+	52,  // 52: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
+	53,  // 53: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
+	54,  // 54: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
+	55,  // 55: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
+	56,  // 56: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
+	57,  // 57: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
+	58,  // 58: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
+	59,  // 59: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
+	60,  // 60: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
+	61,  // 61: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
+	62,  // 62: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
+	63,  // 63: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
+	64,  // 64: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
+	65,  // 65: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
+	66,  // 66: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	67,  // 67: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
+	2,   // 68: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
+	6,   // 69: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
+	68,  // 70: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
+	69,  // 71: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
+	70,  // 72: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
+	71,  // 73: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
+	72,  // 74: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
+	73,  // 75: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
+	74,  // 76: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
+	75,  // 77: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
+	76,  // 78: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
+	77,  // 79: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
+	78,  // 80: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
+	79,  // 81: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
+	80,  // 82: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
+	81,  // 83: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
+	82,  // 84: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
+	83,  // 85: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
+	84,  // 86: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
+	85,  // 87: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
+	86,  // 88: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
+	87,  // 89: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
+	88,  // 90: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
+	89,  // 91: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
+	90,  // 92: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
+	91,  // 93: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	92,  // 94: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
+	93,  // 95: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
+	94,  // 96: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
+	95,  // 97: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
+	96,  // 98: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
+	97,  // 99: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
+	98,  // 100: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
+	99,  // 101: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
+	100, // 102: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
+	101, // 103: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
+	102, // 104: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
+	103, // 105: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
+	104, // 106: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
+	105, // 107: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
+	106, // 108: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
+	107, // 109: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
+	108, // 110: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
+	109, // 111: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
+	110, // 112: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
+	111, // 113: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
+	112, // 114: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
+	113, // 115: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
+	114, // 116: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
+	115, // 117: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
+	116, // 118: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
+	117, // 119: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
+	118, // 120: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
+	119, // 121: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
+	120, // 122: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
+	121, // 123: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
+	122, // 124: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
+	123, // 125: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
+	124, // 126: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
+	125, // 127: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	126, // 128: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
+	68,  // [68:129] is the sub-list for method output_type
+	7,   // [7:68] is the sub-list for method input_type
+	7,   // [7:7] is the sub-list for extension type_name
+	7,   // [7:7] is the sub-list for extension extendee
+	0,   // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_authsvc_v1_auth_proto_init() }
@@ -1010,14 +1151,14 @@ func file_authsvc_v1_auth_proto_init() {
 		return
 	}
 	file_authsvc_v1_resources_proto_init()
-	file_authsvc_v1_auth_proto_msgTypes[3].OneofWrappers = []any{}
+	file_authsvc_v1_auth_proto_msgTypes[4].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_authsvc_v1_auth_proto_rawDesc), len(file_authsvc_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
