@@ -22,6 +22,8 @@ type config struct {
 	APIVersion        string
 	Issuers           []string
 	AuthorizedParties []string
+	Audiences         []string
+	AcceptPending     bool
 	GRPCAddr          string
 	HTTPAddr          string
 	ClockSkew         time.Duration
@@ -46,6 +48,8 @@ var settings = []setting{
 	{"CLERK_API_VERSION", "api-version", "Clerk Backend API version", "v1", setVersion},
 	{"CLERK_ISSUER", "issuer", "comma list of exact allowed token issuers (default: any Clerk-shaped https issuer)", "", func(c *config, v string) error { c.Issuers = splitList(v); return nil }},
 	{"CLERK_AUTHORIZED_PARTIES", "authorized-parties", "comma list of allowed azp values (default: no azp check)", "", func(c *config, v string) error { c.AuthorizedParties = splitList(v); return nil }},
+	{"CLERK_AUDIENCE", "audience", "comma list of accepted aud values; a token must name one (default: no aud check)", "", func(c *config, v string) error { c.Audiences = splitList(v); return nil }},
+	{"AUTHSVC_ACCEPT_PENDING_SESSIONS", "accept-pending-sessions", "true accepts tokens of pending sessions (sts pending), refused by default; a request's accept_pending also accepts them", "false", setAcceptPending},
 	{"AUTHSVC_GRPC_ADDR", "grpc-addr", "gRPC listen address", "127.0.0.1:50051", func(c *config, v string) error { c.GRPCAddr = v; return checkAddr(v) }},
 	{"AUTHSVC_HTTP_ADDR", "http-addr", "metrics and health HTTP listen address (empty disables)", "127.0.0.1:9090", setHTTPAddr},
 	{"AUTHSVC_CLOCK_SKEW", "clock-skew", "allowed clock skew for exp/nbf/iat (Go duration)", "5s", setSkew},
@@ -162,6 +166,15 @@ func setSkew(c *config, v string) error {
 		return fmt.Errorf("%s is outside 0s..10m", d)
 	}
 	c.ClockSkew = d
+	return nil
+}
+
+func setAcceptPending(c *config, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	c.AcceptPending = b
 	return nil
 }
 

@@ -39,6 +39,8 @@ func TestParseConfigRejects(t *testing.T) {
 		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
 		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
 		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
+		{"accept pending not a bool", map[string]string{"AUTHSVC_ACCEPT_PENDING_SESSIONS": "yes"}, nil, "AUTHSVC_ACCEPT_PENDING_SESSIONS"},
+		{"accept pending flag not a bool", nil, []string{"--accept-pending-sessions", "on"}, "--accept-pending-sessions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,5 +105,38 @@ func TestParseConfigPrecedence(t *testing.T) {
 	c.CacheSize = 0
 	if got := verifierConfig(c).CacheSize; got >= 0 {
 		t.Errorf("AUTHSVC_CACHE_SIZE=0 became %d in the verifier config, want the cache off (< 0)", got)
+	}
+}
+
+// TestParseConfigAudienceAndPending: CLERK_AUDIENCE and
+// AUTHSVC_ACCEPT_PENDING_SESSIONS reach the verifier configuration; flags
+// win.
+func TestParseConfigAudienceAndPending(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		env         map[string]string
+		args        []string
+		wantAud     []string
+		wantPending bool
+	}{
+		{"defaults", nil, nil, nil, false},
+		{"environment", map[string]string{"CLERK_AUDIENCE": "https://api.example.com, billing,", "AUTHSVC_ACCEPT_PENDING_SESSIONS": "true"}, nil,
+			[]string{"https://api.example.com", "billing"}, true},
+		{"flags win", map[string]string{"CLERK_AUDIENCE": "a", "AUTHSVC_ACCEPT_PENDING_SESSIONS": "true"},
+			[]string{"--audience", "b", "--accept-pending-sessions", "false"}, []string{"b"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := parseConfig("authsvc", tt.args, envFrom(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vc := verifierConfig(c)
+			if diff := cmp.Diff(tt.wantAud, vc.Audiences); diff != "" || vc.AcceptPendingSessions != tt.wantPending {
+				t.Errorf("audiences (-want +got):\n%s\naccept pending = %v, want %v", diff, vc.AcceptPendingSessions, tt.wantPending)
+			}
+		})
 	}
 }

@@ -127,7 +127,7 @@ func verifierConfig(cfg *config) verifier.Config {
 	if cacheSize == 0 {
 		cacheSize = -1 // verifier.Config reads 0 as the default size and < 0 as off
 	}
-	return verifier.Config{
+	vc := verifier.Config{
 		CacheSize:         cacheSize,
 		JWTKey:            cfg.JWTKey,
 		SecretKey:         cfg.SecretKey,
@@ -137,6 +137,8 @@ func verifierConfig(cfg *config) verifier.Config {
 		AuthorizedParties: cfg.AuthorizedParties,
 		ClockSkew:         skew,
 	}
+	vc.Audiences, vc.AcceptPendingSessions = cfg.Audiences, cfg.AcceptPending
+	return vc
 }
 
 // grpcOptions builds the interceptor chain additions (caller policy),
