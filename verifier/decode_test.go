@@ -347,6 +347,40 @@ var claimSeeds = []string{
 	`{}`, `{ }`, `[]`, `null`, `"x"`, `{"a":1}x`, `{"a":1,}`, `{"a" 1}`, `{"a":01}`, `{"a":-}`, `{"a":1.}`, `{"a":1e}`,
 	`{"a":[1,]}`, `{"a":[1 2]}`, `{"a":tru}`, `{"a":nul}`, `{"a":{"b":}}`, `{,}`, `{"a":1`, `{"a"`, ``, `{"a":"\u12"}`,
 	`{"a":[[[[[[[[[[]]]]]]]]]]}`,
+	// Strict I-JSON (rule 6): duplicates at any depth, numbers at and beyond
+	// float64's range, surrogates whole, lone and broken.
+	`{"sub":"a","\u0073ub":"b"}`, `{"m":{"x":1,"x":2}}`, `{"m":[{"x":1},{"x":1}]}`, `{"m":{"x":1},"x":1}`,
+	`{"act":{"sub":"a","sub":"b"}}`, `{"o":{"id":"a","id":"b"}}`, `{"exp":1,"exp":2}`, `{"a":"x","a":"x"}`,
+	`{"a":1e400}`, `{"a":-1e400}`, `{"a":1e-400}`, `{"a":1.7976931348623157e308}`, `{"a":1.7976931348623159e308}`,
+	`{"a":-0.0e-0}`, `{"a":` + strings.Repeat("9", 301) + `}`, `{"a":0.` + strings.Repeat("0", 400) + `1}`,
+	`{"a":"\ud83d\ude00"}`, `{"a":"\ud83d\u0041"}`, `{"\ud800":1}`, `{"a":"\ud800\ud83d\ude00"}`, `{"a":"\uDBFF\uDFFF"}`,
+	`{"a":"\ud83d"}`, `{"a":"\ud83d\"}`, `{"a":"\ufffd"}`, `{"a":"\ud83d\u12"}`,
+	// Claim types (rule 6) and the current claims.
+	`{"act":[]}`, `{"act":{}}`, `{"o":"x"}`, `{"o":{}}`, `{"nbf":null}`, `{"iat":null}`, `{"iat":1e0}`, `{"nbf":"1"}`,
+	`{"aud":"x"}`, `{"aud":["a","b"]}`, `{"aud":[]}`, `{"aud":null}`, `{"aud":1}`, `{"aud":["a",1]}`, `{"aud":["a",null]}`, `{"aud":{"a":1}}`,
+	`{"fva":[1,-1]}`, `{"fva":[1]}`, `{"fva":[1,2,3]}`, `{"fva":[1.5,1]}`, `{"fva":null}`, `{"fva":[null,1]}`, `{"fva":"1,2"}`, `{"fva":[]}`,
+	`{"fva":[9223372036854775807,-9223372036854775808]}`, `{"fva":[9223372036854775808,1]}`,
+	`{"sts":"pending"}`, `{"sts":"active"}`, `{"sts":1}`, `{"sts":null}`, `{"pla":"u:free,o:pro"}`, `{"pla":[]}`, `{"fea":" a, ,b "}`,
+	manyMembers(20, false), manyMembers(20, true), manyMembers(16, true), manyMembers(17, true),
+}
+
+// manyMembers is an object with n members named m0, m1, …; with dup the
+// last repeats the first, past the nameSet's in-place slots when n > 16.
+func manyMembers(n int, dup bool) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		name := i
+		if dup && i == n-1 {
+			name = 0
+		}
+		b.WriteString(`"m` + strconv.Itoa(name) + `":` + strconv.Itoa(i))
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 func TestDecodeClaimsMatchesEncodingJSON(t *testing.T) {
