@@ -57,7 +57,8 @@ type wireClaims struct {
 	Pla            string          `json:"pla"`
 	Sts            string          `json:"sts"`
 	Aud            []string        `json:"-"` // a string or an array of strings; nil when absent
-	Fva            []int64         `json:"-"` // exactly two integers when present
+	Fva            [2]int64        `json:"-"` // exactly two integers when HasFva
+	HasFva         bool            `json:"-"`
 	Act            json.RawMessage `json:"act"`
 }
 

@@ -102,7 +102,7 @@ func referenceDecodeClaims(payload []byte, w *wireClaims) error {
 		r.bad = r.bad || ro.bad
 	}
 	w.Aud = r.aud()
-	w.Fva = r.fva()
+	w.Fva, w.HasFva = r.fva()
 	if r.bad {
 		return &typeError{field: "reference"}
 	}
@@ -175,25 +175,22 @@ func (r *refDecoder) aud() []string {
 }
 
 // fva is an array of exactly two integer literals.
-func (r *refDecoder) fva() []int64 {
+func (r *refDecoder) fva() (v [2]int64, present bool) {
 	raw, ok := r.m["fva"]
 	if !ok {
-		return nil
+		return v, false
 	}
 	var elems []json.RawMessage
 	if raw[0] != '[' || json.Unmarshal(raw, &elems) != nil || len(elems) != 2 {
 		r.bad = true
-		return nil
+		return v, true
 	}
-	out := []int64{}
-	for _, e := range elems {
-		var n int64
-		if string(e) == "null" || json.Unmarshal(e, &n) != nil {
+	for i, e := range elems {
+		if string(e) == "null" || json.Unmarshal(e, &v[i]) != nil {
 			r.bad = true
 		}
-		out = append(out, n)
 	}
-	return out
+	return v, true
 }
 
 // ijsonViolation names the first RFC 7493 violation in a valid JSON
@@ -349,7 +346,7 @@ var claimSeeds = []string{
 	`{"a":[[[[[[[[[[]]]]]]]]]]}`,
 	// Strict I-JSON (rule 6): duplicates at any depth, numbers at and beyond
 	// float64's range, surrogates whole, lone and broken.
-	`{"sub":"a","\u0073ub":"b"}`, `{"m":{"x":1,"x":2}}`, `{"m":[{"x":1},{"x":1}]}`, `{"m":{"x":1},"x":1}`,
+	`{"sub":"a","\u0073ub":"b"}`, `{"\u0073ub":"a","sub":"b"}`, `{"a\u0062":1,"c":2,"ab":3}`, `{"\u0061":1,"\u0062":2}`, `{"m":{"x":1,"x":2}}`, `{"m":[{"x":1},{"x":1}]}`, `{"m":{"x":1},"x":1}`,
 	`{"act":{"sub":"a","sub":"b"}}`, `{"o":{"id":"a","id":"b"}}`, `{"exp":1,"exp":2}`, `{"a":"x","a":"x"}`,
 	`{"a":1e400}`, `{"a":-1e400}`, `{"a":1e-400}`, `{"a":1.7976931348623157e308}`, `{"a":1.7976931348623159e308}`,
 	`{"a":-0.0e-0}`, `{"a":` + strings.Repeat("9", 301) + `}`, `{"a":0.` + strings.Repeat("0", 400) + `1}`,

@@ -26,8 +26,8 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 	if len(w.Aud) > 0 {
 		c.Audience = w.Aud
 	}
-	c.Features, c.Plans = commaList(w.Fea), commaList(w.Pla)
-	if len(w.Fva) == 2 {
+	c.Features, c.Plans = commaLists(w.Fea, w.Pla)
+	if w.HasFva {
 		c.Reverification = &FactorVerificationAge{FirstFactorMinutes: w.Fva[0], SecondFactorMinutes: w.Fva[1]}
 	}
 	if w.V < 2 {
@@ -45,19 +45,35 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 	return c
 }
 
-// commaList splits a comma list, trimming spaces and dropping empty
-// entries; "" gives nil.
-func commaList(s string) []string {
-	if s == "" {
-		return nil
+// commaLists splits two comma lists (fea and pla), trimming spaces and
+// dropping empty entries; a list with no entries is nil. Both share one
+// allocation: this runs for every unseen token.
+func commaLists(a, b string) (as, bs []string) {
+	if a == "" && b == "" {
+		return nil, nil
 	}
-	var out []string
-	for _, e := range strings.Split(s, ",") {
+	buf := make([]string, 0, strings.Count(a, ",")+strings.Count(b, ",")+2)
+	buf = appendEntries(buf, a)
+	n := len(buf)
+	buf = appendEntries(buf, b)
+	if n > 0 {
+		as = buf[:n:n]
+	}
+	if len(buf) > n {
+		bs = buf[n:len(buf):len(buf)]
+	}
+	return as, bs
+}
+
+func appendEntries(dst []string, list string) []string {
+	for list != "" {
+		var e string
+		e, list, _ = strings.Cut(list, ",")
 		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
+			dst = append(dst, e)
 		}
 	}
-	return out
+	return dst
 }
 
 // orgPermissions rebuilds v2 organization permissions the way Clerk's JS SDK

@@ -136,11 +136,12 @@ func (s *scanner) object(member func(key []byte) error) error {
 		if s.peek() != '"' {
 			return errSyntax
 		}
+		keyStart := s.i + 1
 		key, err := s.str()
 		if err != nil {
 			return err
 		}
-		if names.add(key) {
+		if names.add(s, key, keyStart) {
 			s.strict("a duplicate member name")
 		}
 		if err := s.expect(':'); err != nil {
@@ -163,43 +164,59 @@ func (s *scanner) object(member func(key []byte) error) error {
 }
 
 // nameSet holds the member names of one object, to find duplicates. Most
-// objects have a handful of members, compared in place without
-// allocating; past smallNames a map takes over, so a crafted object with
-// thousands of members costs linear time, not quadratic.
+// objects have a handful of members with plain (unescaped) names, which
+// are kept as offsets into the input, so that adding one writes no
+// pointer and allocates nothing; a cheap fingerprint rules out most
+// comparisons (Clerk's claim names are mostly three letters long). Past
+// smallNames members, or at the first escaped name, a map of the unescaped
+// names takes over, so a crafted object with thousands of members costs
+// linear time, not quadratic.
 type nameSet struct {
 	n     int
-	small [smallNames][]byte
+	bloom uint64 // one bit per (length, first byte, last byte) seen
+	start [smallNames]uint32
+	end   [smallNames]uint32
 	big   map[string]struct{}
 }
 
 const smallNames = 16
 
-// add adds name (unescaped) and reports whether it was already there. The
-// stored slices alias the input or a fresh unescape buffer, both immutable
-// while the document is read.
-func (ns *nameSet) add(name []byte) bool {
-	if ns.big != nil {
-		if _, dup := ns.big[string(name)]; dup {
-			return true
+// add adds the name just read by s.str: name is its unescaped value and
+// start the input offset of its first byte. It reports whether the object
+// already had that name.
+func (ns *nameSet) add(s *scanner, name []byte, start int) bool {
+	if ns.big == nil {
+		plain := s.i-1-start == len(name)
+		if plain && ns.n < smallNames {
+			return ns.addPlain(s.b, name, start)
 		}
-		ns.big[string(name)] = struct{}{}
-		return false
-	}
-	for _, k := range ns.small[:ns.n] {
-		if string(k) == string(name) {
-			return true
+		ns.big = make(map[string]struct{}, 2*smallNames)
+		for i := range ns.n {
+			ns.big[string(s.b[ns.start[i]:ns.end[i]])] = struct{}{}
 		}
 	}
-	if ns.n < smallNames {
-		ns.small[ns.n] = name
-		ns.n++
-		return false
-	}
-	ns.big = make(map[string]struct{}, 2*smallNames)
-	for _, k := range ns.small {
-		ns.big[string(k)] = struct{}{}
+	if _, dup := ns.big[string(name)]; dup {
+		return true
 	}
 	ns.big[string(name)] = struct{}{}
+	return false
+}
+
+func (ns *nameSet) addPlain(input, name []byte, start int) bool {
+	bit := uint64(1)
+	if len(name) > 0 {
+		bit <<= (uint(len(name))*7 + uint(name[0])*3 + uint(name[len(name)-1])) & 63
+	}
+	if ns.bloom&bit != 0 {
+		for i := range ns.n {
+			if string(input[ns.start[i]:ns.end[i]]) == string(name) {
+				return true
+			}
+		}
+	}
+	ns.bloom |= bit
+	ns.start[ns.n], ns.end[ns.n] = uint32(start), uint32(start+len(name))
+	ns.n++
 	return false
 }
 

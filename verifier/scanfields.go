@@ -141,16 +141,20 @@ func (s *scanner) fvaField(w *wireClaims) error {
 	if s.peek() != '[' {
 		return s.mismatch("fva")
 	}
-	w.Fva = make([]int64, 0, 2)
+	w.HasFva, w.Fva = true, [2]int64{}
+	n := 0
 	err := s.array(func() error {
-		var n int64
-		if err := s.intField(&n, "fva"); err != nil {
+		var v int64
+		if err := s.intField(&v, "fva"); err != nil {
 			return err
 		}
-		w.Fva = append(w.Fva, n)
+		if n < len(w.Fva) {
+			w.Fva[n] = v
+		}
+		n++
 		return nil
 	})
-	if err == nil && len(w.Fva) != 2 && s.typeErr == nil {
+	if err == nil && n != len(w.Fva) && s.typeErr == nil {
 		s.typeErr = &typeError{field: "fva"}
 	}
 	return err
