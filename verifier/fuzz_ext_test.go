@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"os"
 	"strconv"
@@ -56,7 +57,8 @@ func FuzzVerify(f *testing.F) {
 			return
 		}
 		if claims.UserID == "" || claims.ExpiresAt <= fixedNow.Unix()-5 || !strings.HasPrefix(claims.Issuer, "https://") ||
-			claims.SessionStatus == "pending" || strings.HasPrefix(claims.UserID, "mch_") {
+			claims.SessionStatus == "pending" || strings.HasPrefix(claims.UserID, "mch_") ||
+			(claims.Actor != nil && claims.Actor[0] != '{') || !json.Valid(claims.Raw) {
 			t.Fatalf("accepted claims break a rule: %+v", claims)
 		}
 	})
