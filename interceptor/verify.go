@@ -108,6 +108,7 @@ func claimsFromProto(pb *authsvcv1.Claims) (*Claims, error) {
 		OrgPermissions:  slices.Clone(pb.GetOrgPermissions()),
 		Version:         int(pb.GetVersion()),
 	}
+	currentClaimsFromProto(c, pb)
 	var err error
 	if c.Raw, err = structJSON(pb.GetRaw()); err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ func (s *Server) GetAuthState(ctx context.Context, req *authsvcv1.GetAuthStateRe
 	if err != nil {
 		return nil, err
 	}
+	facts.AcceptPending = req.GetAcceptPending()
 	state := s.cfg.Verifier.AuthState(ctx, facts)
 	resp := &authsvcv1.GetAuthStateResponse{Status: authStatusProto(state.Status), Reason: string(state.Reason)}
 	if state.Claims != nil {

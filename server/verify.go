@@ -17,11 +17,15 @@ import (
 const MaxTokenBytes = rpcstatus.MaxTokenBytes
 
 // VerifySessionToken verifies one session token and returns its claims.
+// accept_pending only widens the verifier's AcceptPendingSessions.
 func (s *Server) VerifySessionToken(ctx context.Context, req *authsvcv1.VerifySessionTokenRequest) (*authsvcv1.VerifySessionTokenResponse, error) {
 	if err := checkToken(req.GetToken()); err != nil {
 		return nil, err
 	}
-	claims, err := s.cfg.Verifier.VerifyWithParties(ctx, req.GetToken(), req.GetAuthorizedParties())
+	claims, err := s.cfg.Verifier.VerifyWithOptions(ctx, req.GetToken(), verifier.VerifyOptions{
+		AuthorizedParties: req.GetAuthorizedParties(),
+		AcceptPending:     req.GetAcceptPending(),
+	})
 	if err != nil {
 		return nil, verifyStatus(err)
 	}
@@ -58,6 +62,13 @@ func claimsProto(c *verifier.Claims) (*authsvcv1.Claims, error) {
 		OrgRole:         c.OrgRole,
 		OrgPermissions:  c.OrgPermissions,
 		Version:         int32(c.Version),
+		SessionStatus:   c.SessionStatus,
+		Audience:        c.Audience,
+		Features:        c.Features,
+		Plans:           c.Plans,
+	}
+	if r := c.Reverification; r != nil {
+		pb.Reverification = &authsvcv1.FactorVerificationAge{FirstFactorMinutes: r.FirstFactorMinutes, SecondFactorMinutes: r.SecondFactorMinutes}
 	}
 	var err error
 	if pb.Raw, err = jsonStruct(c.Raw); err != nil {

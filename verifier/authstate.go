@@ -26,6 +26,9 @@ type Request struct {
 	// AuthorizedParties, when non-empty, replaces the verifier's configured
 	// authorized parties for this request's token.
 	AuthorizedParties []string
+	// AcceptPending accepts a pending session's token; false means the
+	// verifier's [Config.AcceptPendingSessions] (see [VerifyOptions]).
+	AcceptPending bool
 }
 
 // Status is the outcome of [Verifier.AuthState]. The zero value is not a
@@ -83,7 +86,7 @@ func (v *Verifier) AuthState(ctx context.Context, req Request) State {
 
 	// Row 1: a header token decides alone; nothing else is looked at.
 	if req.HeaderToken != "" {
-		return v.tokenState(ctx, stripBearer(req.HeaderToken), req.AuthorizedParties, headerToken)
+		return v.tokenState(ctx, stripBearer(req.HeaderToken), req, headerToken)
 	}
 	// Row 2: development serves browsers only.
 	if dev && !strings.HasPrefix(req.UserAgent, "Mozilla/") {
@@ -116,7 +119,7 @@ func (v *Verifier) AuthState(ctx context.Context, req Request) State {
 		return interstitial(AuthReasonCookieMissing)
 	}
 	// Row 9: verify the cookie token.
-	st := v.tokenState(ctx, req.CookieToken, req.AuthorizedParties, cookieToken)
+	st := v.tokenState(ctx, req.CookieToken, req, cookieToken)
 	// Row 12: verification failed; the mapped state stands.
 	if st.Status != StatusSignedIn {
 		return st
@@ -146,8 +149,8 @@ const (
 
 // tokenState verifies token and maps the outcome to a State
 // (buildAuthenticatedState, spec §2.4).
-func (v *Verifier) tokenState(ctx context.Context, token string, parties []string, kind tokenKind) State {
-	claims, err := v.VerifyWithParties(ctx, token, parties)
+func (v *Verifier) tokenState(ctx context.Context, token string, req Request, kind tokenKind) State {
+	claims, err := v.VerifyWithOptions(ctx, token, VerifyOptions{AuthorizedParties: req.AuthorizedParties, AcceptPending: req.AcceptPending})
 	if err == nil && claims != nil {
 		return State{Status: StatusSignedIn, Reason: AuthReasonStandardSignedIn, Claims: claims}
 	}
@@ -202,8 +205,10 @@ func mapVerifyError(err error, kind tokenKind) (AuthReason, Status) {
 		return pick(AuthReasonHeaderExpired, AuthReasonCookieExpired), StatusInterstitial
 	case ReasonNotActiveYet, ReasonIatInFuture:
 		return pick(AuthReasonHeaderEarly, AuthReasonCookieEarly), StatusInterstitial
-	case ReasonTokenInvalid, ReasonInvalidAlgorithm:
+	case ReasonTokenInvalid, ReasonInvalidAlgorithm, ReasonTokenTypeMismatch, ReasonInvalidAudience:
 		return pick(AuthReasonHeaderInvalid, AuthReasonCookieInvalid), StatusSignedOut
+	case ReasonSessionPending:
+		return AuthReasonSessionPending, StatusSignedOut
 	case ReasonInvalidSignature:
 		return pick(AuthReasonHeaderVerificationFailed, AuthReasonCookieVerificationFailed), StatusSignedOut
 	case ReasonInvalidIssuer:

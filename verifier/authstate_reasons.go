@@ -3,10 +3,11 @@ package verifier
 // AuthReason says why [Verifier.AuthState] decided what it did. The values
 // are byte for byte the original's AuthErrorReason strings (spec §2.7; the
 // "Auth-Result" header values), plus [AuthReasonStandardSignedIn] for a
-// signed-in request. The zero value "" is not a reason AuthState returns.
+// signed-in request and [AuthReasonSessionPending] from Clerk's current
+// SDKs. The zero value "" is not a reason AuthState returns.
 type AuthReason string
 
-// The 25 reasons of the original, and standard-signed-in.
+// The 25 reasons of the original, standard-signed-in, and session-pending.
 const (
 	// AuthReasonStandardSignedIn: the request is signed in (status signed in).
 	AuthReasonStandardSignedIn AuthReason = "standard-signed-in"
@@ -61,6 +62,11 @@ const (
 	AuthReasonPKFetchError AuthReason = "pk-fetch-error"
 	// AuthReasonUnknown: iat or __client_uat cannot be compared (interstitial).
 	AuthReasonUnknown AuthReason = "unknown"
+
+	// AuthReasonSessionPending: the token is a pending session's (sts
+	// "pending") and pending sessions are not accepted (signed out), as in
+	// Clerk's current SDKs. Header and cookie tokens alike.
+	AuthReasonSessionPending AuthReason = "session-pending"
 )
 
 // authReasons lists every AuthReason with the one status it goes with.
@@ -91,6 +97,7 @@ var authReasons = map[AuthReason]Status{
 	AuthReasonInternalError:            StatusSignedOut,
 	AuthReasonPKFetchError:             StatusSignedOut,
 	AuthReasonUnknown:                  StatusInterstitial,
+	AuthReasonSessionPending:           StatusSignedOut,
 }
 
 // Status returns the status that AuthState pairs with r, and false when r

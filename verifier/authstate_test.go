@@ -23,6 +23,9 @@ func TestMapVerifyError(t *testing.T) {
 		{"token-iat-in-the-future", &Error{Reason: ReasonIatInFuture}, AuthReasonHeaderEarly, AuthReasonCookieEarly, StatusInterstitial},
 		{"token-invalid", &Error{Reason: ReasonTokenInvalid}, AuthReasonHeaderInvalid, AuthReasonCookieInvalid, StatusSignedOut},
 		{"token-invalid-algorithm", &Error{Reason: ReasonInvalidAlgorithm}, AuthReasonHeaderInvalid, AuthReasonCookieInvalid, StatusSignedOut},
+		{"token-type-mismatch", &Error{Reason: ReasonTokenTypeMismatch}, AuthReasonHeaderInvalid, AuthReasonCookieInvalid, StatusSignedOut},
+		{"token-invalid-audience", &Error{Reason: ReasonInvalidAudience}, AuthReasonHeaderInvalid, AuthReasonCookieInvalid, StatusSignedOut},
+		{"session-pending", &Error{Reason: ReasonSessionPending}, AuthReasonSessionPending, AuthReasonSessionPending, StatusSignedOut},
 		{"token-invalid-signature", &Error{Reason: ReasonInvalidSignature}, AuthReasonHeaderVerificationFailed, AuthReasonCookieVerificationFailed, StatusSignedOut},
 		{"token-invalid-issuer", &Error{Reason: ReasonInvalidIssuer}, AuthReasonHeaderInvalidIssuer, AuthReasonCookieInvalidIssuer, StatusSignedOut},
 		{"token-invalid-authorized-parties", &Error{Reason: ReasonUnauthorizedParty}, AuthReasonHeaderUnauthorizedParty, AuthReasonCookieUnauthorizedParty, StatusSignedOut},
@@ -112,8 +115,8 @@ func TestParseClientUAT(t *testing.T) {
 	}
 }
 
-// TestAuthReasons pins the 25 original AuthErrorReason strings (spec §2.7)
-// and standard-signed-in, each with its one status.
+// TestAuthReasons pins the 25 original AuthErrorReason strings (spec §2.7),
+// standard-signed-in and session-pending, each with its one status.
 func TestAuthReasons(t *testing.T) {
 	t.Parallel()
 	original := []string{
@@ -124,10 +127,10 @@ func TestAuthReasons(t *testing.T) {
 		"cookie-invalid-issuer", "cookie-outdated", "cookie-unauthorized-party", "cookie-verification-failed",
 		"internal-error", "pk-fetch-error", "unknown",
 	}
-	if len(original) != 25 || len(authReasons) != 26 {
-		t.Fatalf("%d original reasons, %d known reasons; want 25 and 26", len(original), len(authReasons))
+	if len(original) != 25 || len(authReasons) != 27 {
+		t.Fatalf("%d original reasons, %d known reasons; want 25 and 27", len(original), len(authReasons))
 	}
-	for _, r := range append(original, "standard-signed-in") {
+	for _, r := range append(original, "standard-signed-in", "session-pending") {
 		if _, ok := AuthReason(r).Status(); !ok {
 			t.Errorf("reason %q is not known", r)
 		}

@@ -51,6 +51,30 @@ func TestVerifyDecodesClaims(t *testing.T) {
 				SessionID: "sess_test", UserID: "user_test", Issuer: verifiertest.DefaultURL,
 				NotBefore: n - 10, ExpiresAt: n + 60, OrgID: "org_2", OrgSlug: "beta", OrgRole: "org:admin",
 				OrgPermissions: []string{"org:reports:read", "org:reports:manage", "org:members:read"}, Version: 2,
+				Features: []string{"o:reports", "u:billing", "o:members"},
+			},
+		},
+		{
+			name: "current claims: sts, aud, fea, pla, fva",
+			extra: map[string]any{
+				"v": 2, "sts": "active", "aud": []string{"https://api.example.com", "x"}, "fea": " u:a, ,o:b ",
+				"pla": "u:free,o:pro", "fva": []int{7, -1},
+			},
+			want: verifier.Claims{
+				SessionID: "sess_test", UserID: "user_test", Issuer: verifiertest.DefaultURL,
+				IssuedAt: n - 5, HasIssuedAt: true, NotBefore: n - 10, ExpiresAt: n + 60, Version: 2,
+				SessionStatus: "active", Audience: []string{"https://api.example.com", "x"},
+				Features: []string{"u:a", "o:b"}, Plans: []string{"u:free", "o:pro"},
+				Reverification: &verifier.FactorVerificationAge{FirstFactorMinutes: 7, SecondFactorMinutes: -1},
+			},
+		},
+		{
+			name:  "aud as a string is one audience",
+			extra: map[string]any{"aud": "https://api.example.com", "fva": []int{0, 0}},
+			want: verifier.Claims{
+				SessionID: "sess_test", UserID: "user_test", Issuer: verifiertest.DefaultURL,
+				IssuedAt: n - 5, HasIssuedAt: true, NotBefore: n - 10, ExpiresAt: n + 60, Version: 1,
+				Audience: []string{"https://api.example.com"}, Reverification: &verifier.FactorVerificationAge{},
 			},
 		},
 		{

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"math"
 	"strings"
 	"sync"
 )
@@ -14,9 +13,12 @@ import (
 // contract rejects tokens over 8 KiB earlier; this is the library's own cap.
 const maxTokenLen = 16 << 10
 
-// absent marks a numeric claim that the payload did not carry (or set to
-// null): decoding leaves the field untouched.
-const absent = math.MinInt64
+// numericDate is exp, nbf or iat as signed: Present says the payload had
+// the member (whatever its value), N its value when it is an integer.
+type numericDate struct {
+	N       int64
+	Present bool
+}
 
 // strictRawURL is base64url without padding, rejecting non-zero trailing
 // bits. Strict() copies the encoding, so it is made once.
@@ -26,12 +28,13 @@ var strictRawURL = base64.RawURLEncoding.Strict()
 const typAbsent = "\x00"
 
 // header is the protected header. jku, x5u, jwk and x5c are not decoded, so
-// they can never be followed.
+// they can never be followed. Cat is the classified cat member (rule 5).
 type header struct {
 	Alg  string          `json:"alg"`
 	Typ  string          `json:"typ"`
 	Kid  string          `json:"kid"`
 	Crit json.RawMessage `json:"crit"`
+	Cat  tokenCategory   `json:"-"`
 }
 
 // wireClaims is the payload as signed. Numeric dates are integers; a
@@ -41,9 +44,9 @@ type wireClaims struct {
 	Sid            string          `json:"sid"`
 	Azp            string          `json:"azp"`
 	Iss            string          `json:"iss"`
-	Iat            int64           `json:"iat"`
-	Nbf            int64           `json:"nbf"`
-	Exp            int64           `json:"exp"`
+	Iat            numericDate     `json:"-"`
+	Nbf            numericDate     `json:"-"`
+	Exp            numericDate     `json:"-"`
 	V              int             `json:"v"`
 	OrgID          string          `json:"org_id"`
 	OrgSlug        string          `json:"org_slug"`
@@ -51,6 +54,11 @@ type wireClaims struct {
 	OrgPermissions []string        `json:"org_permissions"`
 	O              *wireOrg        `json:"o"`
 	Fea            string          `json:"fea"`
+	Pla            string          `json:"pla"`
+	Sts            string          `json:"sts"`
+	Aud            []string        `json:"-"` // a string or an array of strings; nil when absent
+	Fva            [2]int64        `json:"-"` // exactly two integers when HasFva
+	HasFva         bool            `json:"-"`
 	Act            json.RawMessage `json:"act"`
 }
 
@@ -152,15 +160,22 @@ func decodeToken(s string, t *token, memo *headerMemo) error {
 	}
 	if err := decodeClaims(t.payload, &t.claims); err != nil {
 		var te *typeError
-		if !errors.As(err, &te) {
+		var se *strictError
+		switch {
+		case errors.As(err, &se):
+			t.claimsErr = invalid("payload is not i-json: " + se.what)
+		case errors.As(err, &te):
+			t.claimsErr = invalid("claim " + te.field + " has the wrong type")
+		default:
 			return invalid("payload is not a json object")
 		}
-		t.claimsErr = invalid("claim " + te.field + " has the wrong type")
 	}
 	return nil
 }
 
-// decodeHeader decodes a protected header; any error makes it invalid.
+// decodeHeader decodes a protected header; any error, an I-JSON violation
+// included (two alg or two cat members could mean different things to
+// different readers), makes it invalid.
 func decodeHeader(b []byte, h *header) error {
 	h.Typ = typAbsent
 	s := scanner{b: b}
@@ -168,10 +183,9 @@ func decodeHeader(b []byte, h *header) error {
 }
 
 // decodeClaims decodes a payload into w. It fails when payload is not a JSON
-// object; a claim of the wrong type is a *typeError, with the other claims
-// still decoded.
+// object; an I-JSON violation is a *strictError, and otherwise a claim of
+// the wrong type is a *typeError, with the other claims still decoded.
 func decodeClaims(payload []byte, w *wireClaims) error {
-	w.Iat, w.Nbf, w.Exp = absent, absent, absent
 	s := scanner{b: payload}
 	return s.document(func(key []byte) error { return s.claimsMember(w, key) })
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -56,70 +57,190 @@ func TestDecodePart(t *testing.T) {
 	}
 }
 
+// errRefSyntax is the oracle's "not a JSON object" outcome.
+var errRefSyntax = errors.New("reference: not a json object")
+
 // referenceDecodeClaims is the slow, obviously right decoder the scanner
-// replaces: encoding/json into the same struct.
+// replaces, written independently of it: encoding/json for syntax and
+// values, members matched by exact name (a map, never encoding/json's
+// case-insensitive struct matching), and DESIGN rule 6's strict I-JSON and
+// claim-type rules spelled out one by one. Its errors have the scanner's
+// classes: errRefSyntax, *strictError, or *typeError.
 func referenceDecodeClaims(payload []byte, w *wireClaims) error {
-	trimmed := strings.TrimLeft(string(payload), " \t\r\n")
-	if !strings.HasPrefix(trimmed, "{") {
-		return errors.New("not an object")
+	trimmed := bytes.TrimLeft(payload, " \t\r\n")
+	if !utf8.Valid(payload) || !json.Valid(payload) || len(trimmed) == 0 || trimmed[0] != '{' {
+		return errRefSyntax
 	}
-	w.Iat, w.Nbf, w.Exp = absent, absent, absent
-	return json.Unmarshal(payload, w)
+	if what := ijsonViolation(payload); what != "" {
+		return &strictError{what: what}
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return errRefSyntax
+	}
+	r := refDecoder{m: m}
+	for name, dst := range map[string]*string{"sub": &w.Sub, "sid": &w.Sid, "azp": &w.Azp, "iss": &w.Iss,
+		"org_id": &w.OrgID, "org_slug": &w.OrgSlug, "org_role": &w.OrgRole, "fea": &w.Fea, "pla": &w.Pla, "sts": &w.Sts} {
+		r.plain(name, dst)
+	}
+	for name, dst := range map[string]*numericDate{"iat": &w.Iat, "nbf": &w.Nbf, "exp": &w.Exp} {
+		r.date(name, dst)
+	}
+	r.plain("v", &w.V)
+	r.plain("org_permissions", &w.OrgPermissions)
+	if raw, ok := r.object("act"); ok {
+		w.Act = raw
+	}
+	if raw, ok := r.object("o"); ok {
+		var om map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &om)
+		w.O = &wireOrg{}
+		ro := refDecoder{m: om}
+		for name, dst := range map[string]*string{"id": &w.O.ID, "slg": &w.O.Slg, "rol": &w.O.Rol, "per": &w.O.Per, "fpm": &w.O.Fpm} {
+			ro.plain(name, dst)
+		}
+		r.bad = r.bad || ro.bad
+	}
+	w.Aud = r.aud()
+	w.Fva, w.HasFva = r.fva()
+	if r.bad {
+		return &typeError{field: "reference"}
+	}
+	return nil
 }
 
-var (
-	claimNames = []string{"sub", "sid", "azp", "iss", "iat", "nbf", "exp", "v", "org_id", "org_slug", "org_role", "org_permissions", "o", "fea", "act"}
-	orgNames   = []string{"id", "slg", "rol", "per", "fpm"}
-)
+// refDecoder decodes members of one object by exact name; bad records a
+// wrong type.
+type refDecoder struct {
+	m   map[string]json.RawMessage
+	bad bool
+}
 
-// comparableToJSON reports whether encoding/json is a valid oracle for
-// payload: valid UTF-8 (the scanner rejects invalid UTF-8; encoding/json
-// replaces it) and no member name, at any depth, that encoding/json would
-// match case-insensitively to a claim name.
-func comparableToJSON(payload []byte) bool {
-	if !utf8.Valid(payload) {
-		return false
+// plain decodes with encoding/json's own rules (null leaves dst alone).
+func (r *refDecoder) plain(name string, dst any) {
+	if raw, ok := r.m[name]; ok && json.Unmarshal(raw, dst) != nil {
+		r.bad = true
 	}
-	for _, k := range memberNames(payload) {
-		if foldsToOther(k, claimNames) || foldsToOther(k, orgNames) {
-			return false
+}
+
+// date decodes a NumericDate: an integer literal within int64, never null.
+func (r *refDecoder) date(name string, dst *numericDate) {
+	raw, ok := r.m[name]
+	if !ok {
+		return
+	}
+	dst.Present = true
+	if string(raw) == "null" || json.Unmarshal(raw, &dst.N) != nil {
+		r.bad = true
+	}
+}
+
+// object returns a member that must be a JSON object.
+func (r *refDecoder) object(name string) (json.RawMessage, bool) {
+	raw, ok := r.m[name]
+	if !ok {
+		return nil, false
+	}
+	if raw[0] != '{' {
+		r.bad = true
+		return nil, false
+	}
+	return raw, true
+}
+
+// aud is a string or an array of strings; nil when absent.
+func (r *refDecoder) aud() []string {
+	raw, ok := r.m["aud"]
+	if !ok {
+		return nil
+	}
+	var one string
+	if raw[0] == '"' && json.Unmarshal(raw, &one) == nil {
+		return []string{one}
+	}
+	var elems []json.RawMessage
+	if raw[0] != '[' || json.Unmarshal(raw, &elems) != nil {
+		r.bad = true
+		return nil
+	}
+	out := []string{}
+	for _, e := range elems {
+		var s string
+		if e[0] != '"' || json.Unmarshal(e, &s) != nil {
+			r.bad = true
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// fva is an array of exactly two integer literals.
+func (r *refDecoder) fva() (v [2]int64, present bool) {
+	raw, ok := r.m["fva"]
+	if !ok {
+		return v, false
+	}
+	var elems []json.RawMessage
+	if raw[0] != '[' || json.Unmarshal(raw, &elems) != nil || len(elems) != 2 {
+		r.bad = true
+		return v, true
+	}
+	for i, e := range elems {
+		if string(e) == "null" || json.Unmarshal(e, &v[i]) != nil {
+			r.bad = true
 		}
 	}
-	return true
+	return v, true
 }
 
-// memberNames lists every object member name in payload, duplicates
-// included, as far as it parses.
-func memberNames(payload []byte) []string {
-	type frame struct{ obj, wantKey bool }
-	var stack []frame
-	var names []string
+// ijsonViolation names the first RFC 7493 violation in a valid JSON
+// document, or returns "": a duplicate member name (compared unescaped) in
+// any object, a number outside float64, or an escaped lone surrogate.
+func ijsonViolation(doc []byte) string {
+	if hasLoneSurrogate(doc) {
+		return "a lone surrogate"
+	}
+	type frame struct {
+		obj, wantKey bool
+		names        map[string]bool
+	}
+	var stack []*frame
 	valueDone := func() {
 		if n := len(stack); n > 0 && stack[n-1].obj {
 			stack[n-1].wantKey = true
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return names
+			return ""
 		}
 		if n := len(stack); n > 0 && stack[n-1].wantKey {
 			if k, ok := tok.(string); ok {
-				names = append(names, k)
-				stack[n-1].wantKey = false
+				top := stack[n-1]
+				if top.names[k] {
+					return "a duplicate member name"
+				}
+				top.names[k], top.wantKey = true, false
 				continue
 			}
 		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, frame{obj: true, wantKey: true})
-		case json.Delim('['):
-			stack = append(stack, frame{})
-		case json.Delim('}'), json.Delim(']'):
-			if len(stack) > 0 {
+		switch tok := tok.(type) {
+		case json.Delim:
+			switch tok {
+			case '{':
+				stack = append(stack, &frame{obj: true, wantKey: true, names: map[string]bool{}})
+			case '[':
+				stack = append(stack, &frame{})
+			default:
 				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case json.Number:
+			if _, err := strconv.ParseFloat(string(tok), 64); err != nil {
+				return "a number outside float64"
 			}
 			valueDone()
 		default:
@@ -128,50 +249,80 @@ func memberNames(payload []byte) []string {
 	}
 }
 
-func foldsToOther(k string, names []string) bool {
-	for _, n := range names {
-		if k != n && strings.EqualFold(k, n) {
-			return true
+// hasLoneSurrogate scans the raw text of a valid JSON document for a
+// \uD800-\uDFFF escape that is not a high surrogate directly followed by an
+// escaped low one.
+func hasLoneSurrogate(doc []byte) bool {
+	hex := func(b []byte) int {
+		n, err := strconv.ParseUint(string(b), 16, 32)
+		if err != nil {
+			return -1
+		}
+		return int(n)
+	}
+	inString := false
+	for i := 0; i < len(doc); i++ {
+		switch c := doc[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString:
+			if doc[i+1] != 'u' {
+				i++
+				continue
+			}
+			u := hex(doc[i+2 : i+6])
+			i += 5
+			switch {
+			case u >= 0xDC00 && u <= 0xDFFF:
+				return true
+			case u >= 0xD800 && u <= 0xDBFF:
+				if i+6 >= len(doc) || doc[i+1] != '\\' || doc[i+2] != 'u' {
+					return true
+				}
+				if lo := hex(doc[i+3 : i+7]); lo < 0xDC00 || lo > 0xDFFF {
+					return true
+				}
+				i += 6
+			}
 		}
 	}
 	return false
 }
 
-// errClass names the outcome: "ok", "type" or "syntax".
+// errClass names the outcome: "ok", "type", "strict" or "syntax".
 func errClass(err error) string {
 	var te *typeError
-	var jte *json.UnmarshalTypeError
+	var se *strictError
 	switch {
 	case err == nil:
 		return "ok"
-	case errors.As(err, &te), errors.As(err, &jte):
+	case errors.As(err, &se):
+		return "strict"
+	case errors.As(err, &te):
 		return "type"
 	default:
 		return "syntax"
 	}
 }
 
-// checkAgainstJSON decodes payload with the scanner and with encoding/json
-// and reports any difference.
+// checkAgainstJSON decodes payload with the scanner and with the strict
+// oracle and reports any difference.
 func checkAgainstJSON(t *testing.T, payload []byte) {
 	t.Helper()
 	var got, want wireClaims
 	gotErr := decodeClaims(payload, &got)
-	if !comparableToJSON(payload) {
-		return
-	}
 	wantErr := referenceDecodeClaims(payload, &want)
 	if g, w := errClass(gotErr), errClass(wantErr); g != w {
-		t.Fatalf("payload %q: scanner %s (%v), encoding/json %s (%v)", payload, g, gotErr, w, wantErr)
+		t.Fatalf("payload %q: scanner %s (%v), oracle %s (%v)", payload, g, gotErr, w, wantErr)
 	}
 	if gotErr != nil {
 		return
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("payload %q (-encoding/json +scanner):\n%s", payload, diff)
+		t.Fatalf("payload %q (-oracle +scanner):\n%s", payload, diff)
 	}
 	if diff := cmp.Diff(want.toClaims(payload), got.toClaims(payload)); diff != "" {
-		t.Fatalf("payload %q claims (-encoding/json +scanner):\n%s", payload, diff)
+		t.Fatalf("payload %q claims (-oracle +scanner):\n%s", payload, diff)
 	}
 }
 
@@ -193,6 +344,40 @@ var claimSeeds = []string{
 	`{}`, `{ }`, `[]`, `null`, `"x"`, `{"a":1}x`, `{"a":1,}`, `{"a" 1}`, `{"a":01}`, `{"a":-}`, `{"a":1.}`, `{"a":1e}`,
 	`{"a":[1,]}`, `{"a":[1 2]}`, `{"a":tru}`, `{"a":nul}`, `{"a":{"b":}}`, `{,}`, `{"a":1`, `{"a"`, ``, `{"a":"\u12"}`,
 	`{"a":[[[[[[[[[[]]]]]]]]]]}`,
+	// Strict I-JSON (rule 6): duplicates at any depth, numbers at and beyond
+	// float64's range, surrogates whole, lone and broken.
+	`{"sub":"a","\u0073ub":"b"}`, `{"\u0073ub":"a","sub":"b"}`, `{"a\u0062":1,"c":2,"ab":3}`, `{"\u0061":1,"\u0062":2}`, `{"m":{"x":1,"x":2}}`, `{"m":[{"x":1},{"x":1}]}`, `{"m":{"x":1},"x":1}`,
+	`{"act":{"sub":"a","sub":"b"}}`, `{"o":{"id":"a","id":"b"}}`, `{"exp":1,"exp":2}`, `{"a":"x","a":"x"}`,
+	`{"a":1e400}`, `{"a":-1e400}`, `{"a":1e-400}`, `{"a":1.7976931348623157e308}`, `{"a":1.7976931348623159e308}`,
+	`{"a":-0.0e-0}`, `{"a":` + strings.Repeat("9", 301) + `}`, `{"a":0.` + strings.Repeat("0", 400) + `1}`,
+	`{"a":"\ud83d\ude00"}`, `{"a":"\ud83d\u0041"}`, `{"\ud800":1}`, `{"a":"\ud800\ud83d\ude00"}`, `{"a":"\uDBFF\uDFFF"}`,
+	`{"a":"\ud83d"}`, `{"a":"\ud83d\"}`, `{"a":"\ufffd"}`, `{"a":"\ud83d\u12"}`,
+	// Claim types (rule 6) and the current claims.
+	`{"act":[]}`, `{"act":{}}`, `{"o":"x"}`, `{"o":{}}`, `{"nbf":null}`, `{"iat":null}`, `{"iat":1e0}`, `{"nbf":"1"}`,
+	`{"aud":"x"}`, `{"aud":["a","b"]}`, `{"aud":[]}`, `{"aud":null}`, `{"aud":1}`, `{"aud":["a",1]}`, `{"aud":["a",null]}`, `{"aud":{"a":1}}`,
+	`{"fva":[1,-1]}`, `{"fva":[1]}`, `{"fva":[1,2,3]}`, `{"fva":[1.5,1]}`, `{"fva":null}`, `{"fva":[null,1]}`, `{"fva":"1,2"}`, `{"fva":[]}`,
+	`{"fva":[9223372036854775807,-9223372036854775808]}`, `{"fva":[9223372036854775808,1]}`,
+	`{"sts":"pending"}`, `{"sts":"active"}`, `{"sts":1}`, `{"sts":null}`, `{"pla":"u:free,o:pro"}`, `{"pla":[]}`, `{"fea":" a, ,b "}`,
+	manyMembers(20, false), manyMembers(20, true), manyMembers(16, true), manyMembers(17, true),
+}
+
+// manyMembers is an object with n members named m0, m1, …; with dup the
+// last repeats the first, past the nameSet's in-place slots when n > 16.
+func manyMembers(n int, dup bool) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		name := i
+		if dup && i == n-1 {
+			name = 0
+		}
+		b.WriteString(`"m` + strconv.Itoa(name) + `":` + strconv.Itoa(i))
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 func TestDecodeClaimsMatchesEncodingJSON(t *testing.T) {
@@ -230,7 +415,20 @@ func TestDecodeHeader(t *testing.T) {
 		want    header
 		wantErr bool
 	}{
-		{name: "clerk header", in: `{"alg":"RS256","kid":"ins_1","typ":"JWT","cat":"cl_B7d4PD111AAA"}`, want: header{Alg: "RS256", Kid: "ins_1", Typ: "JWT"}},
+		{name: "clerk header", in: `{"alg":"RS256","kid":"ins_1","typ":"JWT","cat":"cl_B7d4PD111AAA"}`, want: header{Alg: "RS256", Kid: "ins_1", Typ: "JWT", Cat: categorySession}},
+		{name: "rule5 cat absent", in: `{"alg":"RS256"}`, want: header{Alg: "RS256", Typ: typAbsent, Cat: categoryAbsent}},
+		{name: "rule5 cat template", in: `{"cat":"cl_B7d4PD222AAA"}`, want: header{Typ: typAbsent, Cat: categoryTemplate}},
+		{name: "rule5 cat machine", in: `{"cat":"cl_B7d4PD333AAA"}`, want: header{Typ: typAbsent, Cat: categoryMachine}},
+		{name: "rule5 cat ignore marker", in: `{"cat":"cl_I7d4PD111III"}`, want: header{Typ: typAbsent, Cat: categoryIgnore}},
+		{name: "rule5 cat escaped session", in: `{"cat":"cl_B7d4PD111AA\u0041"}`, want: header{Typ: typAbsent, Cat: categorySession}},
+		{name: "rule5 cat other case", in: `{"cat":"CL_B7D4PD111AAA"}`, want: header{Typ: typAbsent, Cat: categoryOther}},
+		{name: "rule5 cat empty", in: `{"cat":""}`, want: header{Typ: typAbsent, Cat: categoryOther}},
+		{name: "rule5 cat null is a category", in: `{"cat":null}`, want: header{Typ: typAbsent, Cat: categoryOther}},
+		{name: "rule5 cat number is a category", in: `{"cat":111}`, want: header{Typ: typAbsent, Cat: categoryOther}},
+		{name: "rule5 cat array is a category", in: `{"cat":["cl_B7d4PD111AAA"]}`, want: header{Typ: typAbsent, Cat: categoryOther}},
+		{name: "duplicate cat", in: `{"cat":"cl_B7d4PD222AAA","cat":"cl_B7d4PD111AAA"}`, wantErr: true},
+		{name: "duplicate alg", in: `{"alg":"HS256","alg":"RS256"}`, wantErr: true},
+		{name: "lone surrogate in kid", in: `{"kid":"\ud800"}`, wantErr: true},
 		{name: "typ absent", in: `{"alg":"RS256"}`, want: header{Alg: "RS256", Typ: typAbsent}},
 		{name: "typ null is absent", in: `{"alg":"RS256","typ":null}`, want: header{Alg: "RS256", Typ: typAbsent}},
 		{name: "crit kept raw", in: `{"crit":["b64"]}`, want: header{Typ: typAbsent, Crit: json.RawMessage(`["b64"]`)}},

@@ -6,12 +6,40 @@
 // [Verifier.Verify] turns a token into [Claims] or an [*Error] with the
 // [Reason] of the first rule the token breaks, in this order: three
 // base64url JSON parts; typ JWT, alg RS256/RS384/RS512 matching the key, no
-// crit; the key; the signature; exp, nbf and iat with the skew, sub; the
-// issuer; the authorized party. Header jku, x5u and jwk are never followed.
+// crit; the key; the signature; the token type; strict claims, exp (required),
+// nbf and iat with the skew, sub; the audience; the issuer; the authorized
+// party; the session status. Header jku, x5u and jwk are never followed.
+// [Verifier.VerifyWithOptions] takes the per-call settings ([VerifyOptions]).
 //
-// Claim names are matched exactly (encoding/json would also accept "SUB" for
-// "sub"), numeric dates must be integers, and a claim of the wrong type
-// makes the token invalid, reported only once the signature has verified.
+// # Token types
+//
+// Clerk signs session tokens, JWT-template tokens and machine (M2M) JWTs
+// with the same key; the protected header's cat tells them apart. Verify
+// accepts a cat that is absent, the session category or the marker of
+// instances that omit categories (exactly what @clerk/backend's
+// hasNonSessionJwtCategory accepts). Any other cat, null and non-strings
+// included, or a sub starting "mch_", is [ReasonTokenTypeMismatch].
+//
+// # Strict claims
+//
+// The payload must be I-JSON (RFC 7493): a duplicate member name in any
+// object, a number outside float64 or an escaped lone surrogate makes the
+// token [ReasonTokenInvalid], as do invalid UTF-8 and a claim of the wrong
+// type: exp missing, or exp, nbf or iat (when present) not a JSON integer
+// literal, null included; act or o not an object; aud not a string or an
+// array of strings; fva not two integers; a string claim that is not a
+// string (null leaves a string claim absent). Claim names are matched
+// exactly (encoding/json would also accept "SUB" for "sub"). All of this is
+// reported only once the signature has verified, and it is checked in the
+// one pass that decodes the payload, so every caller (the gRPC service, the
+// interceptor's local mode) sees exactly the claims that were verified.
+//
+// # Pending sessions
+//
+// A token with sts "pending" (a session with tasks left, such as choosing
+// an organization) is [ReasonSessionPending] unless
+// [Config.AcceptPendingSessions] or the call's [VerifyOptions.AcceptPending]
+// accepts it; a call can widen the configuration, never narrow it.
 //
 // It is not a general JWT library: it accepts only RSA PKCS#1 v1.5 session
 // tokens as Clerk issues them, and it does not call the Backend API beyond
@@ -69,8 +97,9 @@
 //
 // Verified tokens are remembered (by their exact bytes, with the key that
 // verified them) in a bounded LRU of [Config.CacheSize] entries, so a token
-// presented again skips the RSA work. The clock and authorized-party checks
-// run again on every hit, and a hit whose key has left the key set does not
+// presented again skips the RSA work. The clock, audience, authorized-party
+// and session-status checks run again on every hit (so a cached pending
+// token is still refused by a call that does not accept it), and a hit whose key has left the key set does not
 // count. Only successes are cached. Each entry holds the token and its
 // claims, about 2.3 KB for a typical 850-byte token, so the default 100 000
 // entries can reach about 230 MB: lower [Config.CacheSize] where memory is

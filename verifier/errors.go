@@ -13,7 +13,10 @@ type Reason string
 // The verification reasons, in the order the checks run.
 const (
 	// ReasonTokenInvalid: not three base64url parts of JSON objects, a crit
-	// header, a typ other than JWT, or a missing sub.
+	// header, a typ other than JWT, a payload that is not strict I-JSON
+	// (duplicate member names, numbers outside float64, lone surrogates), a
+	// missing or non-integer exp, a claim of the wrong JSON type, or a
+	// missing sub.
 	ReasonTokenInvalid Reason = "token-invalid"
 	// ReasonInvalidAlgorithm: alg is not RS256/RS384/RS512 or does not match the key.
 	ReasonInvalidAlgorithm Reason = "token-invalid-algorithm"
@@ -29,16 +32,26 @@ const (
 	ReasonKidMismatch Reason = "jwk-kid-mismatch"
 	// ReasonInvalidSignature: the signature does not verify with the key.
 	ReasonInvalidSignature Reason = "token-invalid-signature"
-	// ReasonExpired: exp is missing or now - skew >= exp.
+	// ReasonTokenTypeMismatch: the token is not a session token: its
+	// protected header's cat names another category (a JWT template, a
+	// machine token) or its sub is a machine's (mch_…).
+	ReasonTokenTypeMismatch Reason = "token-type-mismatch"
+	// ReasonExpired: now - skew >= exp.
 	ReasonExpired Reason = "token-expired"
 	// ReasonNotActiveYet: now + skew < nbf.
 	ReasonNotActiveYet Reason = "token-not-active-yet"
 	// ReasonIatInFuture: iat > now + skew.
 	ReasonIatInFuture Reason = "token-iat-in-the-future"
+	// ReasonInvalidAudience: audiences are configured and aud is missing or
+	// names none of them.
+	ReasonInvalidAudience Reason = "token-invalid-audience"
 	// ReasonInvalidIssuer: iss is not an allowed https Clerk issuer.
 	ReasonInvalidIssuer Reason = "token-invalid-issuer"
 	// ReasonUnauthorizedParty: an authorized-party list applies and azp is missing or not in it.
 	ReasonUnauthorizedParty Reason = "token-invalid-authorized-parties"
+	// ReasonSessionPending: sts is "pending" (the session has tasks left)
+	// and neither the configuration nor the call accepts pending sessions.
+	ReasonSessionPending Reason = "session-pending"
 )
 
 // Code returns the reason in UPPER_SNAKE form: token-expired → TOKEN_EXPIRED.
@@ -123,6 +136,9 @@ var (
 	ErrNotActiveYet      error = &sentinel{"token not active yet", []Reason{ReasonNotActiveYet, ReasonIatInFuture}}
 	ErrInvalidIssuer     error = &sentinel{"invalid issuer", []Reason{ReasonInvalidIssuer}}
 	ErrUnauthorizedParty error = &sentinel{"unauthorized party", []Reason{ReasonUnauthorizedParty}}
+	ErrTokenTypeMismatch error = &sentinel{"not a session token", []Reason{ReasonTokenTypeMismatch}}
+	ErrInvalidAudience   error = &sentinel{"invalid audience", []Reason{ReasonInvalidAudience}}
+	ErrSessionPending    error = &sentinel{"session pending", []Reason{ReasonSessionPending}}
 	ErrKeyFetch          error = &sentinel{"key fetch failed", []Reason{ReasonKeyFetch, ReasonSecretKeyInvalid, ReasonKidMismatch}}
 	ErrKeyMissing        error = &sentinel{"key missing", []Reason{ReasonKeyMissing, ReasonKeyInvalid}}
 )

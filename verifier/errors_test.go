@@ -13,7 +13,8 @@ func TestReasonKeysUnavailable(t *testing.T) {
 	all := []Reason{
 		ReasonTokenInvalid, ReasonInvalidAlgorithm, ReasonKeyMissing, ReasonKeyInvalid, ReasonKeyFetch,
 		ReasonSecretKeyInvalid, ReasonKidMismatch, ReasonInvalidSignature, ReasonExpired, ReasonNotActiveYet,
-		ReasonIatInFuture, ReasonInvalidIssuer, ReasonUnauthorizedParty, Reason(""), Reason("made-up"),
+		ReasonIatInFuture, ReasonInvalidIssuer, ReasonUnauthorizedParty, ReasonTokenTypeMismatch,
+		ReasonInvalidAudience, ReasonSessionPending, Reason(""), Reason("made-up"),
 	}
 	for _, r := range all {
 		if got := r.KeysUnavailable(); got != outage[r] {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +56,9 @@ func FuzzVerify(f *testing.F) {
 			}
 			return
 		}
-		if claims.UserID == "" || claims.ExpiresAt <= fixedNow.Unix()-5 || !strings.HasPrefix(claims.Issuer, "https://") {
+		if claims.UserID == "" || claims.ExpiresAt <= fixedNow.Unix()-5 || !strings.HasPrefix(claims.Issuer, "https://") ||
+			claims.SessionStatus == "pending" || strings.HasPrefix(claims.UserID, "mch_") ||
+			(claims.Actor != nil && claims.Actor[0] != '{') || !json.Valid(claims.Raw) {
 			t.Fatalf("accepted claims break a rule: %+v", claims)
 		}
 	})
@@ -90,6 +94,9 @@ func fuzzSeeds(f testing.TB, key *rsa.PrivateKey) []string {
 	rs := map[string]any{"alg": "RS256", "typ": "JWT", "kid": "ins_1"}
 	sign := func(h, c map[string]any) string { return verifiertest.Sign(f, key, h, c, "RS256") }
 	valid := sign(rs, base(nil))
+	raw := func(payload string) string {
+		return verifiertest.SignRaw(f, key, []byte(`{"alg":"RS256","typ":"JWT","kid":"ins_1"}`), []byte(payload), "RS256")
+	}
 	return []string{
 		valid,
 		valid + "==",
@@ -104,6 +111,19 @@ func fuzzSeeds(f testing.TB, key *rsa.PrivateKey) []string {
 		sign(map[string]any{"alg": "RS256", "crit": []string{"exp"}}, base(nil)),
 		sign(map[string]any{"alg": "RS512"}, base(nil)),
 		sign(map[string]any{"alg": "none"}, base(nil)),
+		// Rule 5: categories and machine subjects.
+		sign(map[string]any{"alg": "RS256", "cat": "cl_B7d4PD111AAA"}, base(nil)),
+		sign(map[string]any{"alg": "RS256", "cat": "cl_B7d4PD222AAA"}, base(nil)),
+		sign(map[string]any{"alg": "RS256", "cat": "cl_B7d4PD333AAA"}, base(nil)),
+		sign(map[string]any{"alg": "RS256", "cat": "cl_I7d4PD111III"}, base(nil)),
+		sign(map[string]any{"alg": "RS256", "cat": nil}, base(nil)),
+		sign(rs, base(map[string]any{"sub": "mch_1"})),
+		// Rules 6, 7 and 10: strict claims and the current claims.
+		sign(rs, base(map[string]any{"exp": nil})),
+		sign(rs, base(map[string]any{"sts": "pending", "aud": []string{"a"}, "fva": []int{1, -1}, "pla": "u:free"})),
+		sign(rs, base(map[string]any{"act": "user_admin"})),
+		raw(`{"iss":"https://clerk.example.com","sub":"user_1","sub":"user_admin","exp":` + strconv.FormatInt(n+60, 10) + `}`),
+		raw(`{"iss":"https://clerk.example.com","sub":"user_\ud800","m":1e400,"exp":` + strconv.FormatInt(n+60, 10) + `}`),
 		"", "a.b", "a.b.c", "a.b.c.d", "...", "eyJhbGciOiJSUzI1NiJ9.e30.",
 	}
 }

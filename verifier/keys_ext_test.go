@@ -122,6 +122,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"http issuer", verifier.Config{Issuers: []string{"http://clerk.example.com"}}},
 		{"relative issuer", verifier.Config{Issuers: []string{"clerk.example.com"}}},
 		{"empty authorized party", verifier.Config{AuthorizedParties: []string{"https://a.com", ""}}},
+		{"empty audience", verifier.Config{Audiences: []string{"https://api.example.com", ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,17 +17,18 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 		Version:         1,
 		Raw:             raw,
 	}
-	if w.Exp != absent {
-		c.ExpiresAt = w.Exp
-	}
-	if w.Nbf != absent {
-		c.NotBefore = w.Nbf
-	}
-	if w.Iat != absent {
-		c.IssuedAt, c.HasIssuedAt = w.Iat, true
-	}
-	if len(w.Act) > 0 && string(w.Act) != "null" {
+	c.ExpiresAt, c.NotBefore = w.Exp.N, w.Nbf.N
+	c.IssuedAt, c.HasIssuedAt = w.Iat.N, w.Iat.Present
+	if len(w.Act) > 0 {
 		c.Actor = w.Act
+	}
+	c.SessionStatus = w.Sts
+	if len(w.Aud) > 0 {
+		c.Audience = w.Aud
+	}
+	c.Features, c.Plans = commaLists(w.Fea, w.Pla)
+	if w.HasFva {
+		c.Reverification = &FactorVerificationAge{FirstFactorMinutes: w.Fva[0], SecondFactorMinutes: w.Fva[1]}
 	}
 	if w.V < 2 {
 		c.OrgID, c.OrgSlug, c.OrgRole, c.OrgPermissions = w.OrgID, w.OrgSlug, w.OrgRole, w.OrgPermissions
@@ -42,6 +43,37 @@ func (w *wireClaims) toClaims(raw []byte) *Claims {
 		c.OrgPermissions = orgPermissions(w.Fea, o.Per, o.Fpm)
 	}
 	return c
+}
+
+// commaLists splits two comma lists (fea and pla), trimming spaces and
+// dropping empty entries; a list with no entries is nil. Both share one
+// allocation: this runs for every unseen token.
+func commaLists(a, b string) (as, bs []string) {
+	if a == "" && b == "" {
+		return nil, nil
+	}
+	buf := make([]string, 0, strings.Count(a, ",")+strings.Count(b, ",")+2)
+	buf = appendEntries(buf, a)
+	n := len(buf)
+	buf = appendEntries(buf, b)
+	if n > 0 {
+		as = buf[:n:n]
+	}
+	if len(buf) > n {
+		bs = buf[n:len(buf):len(buf)]
+	}
+	return as, bs
+}
+
+func appendEntries(dst []string, list string) []string {
+	for list != "" {
+		var e string
+		e, list, _ = strings.Cut(list, ",")
+		if e = strings.TrimSpace(e); e != "" {
+			dst = append(dst, e)
+		}
+	}
+	return dst
 }
 
 // orgPermissions rebuilds v2 organization permissions the way Clerk's JS SDK

@@ -14,9 +14,10 @@ import (
 	"time"
 )
 
-// verifyFull runs the whole pipeline of DESIGN.md "Verification order and
-// rules" on a token the decision cache has not vouched for. It returns the
-// claims and the key (and kid) that verified them.
+// verifyFull runs rules 1 to 9 of DESIGN.md "Verification order and rules"
+// on a token the decision cache has not vouched for. It returns the claims
+// and the key (and kid) that verified them. Rule 10, the last, depends on
+// the call alone and is run by the caller after caching, as on a hit.
 func (v *Verifier) verifyFull(ctx context.Context, s string, now time.Time, parties []string) (*Claims, *verKey, string, error) {
 	// 1. Three base64url parts; header and payload JSON objects.
 	var t token
@@ -41,16 +42,27 @@ func (v *Verifier) verifyFull(ctx context.Context, s string, now time.Time, part
 	if err := verifySignature(key.pub, hash, t.signingInput, t.sig); err != nil {
 		return nil, nil, "", err
 	}
+	// 5. Token type: a session category, and no machine subject.
+	if err := checkSessionType(t.header.Cat, t.claims.Sub); err != nil {
+		return nil, nil, "", err
+	}
+	// 6. Strict I-JSON and claim types, then exp (required), nbf, iat, sub.
 	if t.claimsErr != nil {
 		return nil, nil, "", t.claimsErr
 	}
-	// 5-7. Times, sub, issuer, authorized party.
+	if !t.claims.Exp.Present {
+		return nil, nil, "", invalid("exp is missing")
+	}
 	c := t.claims.toClaims(t.payload)
 	if err := checkTimes(c, now, v.cfg.ClockSkew); err != nil {
 		return nil, nil, "", err
 	}
 	if c.UserID == "" {
 		return nil, nil, "", invalid("sub is missing")
+	}
+	// 7. Audience, 8. issuer, 9. authorized party.
+	if err := v.checkAudience(c.Audience); err != nil {
+		return nil, nil, "", err
 	}
 	if err := v.checkIssuer(c.Issuer); err != nil {
 		return nil, nil, "", err
@@ -64,13 +76,20 @@ func (v *Verifier) verifyFull(ctx context.Context, s string, now time.Time, part
 	return c, key, t.header.Kid, nil
 }
 
-// checkVerified re-runs the checks that depend on the call (clock and
-// authorized parties) for claims taken from the decision cache.
-func (v *Verifier) checkVerified(c *Claims, now time.Time, parties []string) error {
+// checkVerified re-runs, for claims taken from the decision cache, the
+// rules that depend on the clock, the configuration or the call: 6 (times),
+// 7 (audience), 9 (authorized parties) and 10 (session status).
+func (v *Verifier) checkVerified(c *Claims, now time.Time, parties []string, acceptPending bool) error {
 	if err := checkTimes(c, now, v.cfg.ClockSkew); err != nil {
 		return err
 	}
-	return checkParty(c.AuthorizedParty, parties)
+	if err := v.checkAudience(c.Audience); err != nil {
+		return err
+	}
+	if err := checkParty(c.AuthorizedParty, parties); err != nil {
+		return err
+	}
+	return checkSessionStatus(c.SessionStatus, acceptPending)
 }
 
 // checkHeader runs rule 2 and returns the hash the algorithm uses.
@@ -120,7 +139,7 @@ func verifySignature(pub *rsa.PublicKey, hash crypto.Hash, signingInput, sig []b
 func checkTimes(c *Claims, now time.Time, skew time.Duration) error {
 	past, future := now.Add(-skew).Unix(), now.Add(skew).Unix()
 	if c.ExpiresAt <= past {
-		return &Error{Reason: ReasonExpired, Detail: "exp " + itoa(c.ExpiresAt) + " is missing or not after now minus skew"}
+		return &Error{Reason: ReasonExpired, Detail: "exp " + itoa(c.ExpiresAt) + " is not after now minus skew"}
 	}
 	if c.NotBefore > future {
 		return &Error{Reason: ReasonNotActiveYet, Detail: "nbf " + itoa(c.NotBefore) + " is after now plus skew"}
@@ -131,7 +150,37 @@ func checkTimes(c *Claims, now time.Time, skew time.Duration) error {
 	return nil
 }
 
-// checkIssuer runs rule 6: an exact configured issuer, or a Clerk-shaped one.
+// checkAudience runs rule 7: with audiences configured, aud must be present
+// and name one of them (an empty array names none). Unconfigured, aud is
+// not looked at (its type was checked by rule 6).
+func (v *Verifier) checkAudience(aud []string) error {
+	if len(v.cfg.Audiences) == 0 {
+		return nil
+	}
+	if len(aud) == 0 {
+		return &Error{Reason: ReasonInvalidAudience, Detail: "aud is missing or empty"}
+	}
+	for _, a := range aud {
+		if slices.Contains(v.cfg.Audiences, a) {
+			return nil
+		}
+	}
+	return &Error{Reason: ReasonInvalidAudience, Detail: "aud names no configured audience"}
+}
+
+// checkSessionStatus runs rule 10: a pending session is refused unless
+// accepted. Any other sts (active, absent, or a value Clerk may add) passes.
+func checkSessionStatus(sts string, acceptPending bool) error {
+	if sts == sessionPending && !acceptPending {
+		return &Error{Reason: ReasonSessionPending, Detail: "sts is pending"}
+	}
+	return nil
+}
+
+// sessionPending is the sts of a session with tasks left.
+const sessionPending = "pending"
+
+// checkIssuer runs rule 8: an exact configured issuer, or a Clerk-shaped one.
 func (v *Verifier) checkIssuer(iss string) error {
 	if v.issuers != nil {
 		if _, ok := v.issuers[iss]; ok {
@@ -188,7 +237,7 @@ func checkIssuerURL(iss string) error {
 	return nil
 }
 
-// checkParty runs rule 7.
+// checkParty runs rule 9.
 func checkParty(azp string, parties []string) error {
 	if len(parties) == 0 {
 		return nil

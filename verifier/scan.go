@@ -2,18 +2,25 @@ package verifier
 
 import (
 	"errors"
-	"unicode"
+	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // The token's header and payload are decoded by this small strict JSON
 // reader instead of encoding/json, which costs more than the rest of an
-// unseen verification together (see bench_test.go). It accepts exactly the
-// JSON that encoding/json accepts (and rejects invalid UTF-8), decodes the
-// known members into typed fields, validates and skips everything else, and
-// matches member names exactly (encoding/json also matches them
-// case-insensitively). FuzzDecodeClaims checks it against encoding/json.
+// unseen verification together (see bench_test.go). Its syntax is exactly
+// the JSON that encoding/json accepts (and it rejects invalid UTF-8); it
+// decodes the known members into typed fields, validates and skips
+// everything else, and matches member names exactly (encoding/json also
+// matches them case-insensitively).
+//
+// On top of the syntax it enforces I-JSON (RFC 7493) in the same pass: a
+// duplicate member name in any object, a number outside float64 and an
+// escaped lone surrogate are recorded as a strictError, which, like a
+// typeError, is reported only when the document is otherwise well-formed.
+// FuzzDecodeClaims checks all of it against a strict oracle built on
+// encoding/json.
 
 // maxJSONDepth is encoding/json's nesting limit.
 const maxJSONDepth = 10000
@@ -25,14 +32,29 @@ type typeError struct{ field string }
 
 func (e *typeError) Error() string { return "verifier: claim " + e.field + " has the wrong type" }
 
-// scanner reads one JSON document. typeErr keeps the first member of the
-// wrong type; reading goes on so that a later syntax error still wins.
+// strictError is well-formed JSON that is not I-JSON: what names the
+// violation ("a duplicate member name", …), never the input.
+type strictError struct{ what string }
+
+func (e *strictError) Error() string { return "verifier: payload is not i-json: " + e.what }
+
+// scanner reads one JSON document. typeErr and strictErr keep the first
+// violation of each kind; reading goes on so that a later syntax error
+// still wins.
 type scanner struct {
-	b       []byte
-	text    string // b as a string: unescaped string values are slices of it
-	i       int
-	depth   int
-	typeErr *typeError
+	b         []byte
+	text      string // b as a string: unescaped string values are slices of it
+	i         int
+	depth     int
+	typeErr   *typeError
+	strictErr *strictError
+}
+
+// strict records an I-JSON violation; the first one is reported.
+func (s *scanner) strict(what string) {
+	if s.strictErr == nil {
+		s.strictErr = &strictError{what: what}
+	}
 }
 
 // document reads the object that is the whole input, calling member for
@@ -48,6 +70,9 @@ func (s *scanner) document(member func(key []byte) error) error {
 	s.ws()
 	if s.i != len(s.b) {
 		return errSyntax
+	}
+	if s.strictErr != nil {
+		return s.strictErr
 	}
 	if s.typeErr != nil {
 		return s.typeErr
@@ -106,13 +131,18 @@ func (s *scanner) object(member func(key []byte) error) error {
 		s.depth--
 		return nil
 	}
+	var names nameSet
 	for {
 		if s.peek() != '"' {
 			return errSyntax
 		}
+		keyStart := s.i + 1
 		key, err := s.str()
 		if err != nil {
 			return err
+		}
+		if names.add(s, key, keyStart) {
+			s.strict("a duplicate member name")
 		}
 		if err := s.expect(':'); err != nil {
 			return err
@@ -131,6 +161,63 @@ func (s *scanner) object(member func(key []byte) error) error {
 			return errSyntax
 		}
 	}
+}
+
+// nameSet holds the member names of one object, to find duplicates. Most
+// objects have a handful of members with plain (unescaped) names, which
+// are kept as offsets into the input, so that adding one writes no
+// pointer and allocates nothing; a cheap fingerprint rules out most
+// comparisons (Clerk's claim names are mostly three letters long). Past
+// smallNames members, or at the first escaped name, a map of the unescaped
+// names takes over, so a crafted object with thousands of members costs
+// linear time, not quadratic.
+type nameSet struct {
+	n     int
+	bloom uint64 // one bit per (length, first byte, last byte) seen
+	start [smallNames]uint32
+	end   [smallNames]uint32
+	big   map[string]struct{}
+}
+
+const smallNames = 16
+
+// add adds the name just read by s.str: name is its unescaped value and
+// start the input offset of its first byte. It reports whether the object
+// already had that name.
+func (ns *nameSet) add(s *scanner, name []byte, start int) bool {
+	if ns.big == nil {
+		plain := s.i-1-start == len(name)
+		if plain && ns.n < smallNames {
+			return ns.addPlain(s.b, name, start)
+		}
+		ns.big = make(map[string]struct{}, 2*smallNames)
+		for i := range ns.n {
+			ns.big[string(s.b[ns.start[i]:ns.end[i]])] = struct{}{}
+		}
+	}
+	if _, dup := ns.big[string(name)]; dup {
+		return true
+	}
+	ns.big[string(name)] = struct{}{}
+	return false
+}
+
+func (ns *nameSet) addPlain(input, name []byte, start int) bool {
+	bit := uint64(1)
+	if len(name) > 0 {
+		bit <<= (uint(len(name))*7 + uint(name[0])*3 + uint(name[len(name)-1])) & 63
+	}
+	if ns.bloom&bit != 0 {
+		for i := range ns.n {
+			if string(input[ns.start[i]:ns.end[i]]) == string(name) {
+				return true
+			}
+		}
+	}
+	ns.bloom |= bit
+	ns.start[ns.n], ns.end[ns.n] = uint32(start), uint32(start+len(name))
+	ns.n++
+	return false
 }
 
 // array reads an array, calling elem for each element.
@@ -204,9 +291,11 @@ func (s *scanner) mismatch(field string) error {
 }
 
 // number reads a number and returns its text and whether it is an integer
-// literal (no fraction, no exponent).
+// literal (no fraction, no exponent). A number outside float64's range is
+// recorded as an I-JSON violation.
 func (s *scanner) number() (tok []byte, isInt bool, err error) {
 	start := s.i
+	exp := false
 	if s.i < len(s.b) && s.b[s.i] == '-' {
 		s.i++
 	}
@@ -233,9 +322,23 @@ func (s *scanner) number() (tok []byte, isInt bool, err error) {
 			return nil, false, errSyntax
 		}
 		isInt = false
+		exp = true
 	}
-	return s.b[start:s.i], isInt, nil
+	tok = s.b[start:s.i]
+	// Without an exponent, fewer than 300 digits cannot leave float64's
+	// range (its largest finite value is about 1.8e308); anything else is
+	// checked exactly. Underflow to zero is within range, as for strconv.
+	if exp || len(tok) > maxPlainNumber {
+		if _, err := strconv.ParseFloat(string(tok), 64); err != nil {
+			s.strict("a number outside float64")
+		}
+	}
+	return tok, isInt, nil
 }
+
+// maxPlainNumber is the longest number without an exponent that is
+// certainly inside float64's range.
+const maxPlainNumber = 300
 
 func (s *scanner) digits() int {
 	n := 0
@@ -292,7 +395,8 @@ func (s *scanner) str() ([]byte, error) {
 }
 
 // strEscaped continues str from the first backslash, unescaping as
-// encoding/json does: a lone or broken surrogate becomes U+FFFD.
+// encoding/json does: a lone or broken surrogate becomes U+FFFD, and is
+// recorded as an I-JSON violation.
 func (s *scanner) strEscaped(start int) ([]byte, error) {
 	out := append([]byte(nil), s.b[start:s.i]...)
 	for s.i < len(s.b) {
@@ -352,13 +456,14 @@ func (s *scanner) u4() (rune, bool) {
 	}
 	if len(s.b)-s.i >= 6 && s.b[s.i] == '\\' && s.b[s.i+1] == 'u' {
 		if r2 := hex4(s.b[s.i+2:]); r2 >= 0 {
-			if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
 				s.i += 6
 				return dec, true
 			}
 		}
 	}
-	return unicode.ReplacementChar, true
+	s.strict("a lone surrogate")
+	return utf8.RuneError, true
 }
 
 // hex4 decodes four hex digits, or returns -1.

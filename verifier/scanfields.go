@@ -3,8 +3,10 @@ package verifier
 import "encoding/json"
 
 // Typed member readers for the scanner. Each consumes one value. A JSON null
-// leaves a string or number untouched and sets a slice, pointer or raw value
-// as encoding/json does; any other wrong type is a typeError.
+// leaves a string (or v) untouched and sets org_permissions to nil, as
+// encoding/json does; for the claims whose type DESIGN rule 6 pins (exp,
+// nbf, iat, aud, fva, act, o) null is the wrong type. Any other wrong type
+// is a typeError.
 
 func (s *scanner) strField(dst *string, field string) error {
 	switch s.peek() {
@@ -22,11 +24,18 @@ func (s *scanner) strField(dst *string, field string) error {
 	}
 }
 
+// dateField reads a NumericDate (exp, nbf, iat): present, and a JSON
+// integer literal that fits int64. Anything else, null included, is a type
+// error: DESIGN rule 6 wants a present date to be an integer.
+func (s *scanner) dateField(dst *numericDate, field string) error {
+	dst.Present = true
+	return s.intField(&dst.N, field)
+}
+
+// intField reads a JSON integer literal that fits int64; anything else,
+// null included, is a type error.
 func (s *scanner) intField(dst *int64, field string) error {
 	c := s.peek()
-	if c == 'n' {
-		return s.literal("null")
-	}
 	if c != '-' && (c < '0' || c > '9') {
 		return s.mismatch(field)
 	}
@@ -69,7 +78,11 @@ func parseInt64(tok []byte) (int64, bool) {
 	}
 }
 
+// intFieldInt reads v: an integer, null leaving it untouched.
 func (s *scanner) intFieldInt(dst *int, field string) error {
+	if s.peek() == 'n' {
+		return s.literal("null")
+	}
 	n := int64(*dst)
 	if err := s.intField(&n, field); err != nil {
 		return err
@@ -98,6 +111,64 @@ func (s *scanner) strSliceField(dst *[]string, field string) error {
 	return err
 }
 
+// audField reads aud: a string or an array of strings (RFC 7519 §4.1.3).
+// Anything else, null included, is a type error.
+func (s *scanner) audField(w *wireClaims) error {
+	switch s.peek() {
+	case '"':
+		v, err := s.strValue()
+		w.Aud = []string{v}
+		return err
+	case '[':
+	default:
+		return s.mismatch("aud")
+	}
+	w.Aud = make([]string, 0, 2)
+	return s.array(func() error {
+		if s.peek() != '"' {
+			return s.mismatch("aud")
+		}
+		v, err := s.strValue()
+		w.Aud = append(w.Aud, v)
+		return err
+	})
+}
+
+// fvaField reads fva: an array of exactly two integers (minutes since the
+// first and the second factor were verified, -1 for never). Anything else,
+// null included, is a type error.
+func (s *scanner) fvaField(w *wireClaims) error {
+	if s.peek() != '[' {
+		return s.mismatch("fva")
+	}
+	w.HasFva, w.Fva = true, [2]int64{}
+	n := 0
+	err := s.array(func() error {
+		var v int64
+		if err := s.intField(&v, "fva"); err != nil {
+			return err
+		}
+		if n < len(w.Fva) {
+			w.Fva[n] = v
+		}
+		n++
+		return nil
+	})
+	if err == nil && n != len(w.Fva) && s.typeErr == nil {
+		s.typeErr = &typeError{field: "fva"}
+	}
+	return err
+}
+
+// objectField reads a claim that must be a JSON object (act), keeping its
+// text. Anything else, null included, is a type error.
+func (s *scanner) objectField(dst *json.RawMessage, field string) error {
+	if s.peek() != '{' {
+		return s.mismatch(field)
+	}
+	return s.rawField(dst)
+}
+
 func (s *scanner) rawField(dst *json.RawMessage) error {
 	s.ws()
 	start := s.i
@@ -120,11 +191,11 @@ func (s *scanner) claimsMember(w *wireClaims, key []byte) error {
 	case "iss":
 		return s.strField(&w.Iss, "iss")
 	case "iat":
-		return s.intField(&w.Iat, "iat")
+		return s.dateField(&w.Iat, "iat")
 	case "nbf":
-		return s.intField(&w.Nbf, "nbf")
+		return s.dateField(&w.Nbf, "nbf")
 	case "exp":
-		return s.intField(&w.Exp, "exp")
+		return s.dateField(&w.Exp, "exp")
 	case "v":
 		return s.intFieldInt(&w.V, "v")
 	case "org_id":
@@ -137,8 +208,16 @@ func (s *scanner) claimsMember(w *wireClaims, key []byte) error {
 		return s.strSliceField(&w.OrgPermissions, "org_permissions")
 	case "fea":
 		return s.strField(&w.Fea, "fea")
+	case "pla":
+		return s.strField(&w.Pla, "pla")
+	case "sts":
+		return s.strField(&w.Sts, "sts")
+	case "aud":
+		return s.audField(w)
+	case "fva":
+		return s.fvaField(w)
 	case "act":
-		return s.rawField(&w.Act)
+		return s.objectField(&w.Act, "act")
 	case "o":
 		return s.orgMember(w)
 	default:
@@ -146,13 +225,10 @@ func (s *scanner) claimsMember(w *wireClaims, key []byte) error {
 	}
 }
 
+// orgMember reads the v2 o claim, which must be an object; anything else,
+// null included, is a type error.
 func (s *scanner) orgMember(w *wireClaims) error {
-	switch s.peek() {
-	case 'n':
-		w.O = nil
-		return s.literal("null")
-	case '{':
-	default:
+	if s.peek() != '{' {
 		return s.mismatch("o")
 	}
 	if w.O == nil {
@@ -188,7 +264,22 @@ func (s *scanner) headerMember(h *header, key []byte) error {
 		return s.strField(&h.Kid, "kid")
 	case "crit":
 		return s.rawField(&h.Crit)
+	case "cat":
+		return s.catField(h)
 	default:
 		return s.skip()
 	}
+}
+
+// catField reads the token category. A string is classified exactly; null
+// or any other type is a category of its own (categoryOther), never a
+// decoding error, as @clerk/backend treats every cat but undefined.
+func (s *scanner) catField(h *header) error {
+	if s.peek() != '"' {
+		h.Cat = categoryOther
+		return s.skip()
+	}
+	v, err := s.str()
+	h.Cat = classifyCategory(string(v))
+	return err
 }

@@ -48,6 +48,18 @@ type Config struct {
 	// AuthorizedParties is the default azp allow-list. Empty means no azp
 	// check unless a call passes its own list.
 	AuthorizedParties []string
+	// Audiences (CLERK_AUDIENCE) are the accepted aud values: when set, a
+	// token's aud (a string or an array of strings) must be present and
+	// contain one of them. Empty means aud is not checked (its type still
+	// is: a present aud that is neither a string nor an array of strings is
+	// token-invalid).
+	Audiences []string
+	// AcceptPendingSessions (AUTHSVC_ACCEPT_PENDING_SESSIONS) accepts tokens
+	// of pending sessions (sts "pending"), which are otherwise refused with
+	// [ReasonSessionPending], as Clerk's SDKs do by default
+	// (treatPendingAsSignedOut). False (the default) refuses them unless the
+	// call accepts them ([VerifyOptions.AcceptPending]).
+	AcceptPendingSessions bool
 	// ClockSkew is the tolerance applied to exp, nbf and iat. Zero means 5 s;
 	// negative is rejected by New.
 	ClockSkew time.Duration
@@ -161,6 +173,11 @@ func applyDefaults(cfg *Config) error {
 			return errors.New("verifier: authorized parties must not contain an empty entry")
 		}
 	}
+	for _, a := range cfg.Audiences {
+		if a == "" {
+			return errors.New("verifier: audiences must not contain an empty entry")
+		}
+	}
 	return nil
 }
 
@@ -182,9 +199,29 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 // VerifyWithParties is [Verifier.Verify] with a per-call azp allow-list; an
 // empty list means the configured [Config.AuthorizedParties].
 func (v *Verifier) VerifyWithParties(ctx context.Context, token string, authorizedParties []string) (*Claims, error) {
-	if len(authorizedParties) == 0 {
-		authorizedParties = v.cfg.AuthorizedParties
+	return v.VerifyWithOptions(ctx, token, VerifyOptions{AuthorizedParties: authorizedParties})
+}
+
+// VerifyOptions are the per-call settings of [Verifier.VerifyWithOptions].
+// The zero value means the configuration's settings.
+type VerifyOptions struct {
+	// AuthorizedParties, when non-empty, replaces the configured
+	// [Config.AuthorizedParties] for this call.
+	AuthorizedParties []string
+	// AcceptPending accepts a pending session (sts "pending") for this
+	// call. It only widens: false means the configured
+	// [Config.AcceptPendingSessions], so a call cannot refuse what the
+	// configuration accepts (check [Claims.SessionStatus] for that).
+	AcceptPending bool
+}
+
+// VerifyWithOptions is [Verifier.Verify] with per-call settings.
+func (v *Verifier) VerifyWithOptions(ctx context.Context, token string, opts VerifyOptions) (*Claims, error) {
+	parties := opts.AuthorizedParties
+	if len(parties) == 0 {
+		parties = v.cfg.AuthorizedParties
 	}
+	acceptPending := opts.AcceptPending || v.cfg.AcceptPendingSessions
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -194,18 +231,24 @@ func (v *Verifier) VerifyWithParties(ctx context.Context, token string, authoriz
 	now := v.cfg.Now()
 	if v.cache != nil {
 		if e := v.cache.get(token); e != nil && v.keys.current(e.kid) == e.key {
-			if err := v.checkVerified(e.claims, now, authorizedParties); err != nil {
+			if err := v.checkVerified(e.claims, now, parties, acceptPending); err != nil {
 				return nil, err
 			}
 			return e.claims, nil
 		}
 	}
-	c, key, kid, err := v.verifyFull(ctx, token, now, authorizedParties)
+	c, key, kid, err := v.verifyFull(ctx, token, now, parties)
 	if err != nil {
 		return nil, err
 	}
+	// Cached before rule 10: the claims are verified whatever this call
+	// accepts, and every hit re-runs rule 10 for its own call.
 	if v.cache != nil {
 		v.cache.put(token, &cacheEntry{claims: c, key: key, kid: kid})
+	}
+	// 10. Session status, the last rule.
+	if err := checkSessionStatus(c.SessionStatus, acceptPending); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

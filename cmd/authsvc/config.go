@@ -30,6 +30,8 @@ type config struct {
 	APIVersion        string
 	Issuers           []string
 	AuthorizedParties []string
+	Audiences         []string
+	AcceptPending     bool
 	GRPCAddr          string
 	HTTPAddr          string
 	ClockSkew         time.Duration
@@ -68,6 +70,8 @@ var settings = []setting{
 	{"CLERK_WEBHOOK_SIGNING_SECRET", "webhook-signing-secret", "Clerk webhook signing secret (whsec_…) for VerifyWebhook; prefer the environment variable", "", setWebhookSecret},
 	{"CLERK_ISSUER", "issuer", "comma list of exact allowed token issuers (default: any Clerk-shaped https issuer)", "", setIssuers},
 	{"CLERK_AUTHORIZED_PARTIES", "authorized-parties", "comma list of allowed azp origins such as https://app.example.com (default: no azp check)", "", setAuthorizedParties},
+	{"CLERK_AUDIENCE", "audience", "comma list of accepted aud values; a token must name one (default: no aud check)", "", setAudiences},
+	{"AUTHSVC_ACCEPT_PENDING_SESSIONS", "accept-pending-sessions", "true accepts tokens of pending sessions (sts pending), refused by default; a request's accept_pending also accepts them", "false", setAcceptPending},
 	{"AUTHSVC_GRPC_ADDR", "grpc-addr", "gRPC listen address", "127.0.0.1:50051", func(c *config, v string) error { c.GRPCAddr = v; return checkAddr(v) }},
 	{"AUTHSVC_HTTP_ADDR", "http-addr", "metrics and health HTTP listen address (empty disables)", "127.0.0.1:9090", setHTTPAddr},
 	{"AUTHSVC_CLOCK_SKEW", "clock-skew", "allowed clock skew for exp/nbf/iat (Go duration)", "5s", setSkew},
@@ -295,6 +299,15 @@ func setSkew(c *config, v string) error {
 	return nil
 }
 
+func setAcceptPending(c *config, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	c.AcceptPending = b
+	return nil
+}
+
 func setCacheSize(c *config, v string) error {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 10_000_000 {
@@ -368,4 +381,14 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// setAudiences takes a comma list; one that is set but names nothing
+// (" , ") is a mistake, not "no audience check".
+func setAudiences(c *config, v string) error {
+	c.Audiences = splitList(v)
+	if len(c.Audiences) == 0 && strings.TrimSpace(v) != "" {
+		return fmt.Errorf("%q lists no audience", v)
+	}
+	return nil
 }

@@ -57,6 +57,8 @@ func TestParseConfigRejects(t *testing.T) {
 		{"max connection age below a second", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "10ms"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
 		{"max connection age not a duration", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "30"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
 		{"max recv bytes below a token", map[string]string{"AUTHSVC_MAX_RECV_BYTES": "1024"}, nil, "AUTHSVC_MAX_RECV_BYTES"},
+		{"accept pending not a bool", map[string]string{"AUTHSVC_ACCEPT_PENDING_SESSIONS": "yes"}, nil, "AUTHSVC_ACCEPT_PENDING_SESSIONS"},
+		{"accept pending flag not a bool", nil, []string{"--accept-pending-sessions", "on"}, "--accept-pending-sessions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +185,8 @@ var badSettings = []struct {
 	{"AUTHSVC_MAX_RECV_BYTES", "1024", nil},
 	{"CLERK_ISSUER", "http://clerk.example.com", nil},
 	{"CLERK_AUTHORIZED_PARTIES", "app.example.com", nil},
+	{"CLERK_AUDIENCE", " , ", nil},
+	{"AUTHSVC_ACCEPT_PENDING_SESSIONS", "yes", nil},
 	{"AUTHSVC_GRPC_ADDR", "localhost", nil},
 	{"AUTHSVC_HTTP_ADDR", "localhost", nil},
 	{"AUTHSVC_CLOCK_SKEW", "5", nil},
@@ -309,6 +313,39 @@ func TestHelp(t *testing.T) {
 			}
 			if strings.Contains(out.String(), "authsvc dev`") || strings.Contains(out.String(), "-dev-backend-addr authsvc") {
 				t.Errorf("help garbles a flag:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// TestParseConfigAudienceAndPending: CLERK_AUDIENCE and
+// AUTHSVC_ACCEPT_PENDING_SESSIONS reach the verifier configuration; flags
+// win.
+func TestParseConfigAudienceAndPending(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		env         map[string]string
+		args        []string
+		wantAud     []string
+		wantPending bool
+	}{
+		{"defaults", nil, nil, nil, false},
+		{"environment", map[string]string{"CLERK_AUDIENCE": "https://api.example.com, billing,", "AUTHSVC_ACCEPT_PENDING_SESSIONS": "true"}, nil,
+			[]string{"https://api.example.com", "billing"}, true},
+		{"flags win", map[string]string{"CLERK_AUDIENCE": "a", "AUTHSVC_ACCEPT_PENDING_SESSIONS": "true"},
+			[]string{"--audience", "b", "--accept-pending-sessions", "false"}, []string{"b"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := parseConfig("authsvc", tt.args, envFrom(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vc := verifierConfig(c)
+			if diff := cmp.Diff(tt.wantAud, vc.Audiences); diff != "" || vc.AcceptPendingSessions != tt.wantPending {
+				t.Errorf("audiences (-want +got):\n%s\naccept pending = %v, want %v", diff, vc.AcceptPendingSessions, tt.wantPending)
 			}
 		})
 	}

@@ -189,7 +189,7 @@ func verifierConfig(cfg *config) verifier.Config {
 	if cacheSize == 0 {
 		cacheSize = -1 // verifier.Config reads 0 as the default size and < 0 as off
 	}
-	return verifier.Config{
+	vc := verifier.Config{
 		CacheSize:         cacheSize,
 		JWTKey:            cfg.JWTKey,
 		SecretKey:         cfg.SecretKey,
@@ -199,6 +199,8 @@ func verifierConfig(cfg *config) verifier.Config {
 		AuthorizedParties: cfg.AuthorizedParties,
 		ClockSkew:         skew,
 	}
+	vc.Audiences, vc.AcceptPendingSessions = cfg.Audiences, cfg.AcceptPending
+	return vc
 }
 
 // grpcOptions builds the metrics, the limits and the transport credentials;

@@ -125,7 +125,7 @@ func (i *Issuer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 }
 
 // Mint returns an RS256 session token signed with the current key, header
-// {alg, typ: JWT, kid}. claims are merged over the defaults iss=URL,
+// {alg, typ: JWT, kid} (no cat: MintWithHeader sets one). claims are merged over the defaults iss=URL,
 // sub="user_test", sid="sess_test", iat=now, nbf=now-10, exp=now+60 (now is
 // time.Now()); a claim with a nil value removes that default.
 func (i *Issuer) Mint(t testing.TB, claims map[string]any) string {
@@ -152,6 +152,24 @@ func (i *Issuer) MintWithHeader(t testing.TB, header, claims map[string]any) str
 	return Sign(t, i.Key, header, payload, alg)
 }
 
+// MintRaw returns a token signed with the current key whose payload is
+// exactly payload, bytes that need not be valid JSON (a duplicate member,
+// a lone surrogate, invalid UTF-8). header nil means the default header
+// {alg: RS256, typ: JWT, kid}; a header's "cat" sets the token category.
+// Nothing is merged into payload.
+func (i *Issuer) MintRaw(t testing.TB, header map[string]any, payload []byte) string {
+	t.Helper()
+	if header == nil {
+		header = map[string]any{"alg": "RS256", "typ": "JWT", "kid": i.KID}
+	}
+	h, err := json.Marshal(header)
+	if err != nil {
+		t.Fatalf("verifiertest: encoding header: %v", err)
+	}
+	alg, _ := header["alg"].(string)
+	return SignRaw(t, i.Key, h, payload, alg)
+}
+
 // Sign encodes header and payload as JSON and signs them with key using the
 // RS hash alg names (RS256 when alg names none).
 func Sign(t testing.TB, key *rsa.PrivateKey, header, payload any, alg string) string {
@@ -164,7 +182,14 @@ func Sign(t testing.TB, key *rsa.PrivateKey, header, payload any, alg string) st
 	if err != nil {
 		t.Fatalf("verifiertest: encoding claims: %v", err)
 	}
-	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
+	return SignRaw(t, key, h, p, alg)
+}
+
+// SignRaw signs header and payload, taken as the exact bytes to encode,
+// with key using the RS hash alg names (RS256 when alg names none).
+func SignRaw(t testing.TB, key *rsa.PrivateKey, header, payload []byte, alg string) string {
+	t.Helper()
+	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(payload)
 	hash := map[string]crypto.Hash{"RS384": crypto.SHA384, "RS512": crypto.SHA512}[alg]
 	if hash == 0 {
 		hash = crypto.SHA256

@@ -108,3 +108,30 @@ func TestConfigAndPEM(t *testing.T) {
 		t.Errorf("PublicKeyPEM = %q", iss.PublicKeyPEM())
 	}
 }
+
+func TestMintRawKeepsPayloadBytes(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	payload := []byte(`{"sub":"user_1","sub":"user_admin","x":"\ud800"}`)
+	tests := []struct {
+		name       string
+		header     map[string]any
+		wantHeader map[string]any
+	}{
+		{"default header", nil, map[string]any{"alg": "RS256", "typ": "JWT", "kid": verifiertest.DefaultKID}},
+		{"header with cat", map[string]any{"alg": "RS256", "cat": "cl_B7d4PD222AAA"}, map[string]any{"alg": "RS256", "cat": "cl_B7d4PD222AAA"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			token := iss.MintRaw(t, tt.header, payload)
+			if diff := cmp.Diff(tt.wantHeader, decodeSegment(t, token, 0)); diff != "" {
+				t.Errorf("header (-want +got):\n%s", diff)
+			}
+			got, err := base64.RawURLEncoding.DecodeString(strings.Split(token, ".")[1])
+			if err != nil || string(got) != string(payload) {
+				t.Errorf("payload = %q (%v), want %q", got, err, payload)
+			}
+		})
+	}
+}

@@ -88,8 +88,15 @@ type VerifySessionTokenRequest struct {
 	// When non-empty, replaces the service's configured authorized parties for
 	// this call: the token's azp must be present and one of these.
 	AuthorizedParties []string `protobuf:"bytes,2,rep,name=authorized_parties,json=authorizedParties,proto3" json:"authorized_parties,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// When true, a pending session's token (sts "pending") is accepted for
+	// this call. It only widens: false means the service's default
+	// (AUTHSVC_ACCEPT_PENDING_SESSIONS, itself false by default, so pending
+	// sessions are refused with SESSION_PENDING). A caller that must refuse
+	// pending sessions whatever the service accepts checks
+	// claims.session_status.
+	AcceptPending bool `protobuf:"varint,3,opt,name=accept_pending,json=acceptPending,proto3" json:"accept_pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *VerifySessionTokenRequest) Reset() {
@@ -134,6 +141,13 @@ func (x *VerifySessionTokenRequest) GetAuthorizedParties() []string {
 		return x.AuthorizedParties
 	}
 	return nil
+}
+
+func (x *VerifySessionTokenRequest) GetAcceptPending() bool {
+	if x != nil {
+		return x.AcceptPending
+	}
+	return false
 }
 
 // VerifySessionTokenResponse holds the verified claims.
@@ -211,9 +225,20 @@ type Claims struct {
 	// The claim-set version: 1, or 2 when the token has "v": 2.
 	Version int32 `protobuf:"varint,13,opt,name=version,proto3" json:"version,omitempty"`
 	// Every claim of the token, as it was signed.
-	Raw           *structpb.Struct `protobuf:"bytes,14,opt,name=raw,proto3" json:"raw,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Raw *structpb.Struct `protobuf:"bytes,14,opt,name=raw,proto3" json:"raw,omitempty"`
+	// sts: "active", "pending" (only when pending sessions are accepted), or
+	// empty when the token has none.
+	SessionStatus string `protobuf:"bytes,15,opt,name=session_status,json=sessionStatus,proto3" json:"session_status,omitempty"`
+	// aud: a string claim is one entry.
+	Audience []string `protobuf:"bytes,16,rep,name=audience,proto3" json:"audience,omitempty"`
+	// fea, split at commas into its "scope:feature" entries.
+	Features []string `protobuf:"bytes,17,rep,name=features,proto3" json:"features,omitempty"`
+	// pla, split at commas into its "scope:plan" entries.
+	Plans []string `protobuf:"bytes,18,rep,name=plans,proto3" json:"plans,omitempty"`
+	// fva, when the token has it.
+	Reverification *FactorVerificationAge `protobuf:"bytes,19,opt,name=reverification,proto3" json:"reverification,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Claims) Reset() {
@@ -344,6 +369,98 @@ func (x *Claims) GetRaw() *structpb.Struct {
 	return nil
 }
 
+func (x *Claims) GetSessionStatus() string {
+	if x != nil {
+		return x.SessionStatus
+	}
+	return ""
+}
+
+func (x *Claims) GetAudience() []string {
+	if x != nil {
+		return x.Audience
+	}
+	return nil
+}
+
+func (x *Claims) GetFeatures() []string {
+	if x != nil {
+		return x.Features
+	}
+	return nil
+}
+
+func (x *Claims) GetPlans() []string {
+	if x != nil {
+		return x.Plans
+	}
+	return nil
+}
+
+func (x *Claims) GetReverification() *FactorVerificationAge {
+	if x != nil {
+		return x.Reverification
+	}
+	return nil
+}
+
+// FactorVerificationAge is the fva claim: how long ago the session's user
+// last verified each factor, for step-up (reverification) decisions.
+type FactorVerificationAge struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Minutes since a first factor was verified; -1 for never.
+	FirstFactorMinutes int64 `protobuf:"varint,1,opt,name=first_factor_minutes,json=firstFactorMinutes,proto3" json:"first_factor_minutes,omitempty"`
+	// Minutes since a second factor was verified; -1 for never or no second
+	// factor.
+	SecondFactorMinutes int64 `protobuf:"varint,2,opt,name=second_factor_minutes,json=secondFactorMinutes,proto3" json:"second_factor_minutes,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *FactorVerificationAge) Reset() {
+	*x = FactorVerificationAge{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FactorVerificationAge) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FactorVerificationAge) ProtoMessage() {}
+
+func (x *FactorVerificationAge) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FactorVerificationAge.ProtoReflect.Descriptor instead.
+func (*FactorVerificationAge) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *FactorVerificationAge) GetFirstFactorMinutes() int64 {
+	if x != nil {
+		return x.FirstFactorMinutes
+	}
+	return 0
+}
+
+func (x *FactorVerificationAge) GetSecondFactorMinutes() int64 {
+	if x != nil {
+		return x.SecondFactorMinutes
+	}
+	return 0
+}
+
 // GetAuthStateRequest describes one web request. Give either the explicit
 // facts, or the raw headers, or both: an explicit field that is set wins over
 // what the headers say.
@@ -377,13 +494,18 @@ type GetAuthStateRequest struct {
 	// When true and the status is interstitial, the response carries the
 	// interstitial page.
 	IncludeInterstitial bool `protobuf:"varint,13,opt,name=include_interstitial,json=includeInterstitial,proto3" json:"include_interstitial,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// When true, a pending session's token is signed in for this request;
+	// false means the service's default, which signs it out with reason
+	// session-pending unless AUTHSVC_ACCEPT_PENDING_SESSIONS is set. It only
+	// widens, as in VerifySessionTokenRequest.
+	AcceptPending bool `protobuf:"varint,14,opt,name=accept_pending,json=acceptPending,proto3" json:"accept_pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetAuthStateRequest) Reset() {
 	*x = GetAuthStateRequest{}
-	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -395,7 +517,7 @@ func (x *GetAuthStateRequest) String() string {
 func (*GetAuthStateRequest) ProtoMessage() {}
 
 func (x *GetAuthStateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_authsvc_v1_auth_proto_msgTypes[3]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -408,7 +530,7 @@ func (x *GetAuthStateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuthStateRequest.ProtoReflect.Descriptor instead.
 func (*GetAuthStateRequest) Descriptor() ([]byte, []int) {
-	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{3}
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetAuthStateRequest) GetCookieToken() string {
@@ -502,6 +624,13 @@ func (x *GetAuthStateRequest) GetIncludeInterstitial() bool {
 	return false
 }
 
+func (x *GetAuthStateRequest) GetAcceptPending() bool {
+	if x != nil {
+		return x.AcceptPending
+	}
+	return false
+}
+
 // GetAuthStateResponse is the decision for one request.
 type GetAuthStateResponse struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -523,7 +652,7 @@ type GetAuthStateResponse struct {
 
 func (x *GetAuthStateResponse) Reset() {
 	*x = GetAuthStateResponse{}
-	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -535,7 +664,7 @@ func (x *GetAuthStateResponse) String() string {
 func (*GetAuthStateResponse) ProtoMessage() {}
 
 func (x *GetAuthStateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_authsvc_v1_auth_proto_msgTypes[4]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -548,7 +677,7 @@ func (x *GetAuthStateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuthStateResponse.ProtoReflect.Descriptor instead.
 func (*GetAuthStateResponse) Descriptor() ([]byte, []int) {
-	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{4}
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetAuthStateResponse) GetStatus() AuthStatus {
@@ -603,7 +732,7 @@ type VerifyWebhookRequest struct {
 
 func (x *VerifyWebhookRequest) Reset() {
 	*x = VerifyWebhookRequest{}
-	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -615,7 +744,7 @@ func (x *VerifyWebhookRequest) String() string {
 func (*VerifyWebhookRequest) ProtoMessage() {}
 
 func (x *VerifyWebhookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_authsvc_v1_auth_proto_msgTypes[5]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -628,7 +757,7 @@ func (x *VerifyWebhookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyWebhookRequest.ProtoReflect.Descriptor instead.
 func (*VerifyWebhookRequest) Descriptor() ([]byte, []int) {
-	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{5}
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *VerifyWebhookRequest) GetHeaders() map[string]string {
@@ -672,7 +801,7 @@ type VerifyWebhookResponse struct {
 
 func (x *VerifyWebhookResponse) Reset() {
 	*x = VerifyWebhookResponse{}
-	mi := &file_authsvc_v1_auth_proto_msgTypes[6]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -684,7 +813,7 @@ func (x *VerifyWebhookResponse) String() string {
 func (*VerifyWebhookResponse) ProtoMessage() {}
 
 func (x *VerifyWebhookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_authsvc_v1_auth_proto_msgTypes[6]
+	mi := &file_authsvc_v1_auth_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -697,7 +826,7 @@ func (x *VerifyWebhookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyWebhookResponse.ProtoReflect.Descriptor instead.
 func (*VerifyWebhookResponse) Descriptor() ([]byte, []int) {
-	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{6}
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *VerifyWebhookResponse) GetType() string {
@@ -747,12 +876,13 @@ var File_authsvc_v1_auth_proto protoreflect.FileDescriptor
 const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"\x15authsvc/v1/auth.proto\x12\n" +
-	"authsvc.v1\x1a\x1aauthsvc/v1/resources.proto\x1a\x1cgoogle/protobuf/struct.proto\"`\n" +
+	"authsvc.v1\x1a\x1aauthsvc/v1/resources.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x87\x01\n" +
 	"\x19VerifySessionTokenRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12-\n" +
-	"\x12authorized_parties\x18\x02 \x03(\tR\x11authorizedParties\"H\n" +
+	"\x12authorized_parties\x18\x02 \x03(\tR\x11authorizedParties\x12%\n" +
+	"\x0eaccept_pending\x18\x03 \x01(\bR\racceptPending\"H\n" +
 	"\x1aVerifySessionTokenResponse\x12*\n" +
-	"\x06claims\x18\x01 \x01(\v2\x12.authsvc.v1.ClaimsR\x06claims\"\xc8\x03\n" +
+	"\x06claims\x18\x01 \x01(\v2\x12.authsvc.v1.ClaimsR\x06claims\"\x88\x05\n" +
 	"\x06Claims\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x01 \x01(\tR\tsessionId\x12\x17\n" +
@@ -771,7 +901,15 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\x0forg_permissions\x18\v \x03(\tR\x0eorgPermissions\x12-\n" +
 	"\x05actor\x18\f \x01(\v2\x17.google.protobuf.StructR\x05actor\x12\x18\n" +
 	"\aversion\x18\r \x01(\x05R\aversion\x12)\n" +
-	"\x03raw\x18\x0e \x01(\v2\x17.google.protobuf.StructR\x03raw\"\x8b\x06\n" +
+	"\x03raw\x18\x0e \x01(\v2\x17.google.protobuf.StructR\x03raw\x12%\n" +
+	"\x0esession_status\x18\x0f \x01(\tR\rsessionStatus\x12\x1a\n" +
+	"\baudience\x18\x10 \x03(\tR\baudience\x12\x1a\n" +
+	"\bfeatures\x18\x11 \x03(\tR\bfeatures\x12\x14\n" +
+	"\x05plans\x18\x12 \x03(\tR\x05plans\x12I\n" +
+	"\x0ereverification\x18\x13 \x01(\v2!.authsvc.v1.FactorVerificationAgeR\x0ereverification\"}\n" +
+	"\x15FactorVerificationAge\x120\n" +
+	"\x14first_factor_minutes\x18\x01 \x01(\x03R\x12firstFactorMinutes\x122\n" +
+	"\x15second_factor_minutes\x18\x02 \x01(\x03R\x13secondFactorMinutes\"\xb2\x06\n" +
 	"\x13GetAuthStateRequest\x12&\n" +
 	"\fcookie_token\x18\x01 \x01(\tH\x00R\vcookieToken\x88\x01\x01\x12\"\n" +
 	"\n" +
@@ -788,7 +926,8 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	" \x01(\tH\tR\tuserAgent\x88\x01\x01\x12F\n" +
 	"\aheaders\x18\v \x03(\v2,.authsvc.v1.GetAuthStateRequest.HeadersEntryR\aheaders\x12-\n" +
 	"\x12authorized_parties\x18\f \x03(\tR\x11authorizedParties\x121\n" +
-	"\x14include_interstitial\x18\r \x01(\bR\x13includeInterstitial\x1a:\n" +
+	"\x14include_interstitial\x18\r \x01(\bR\x13includeInterstitial\x12%\n" +
+	"\x0eaccept_pending\x18\x0e \x01(\bR\racceptPending\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x0f\n" +
@@ -909,277 +1048,279 @@ func file_authsvc_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_authsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_authsvc_v1_auth_proto_goTypes = []any{
 	(AuthStatus)(0),                                      // 0: authsvc.v1.AuthStatus
 	(*VerifySessionTokenRequest)(nil),                    // 1: authsvc.v1.VerifySessionTokenRequest
 	(*VerifySessionTokenResponse)(nil),                   // 2: authsvc.v1.VerifySessionTokenResponse
 	(*Claims)(nil),                                       // 3: authsvc.v1.Claims
-	(*GetAuthStateRequest)(nil),                          // 4: authsvc.v1.GetAuthStateRequest
-	(*GetAuthStateResponse)(nil),                         // 5: authsvc.v1.GetAuthStateResponse
-	(*VerifyWebhookRequest)(nil),                         // 6: authsvc.v1.VerifyWebhookRequest
-	(*VerifyWebhookResponse)(nil),                        // 7: authsvc.v1.VerifyWebhookResponse
-	nil,                                                  // 8: authsvc.v1.GetAuthStateRequest.HeadersEntry
-	nil,                                                  // 9: authsvc.v1.VerifyWebhookRequest.HeadersEntry
-	(*structpb.Struct)(nil),                              // 10: google.protobuf.Struct
-	(*ListAllowlistIdentifiersRequest)(nil),              // 11: authsvc.v1.ListAllowlistIdentifiersRequest
-	(*CreateAllowlistIdentifierRequest)(nil),             // 12: authsvc.v1.CreateAllowlistIdentifierRequest
-	(*DeleteAllowlistIdentifierRequest)(nil),             // 13: authsvc.v1.DeleteAllowlistIdentifierRequest
-	(*ListClientsRequest)(nil),                           // 14: authsvc.v1.ListClientsRequest
-	(*GetClientRequest)(nil),                             // 15: authsvc.v1.GetClientRequest
-	(*VerifyClientRequest)(nil),                          // 16: authsvc.v1.VerifyClientRequest
-	(*GetEmailAddressRequest)(nil),                       // 17: authsvc.v1.GetEmailAddressRequest
-	(*CreateEmailAddressRequest)(nil),                    // 18: authsvc.v1.CreateEmailAddressRequest
-	(*UpdateEmailAddressRequest)(nil),                    // 19: authsvc.v1.UpdateEmailAddressRequest
-	(*DeleteEmailAddressRequest)(nil),                    // 20: authsvc.v1.DeleteEmailAddressRequest
-	(*CreateEmailRequest)(nil),                           // 21: authsvc.v1.CreateEmailRequest
-	(*ListInvitationsRequest)(nil),                       // 22: authsvc.v1.ListInvitationsRequest
-	(*CreateInvitationRequest)(nil),                      // 23: authsvc.v1.CreateInvitationRequest
-	(*RevokeInvitationRequest)(nil),                      // 24: authsvc.v1.RevokeInvitationRequest
-	(*ListOrganizationsRequest)(nil),                     // 25: authsvc.v1.ListOrganizationsRequest
-	(*CreateOrganizationRequest)(nil),                    // 26: authsvc.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),                       // 27: authsvc.v1.GetOrganizationRequest
-	(*UpdateOrganizationRequest)(nil),                    // 28: authsvc.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationMetadataRequest)(nil),            // 29: authsvc.v1.UpdateOrganizationMetadataRequest
-	(*DeleteOrganizationRequest)(nil),                    // 30: authsvc.v1.DeleteOrganizationRequest
-	(*ListOrganizationMembershipsRequest)(nil),           // 31: authsvc.v1.ListOrganizationMembershipsRequest
-	(*CreateOrganizationMembershipRequest)(nil),          // 32: authsvc.v1.CreateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipRequest)(nil),          // 33: authsvc.v1.UpdateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 34: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	(*DeleteOrganizationMembershipRequest)(nil),          // 35: authsvc.v1.DeleteOrganizationMembershipRequest
-	(*ListPendingOrganizationInvitationsRequest)(nil),    // 36: authsvc.v1.ListPendingOrganizationInvitationsRequest
-	(*CreateOrganizationInvitationRequest)(nil),          // 37: authsvc.v1.CreateOrganizationInvitationRequest
-	(*RevokeOrganizationInvitationRequest)(nil),          // 38: authsvc.v1.RevokeOrganizationInvitationRequest
-	(*GetPhoneNumberRequest)(nil),                        // 39: authsvc.v1.GetPhoneNumberRequest
-	(*CreatePhoneNumberRequest)(nil),                     // 40: authsvc.v1.CreatePhoneNumberRequest
-	(*UpdatePhoneNumberRequest)(nil),                     // 41: authsvc.v1.UpdatePhoneNumberRequest
-	(*DeletePhoneNumberRequest)(nil),                     // 42: authsvc.v1.DeletePhoneNumberRequest
-	(*ListRedirectUrlsRequest)(nil),                      // 43: authsvc.v1.ListRedirectUrlsRequest
-	(*GetRedirectUrlRequest)(nil),                        // 44: authsvc.v1.GetRedirectUrlRequest
-	(*CreateRedirectUrlRequest)(nil),                     // 45: authsvc.v1.CreateRedirectUrlRequest
-	(*DeleteRedirectUrlRequest)(nil),                     // 46: authsvc.v1.DeleteRedirectUrlRequest
-	(*ListSessionsRequest)(nil),                          // 47: authsvc.v1.ListSessionsRequest
-	(*GetSessionRequest)(nil),                            // 48: authsvc.v1.GetSessionRequest
-	(*RevokeSessionRequest)(nil),                         // 49: authsvc.v1.RevokeSessionRequest
-	(*VerifySessionRequest)(nil),                         // 50: authsvc.v1.VerifySessionRequest
-	(*CreateSessionTokenRequest)(nil),                    // 51: authsvc.v1.CreateSessionTokenRequest
-	(*CreateSessionRequest)(nil),                         // 52: authsvc.v1.CreateSessionRequest
-	(*CreateSignInTokenRequest)(nil),                     // 53: authsvc.v1.CreateSignInTokenRequest
-	(*RevokeSignInTokenRequest)(nil),                     // 54: authsvc.v1.RevokeSignInTokenRequest
-	(*CreateSMSMessageRequest)(nil),                      // 55: authsvc.v1.CreateSMSMessageRequest
-	(*ListUsersRequest)(nil),                             // 56: authsvc.v1.ListUsersRequest
-	(*GetUserRequest)(nil),                               // 57: authsvc.v1.GetUserRequest
-	(*CreateUserRequest)(nil),                            // 58: authsvc.v1.CreateUserRequest
-	(*UpdateUserRequest)(nil),                            // 59: authsvc.v1.UpdateUserRequest
-	(*UpdateUserMetadataRequest)(nil),                    // 60: authsvc.v1.UpdateUserMetadataRequest
-	(*DeleteUserRequest)(nil),                            // 61: authsvc.v1.DeleteUserRequest
-	(*CountUsersRequest)(nil),                            // 62: authsvc.v1.CountUsersRequest
-	(*ListUserOAuthAccessTokensRequest)(nil),             // 63: authsvc.v1.ListUserOAuthAccessTokensRequest
-	(*DisableUserMFARequest)(nil),                        // 64: authsvc.v1.DisableUserMFARequest
-	(*ListUserOrganizationMembershipsRequest)(nil),       // 65: authsvc.v1.ListUserOrganizationMembershipsRequest
-	(*VerifyUserPasswordRequest)(nil),                    // 66: authsvc.v1.VerifyUserPasswordRequest
-	(*BanUserRequest)(nil),                               // 67: authsvc.v1.BanUserRequest
-	(*UnbanUserRequest)(nil),                             // 68: authsvc.v1.UnbanUserRequest
-	(*GetInterstitialRequest)(nil),                       // 69: authsvc.v1.GetInterstitialRequest
-	(*ListAllowlistIdentifiersResponse)(nil),             // 70: authsvc.v1.ListAllowlistIdentifiersResponse
-	(*CreateAllowlistIdentifierResponse)(nil),            // 71: authsvc.v1.CreateAllowlistIdentifierResponse
-	(*DeleteAllowlistIdentifierResponse)(nil),            // 72: authsvc.v1.DeleteAllowlistIdentifierResponse
-	(*ListClientsResponse)(nil),                          // 73: authsvc.v1.ListClientsResponse
-	(*GetClientResponse)(nil),                            // 74: authsvc.v1.GetClientResponse
-	(*VerifyClientResponse)(nil),                         // 75: authsvc.v1.VerifyClientResponse
-	(*GetEmailAddressResponse)(nil),                      // 76: authsvc.v1.GetEmailAddressResponse
-	(*CreateEmailAddressResponse)(nil),                   // 77: authsvc.v1.CreateEmailAddressResponse
-	(*UpdateEmailAddressResponse)(nil),                   // 78: authsvc.v1.UpdateEmailAddressResponse
-	(*DeleteEmailAddressResponse)(nil),                   // 79: authsvc.v1.DeleteEmailAddressResponse
-	(*CreateEmailResponse)(nil),                          // 80: authsvc.v1.CreateEmailResponse
-	(*ListInvitationsResponse)(nil),                      // 81: authsvc.v1.ListInvitationsResponse
-	(*CreateInvitationResponse)(nil),                     // 82: authsvc.v1.CreateInvitationResponse
-	(*RevokeInvitationResponse)(nil),                     // 83: authsvc.v1.RevokeInvitationResponse
-	(*ListOrganizationsResponse)(nil),                    // 84: authsvc.v1.ListOrganizationsResponse
-	(*CreateOrganizationResponse)(nil),                   // 85: authsvc.v1.CreateOrganizationResponse
-	(*GetOrganizationResponse)(nil),                      // 86: authsvc.v1.GetOrganizationResponse
-	(*UpdateOrganizationResponse)(nil),                   // 87: authsvc.v1.UpdateOrganizationResponse
-	(*UpdateOrganizationMetadataResponse)(nil),           // 88: authsvc.v1.UpdateOrganizationMetadataResponse
-	(*DeleteOrganizationResponse)(nil),                   // 89: authsvc.v1.DeleteOrganizationResponse
-	(*ListOrganizationMembershipsResponse)(nil),          // 90: authsvc.v1.ListOrganizationMembershipsResponse
-	(*CreateOrganizationMembershipResponse)(nil),         // 91: authsvc.v1.CreateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipResponse)(nil),         // 92: authsvc.v1.UpdateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 93: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	(*DeleteOrganizationMembershipResponse)(nil),         // 94: authsvc.v1.DeleteOrganizationMembershipResponse
-	(*ListPendingOrganizationInvitationsResponse)(nil),   // 95: authsvc.v1.ListPendingOrganizationInvitationsResponse
-	(*CreateOrganizationInvitationResponse)(nil),         // 96: authsvc.v1.CreateOrganizationInvitationResponse
-	(*RevokeOrganizationInvitationResponse)(nil),         // 97: authsvc.v1.RevokeOrganizationInvitationResponse
-	(*GetPhoneNumberResponse)(nil),                       // 98: authsvc.v1.GetPhoneNumberResponse
-	(*CreatePhoneNumberResponse)(nil),                    // 99: authsvc.v1.CreatePhoneNumberResponse
-	(*UpdatePhoneNumberResponse)(nil),                    // 100: authsvc.v1.UpdatePhoneNumberResponse
-	(*DeletePhoneNumberResponse)(nil),                    // 101: authsvc.v1.DeletePhoneNumberResponse
-	(*ListRedirectUrlsResponse)(nil),                     // 102: authsvc.v1.ListRedirectUrlsResponse
-	(*GetRedirectUrlResponse)(nil),                       // 103: authsvc.v1.GetRedirectUrlResponse
-	(*CreateRedirectUrlResponse)(nil),                    // 104: authsvc.v1.CreateRedirectUrlResponse
-	(*DeleteRedirectUrlResponse)(nil),                    // 105: authsvc.v1.DeleteRedirectUrlResponse
-	(*ListSessionsResponse)(nil),                         // 106: authsvc.v1.ListSessionsResponse
-	(*GetSessionResponse)(nil),                           // 107: authsvc.v1.GetSessionResponse
-	(*RevokeSessionResponse)(nil),                        // 108: authsvc.v1.RevokeSessionResponse
-	(*VerifySessionResponse)(nil),                        // 109: authsvc.v1.VerifySessionResponse
-	(*CreateSessionTokenResponse)(nil),                   // 110: authsvc.v1.CreateSessionTokenResponse
-	(*CreateSessionResponse)(nil),                        // 111: authsvc.v1.CreateSessionResponse
-	(*CreateSignInTokenResponse)(nil),                    // 112: authsvc.v1.CreateSignInTokenResponse
-	(*RevokeSignInTokenResponse)(nil),                    // 113: authsvc.v1.RevokeSignInTokenResponse
-	(*CreateSMSMessageResponse)(nil),                     // 114: authsvc.v1.CreateSMSMessageResponse
-	(*ListUsersResponse)(nil),                            // 115: authsvc.v1.ListUsersResponse
-	(*GetUserResponse)(nil),                              // 116: authsvc.v1.GetUserResponse
-	(*CreateUserResponse)(nil),                           // 117: authsvc.v1.CreateUserResponse
-	(*UpdateUserResponse)(nil),                           // 118: authsvc.v1.UpdateUserResponse
-	(*UpdateUserMetadataResponse)(nil),                   // 119: authsvc.v1.UpdateUserMetadataResponse
-	(*DeleteUserResponse)(nil),                           // 120: authsvc.v1.DeleteUserResponse
-	(*CountUsersResponse)(nil),                           // 121: authsvc.v1.CountUsersResponse
-	(*ListUserOAuthAccessTokensResponse)(nil),            // 122: authsvc.v1.ListUserOAuthAccessTokensResponse
-	(*DisableUserMFAResponse)(nil),                       // 123: authsvc.v1.DisableUserMFAResponse
-	(*ListUserOrganizationMembershipsResponse)(nil),      // 124: authsvc.v1.ListUserOrganizationMembershipsResponse
-	(*VerifyUserPasswordResponse)(nil),                   // 125: authsvc.v1.VerifyUserPasswordResponse
-	(*BanUserResponse)(nil),                              // 126: authsvc.v1.BanUserResponse
-	(*UnbanUserResponse)(nil),                            // 127: authsvc.v1.UnbanUserResponse
-	(*GetInterstitialResponse)(nil),                      // 128: authsvc.v1.GetInterstitialResponse
+	(*FactorVerificationAge)(nil),                        // 4: authsvc.v1.FactorVerificationAge
+	(*GetAuthStateRequest)(nil),                          // 5: authsvc.v1.GetAuthStateRequest
+	(*GetAuthStateResponse)(nil),                         // 6: authsvc.v1.GetAuthStateResponse
+	(*VerifyWebhookRequest)(nil),                         // 7: authsvc.v1.VerifyWebhookRequest
+	(*VerifyWebhookResponse)(nil),                        // 8: authsvc.v1.VerifyWebhookResponse
+	nil,                                                  // 9: authsvc.v1.GetAuthStateRequest.HeadersEntry
+	nil,                                                  // 10: authsvc.v1.VerifyWebhookRequest.HeadersEntry
+	(*structpb.Struct)(nil),                              // 11: google.protobuf.Struct
+	(*ListAllowlistIdentifiersRequest)(nil),              // 12: authsvc.v1.ListAllowlistIdentifiersRequest
+	(*CreateAllowlistIdentifierRequest)(nil),             // 13: authsvc.v1.CreateAllowlistIdentifierRequest
+	(*DeleteAllowlistIdentifierRequest)(nil),             // 14: authsvc.v1.DeleteAllowlistIdentifierRequest
+	(*ListClientsRequest)(nil),                           // 15: authsvc.v1.ListClientsRequest
+	(*GetClientRequest)(nil),                             // 16: authsvc.v1.GetClientRequest
+	(*VerifyClientRequest)(nil),                          // 17: authsvc.v1.VerifyClientRequest
+	(*GetEmailAddressRequest)(nil),                       // 18: authsvc.v1.GetEmailAddressRequest
+	(*CreateEmailAddressRequest)(nil),                    // 19: authsvc.v1.CreateEmailAddressRequest
+	(*UpdateEmailAddressRequest)(nil),                    // 20: authsvc.v1.UpdateEmailAddressRequest
+	(*DeleteEmailAddressRequest)(nil),                    // 21: authsvc.v1.DeleteEmailAddressRequest
+	(*CreateEmailRequest)(nil),                           // 22: authsvc.v1.CreateEmailRequest
+	(*ListInvitationsRequest)(nil),                       // 23: authsvc.v1.ListInvitationsRequest
+	(*CreateInvitationRequest)(nil),                      // 24: authsvc.v1.CreateInvitationRequest
+	(*RevokeInvitationRequest)(nil),                      // 25: authsvc.v1.RevokeInvitationRequest
+	(*ListOrganizationsRequest)(nil),                     // 26: authsvc.v1.ListOrganizationsRequest
+	(*CreateOrganizationRequest)(nil),                    // 27: authsvc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),                       // 28: authsvc.v1.GetOrganizationRequest
+	(*UpdateOrganizationRequest)(nil),                    // 29: authsvc.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationMetadataRequest)(nil),            // 30: authsvc.v1.UpdateOrganizationMetadataRequest
+	(*DeleteOrganizationRequest)(nil),                    // 31: authsvc.v1.DeleteOrganizationRequest
+	(*ListOrganizationMembershipsRequest)(nil),           // 32: authsvc.v1.ListOrganizationMembershipsRequest
+	(*CreateOrganizationMembershipRequest)(nil),          // 33: authsvc.v1.CreateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipRequest)(nil),          // 34: authsvc.v1.UpdateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 35: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	(*DeleteOrganizationMembershipRequest)(nil),          // 36: authsvc.v1.DeleteOrganizationMembershipRequest
+	(*ListPendingOrganizationInvitationsRequest)(nil),    // 37: authsvc.v1.ListPendingOrganizationInvitationsRequest
+	(*CreateOrganizationInvitationRequest)(nil),          // 38: authsvc.v1.CreateOrganizationInvitationRequest
+	(*RevokeOrganizationInvitationRequest)(nil),          // 39: authsvc.v1.RevokeOrganizationInvitationRequest
+	(*GetPhoneNumberRequest)(nil),                        // 40: authsvc.v1.GetPhoneNumberRequest
+	(*CreatePhoneNumberRequest)(nil),                     // 41: authsvc.v1.CreatePhoneNumberRequest
+	(*UpdatePhoneNumberRequest)(nil),                     // 42: authsvc.v1.UpdatePhoneNumberRequest
+	(*DeletePhoneNumberRequest)(nil),                     // 43: authsvc.v1.DeletePhoneNumberRequest
+	(*ListRedirectUrlsRequest)(nil),                      // 44: authsvc.v1.ListRedirectUrlsRequest
+	(*GetRedirectUrlRequest)(nil),                        // 45: authsvc.v1.GetRedirectUrlRequest
+	(*CreateRedirectUrlRequest)(nil),                     // 46: authsvc.v1.CreateRedirectUrlRequest
+	(*DeleteRedirectUrlRequest)(nil),                     // 47: authsvc.v1.DeleteRedirectUrlRequest
+	(*ListSessionsRequest)(nil),                          // 48: authsvc.v1.ListSessionsRequest
+	(*GetSessionRequest)(nil),                            // 49: authsvc.v1.GetSessionRequest
+	(*RevokeSessionRequest)(nil),                         // 50: authsvc.v1.RevokeSessionRequest
+	(*VerifySessionRequest)(nil),                         // 51: authsvc.v1.VerifySessionRequest
+	(*CreateSessionTokenRequest)(nil),                    // 52: authsvc.v1.CreateSessionTokenRequest
+	(*CreateSessionRequest)(nil),                         // 53: authsvc.v1.CreateSessionRequest
+	(*CreateSignInTokenRequest)(nil),                     // 54: authsvc.v1.CreateSignInTokenRequest
+	(*RevokeSignInTokenRequest)(nil),                     // 55: authsvc.v1.RevokeSignInTokenRequest
+	(*CreateSMSMessageRequest)(nil),                      // 56: authsvc.v1.CreateSMSMessageRequest
+	(*ListUsersRequest)(nil),                             // 57: authsvc.v1.ListUsersRequest
+	(*GetUserRequest)(nil),                               // 58: authsvc.v1.GetUserRequest
+	(*CreateUserRequest)(nil),                            // 59: authsvc.v1.CreateUserRequest
+	(*UpdateUserRequest)(nil),                            // 60: authsvc.v1.UpdateUserRequest
+	(*UpdateUserMetadataRequest)(nil),                    // 61: authsvc.v1.UpdateUserMetadataRequest
+	(*DeleteUserRequest)(nil),                            // 62: authsvc.v1.DeleteUserRequest
+	(*CountUsersRequest)(nil),                            // 63: authsvc.v1.CountUsersRequest
+	(*ListUserOAuthAccessTokensRequest)(nil),             // 64: authsvc.v1.ListUserOAuthAccessTokensRequest
+	(*DisableUserMFARequest)(nil),                        // 65: authsvc.v1.DisableUserMFARequest
+	(*ListUserOrganizationMembershipsRequest)(nil),       // 66: authsvc.v1.ListUserOrganizationMembershipsRequest
+	(*VerifyUserPasswordRequest)(nil),                    // 67: authsvc.v1.VerifyUserPasswordRequest
+	(*BanUserRequest)(nil),                               // 68: authsvc.v1.BanUserRequest
+	(*UnbanUserRequest)(nil),                             // 69: authsvc.v1.UnbanUserRequest
+	(*GetInterstitialRequest)(nil),                       // 70: authsvc.v1.GetInterstitialRequest
+	(*ListAllowlistIdentifiersResponse)(nil),             // 71: authsvc.v1.ListAllowlistIdentifiersResponse
+	(*CreateAllowlistIdentifierResponse)(nil),            // 72: authsvc.v1.CreateAllowlistIdentifierResponse
+	(*DeleteAllowlistIdentifierResponse)(nil),            // 73: authsvc.v1.DeleteAllowlistIdentifierResponse
+	(*ListClientsResponse)(nil),                          // 74: authsvc.v1.ListClientsResponse
+	(*GetClientResponse)(nil),                            // 75: authsvc.v1.GetClientResponse
+	(*VerifyClientResponse)(nil),                         // 76: authsvc.v1.VerifyClientResponse
+	(*GetEmailAddressResponse)(nil),                      // 77: authsvc.v1.GetEmailAddressResponse
+	(*CreateEmailAddressResponse)(nil),                   // 78: authsvc.v1.CreateEmailAddressResponse
+	(*UpdateEmailAddressResponse)(nil),                   // 79: authsvc.v1.UpdateEmailAddressResponse
+	(*DeleteEmailAddressResponse)(nil),                   // 80: authsvc.v1.DeleteEmailAddressResponse
+	(*CreateEmailResponse)(nil),                          // 81: authsvc.v1.CreateEmailResponse
+	(*ListInvitationsResponse)(nil),                      // 82: authsvc.v1.ListInvitationsResponse
+	(*CreateInvitationResponse)(nil),                     // 83: authsvc.v1.CreateInvitationResponse
+	(*RevokeInvitationResponse)(nil),                     // 84: authsvc.v1.RevokeInvitationResponse
+	(*ListOrganizationsResponse)(nil),                    // 85: authsvc.v1.ListOrganizationsResponse
+	(*CreateOrganizationResponse)(nil),                   // 86: authsvc.v1.CreateOrganizationResponse
+	(*GetOrganizationResponse)(nil),                      // 87: authsvc.v1.GetOrganizationResponse
+	(*UpdateOrganizationResponse)(nil),                   // 88: authsvc.v1.UpdateOrganizationResponse
+	(*UpdateOrganizationMetadataResponse)(nil),           // 89: authsvc.v1.UpdateOrganizationMetadataResponse
+	(*DeleteOrganizationResponse)(nil),                   // 90: authsvc.v1.DeleteOrganizationResponse
+	(*ListOrganizationMembershipsResponse)(nil),          // 91: authsvc.v1.ListOrganizationMembershipsResponse
+	(*CreateOrganizationMembershipResponse)(nil),         // 92: authsvc.v1.CreateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipResponse)(nil),         // 93: authsvc.v1.UpdateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 94: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	(*DeleteOrganizationMembershipResponse)(nil),         // 95: authsvc.v1.DeleteOrganizationMembershipResponse
+	(*ListPendingOrganizationInvitationsResponse)(nil),   // 96: authsvc.v1.ListPendingOrganizationInvitationsResponse
+	(*CreateOrganizationInvitationResponse)(nil),         // 97: authsvc.v1.CreateOrganizationInvitationResponse
+	(*RevokeOrganizationInvitationResponse)(nil),         // 98: authsvc.v1.RevokeOrganizationInvitationResponse
+	(*GetPhoneNumberResponse)(nil),                       // 99: authsvc.v1.GetPhoneNumberResponse
+	(*CreatePhoneNumberResponse)(nil),                    // 100: authsvc.v1.CreatePhoneNumberResponse
+	(*UpdatePhoneNumberResponse)(nil),                    // 101: authsvc.v1.UpdatePhoneNumberResponse
+	(*DeletePhoneNumberResponse)(nil),                    // 102: authsvc.v1.DeletePhoneNumberResponse
+	(*ListRedirectUrlsResponse)(nil),                     // 103: authsvc.v1.ListRedirectUrlsResponse
+	(*GetRedirectUrlResponse)(nil),                       // 104: authsvc.v1.GetRedirectUrlResponse
+	(*CreateRedirectUrlResponse)(nil),                    // 105: authsvc.v1.CreateRedirectUrlResponse
+	(*DeleteRedirectUrlResponse)(nil),                    // 106: authsvc.v1.DeleteRedirectUrlResponse
+	(*ListSessionsResponse)(nil),                         // 107: authsvc.v1.ListSessionsResponse
+	(*GetSessionResponse)(nil),                           // 108: authsvc.v1.GetSessionResponse
+	(*RevokeSessionResponse)(nil),                        // 109: authsvc.v1.RevokeSessionResponse
+	(*VerifySessionResponse)(nil),                        // 110: authsvc.v1.VerifySessionResponse
+	(*CreateSessionTokenResponse)(nil),                   // 111: authsvc.v1.CreateSessionTokenResponse
+	(*CreateSessionResponse)(nil),                        // 112: authsvc.v1.CreateSessionResponse
+	(*CreateSignInTokenResponse)(nil),                    // 113: authsvc.v1.CreateSignInTokenResponse
+	(*RevokeSignInTokenResponse)(nil),                    // 114: authsvc.v1.RevokeSignInTokenResponse
+	(*CreateSMSMessageResponse)(nil),                     // 115: authsvc.v1.CreateSMSMessageResponse
+	(*ListUsersResponse)(nil),                            // 116: authsvc.v1.ListUsersResponse
+	(*GetUserResponse)(nil),                              // 117: authsvc.v1.GetUserResponse
+	(*CreateUserResponse)(nil),                           // 118: authsvc.v1.CreateUserResponse
+	(*UpdateUserResponse)(nil),                           // 119: authsvc.v1.UpdateUserResponse
+	(*UpdateUserMetadataResponse)(nil),                   // 120: authsvc.v1.UpdateUserMetadataResponse
+	(*DeleteUserResponse)(nil),                           // 121: authsvc.v1.DeleteUserResponse
+	(*CountUsersResponse)(nil),                           // 122: authsvc.v1.CountUsersResponse
+	(*ListUserOAuthAccessTokensResponse)(nil),            // 123: authsvc.v1.ListUserOAuthAccessTokensResponse
+	(*DisableUserMFAResponse)(nil),                       // 124: authsvc.v1.DisableUserMFAResponse
+	(*ListUserOrganizationMembershipsResponse)(nil),      // 125: authsvc.v1.ListUserOrganizationMembershipsResponse
+	(*VerifyUserPasswordResponse)(nil),                   // 126: authsvc.v1.VerifyUserPasswordResponse
+	(*BanUserResponse)(nil),                              // 127: authsvc.v1.BanUserResponse
+	(*UnbanUserResponse)(nil),                            // 128: authsvc.v1.UnbanUserResponse
+	(*GetInterstitialResponse)(nil),                      // 129: authsvc.v1.GetInterstitialResponse
 }
 var file_authsvc_v1_auth_proto_depIdxs = []int32{
 	3,   // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
-	10,  // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
-	10,  // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
-	8,   // 3: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
-	0,   // 4: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
-	3,   // 5: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
-	9,   // 6: authsvc.v1.VerifyWebhookRequest.headers:type_name -> authsvc.v1.VerifyWebhookRequest.HeadersEntry
-	10,  // 7: authsvc.v1.VerifyWebhookResponse.data:type_name -> google.protobuf.Struct
-	10,  // 8: authsvc.v1.VerifyWebhookResponse.payload:type_name -> google.protobuf.Struct
-	1,   // 9: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
-	4,   // 10: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
-	6,   // 11: authsvc.v1.AuthService.VerifyWebhook:input_type -> authsvc.v1.VerifyWebhookRequest
-	11,  // 12: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
-	12,  // 13: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
-	13,  // 14: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
-	14,  // 15: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
-	15,  // 16: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
-	16,  // 17: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
-	17,  // 18: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
-	18,  // 19: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
-	19,  // 20: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
-	20,  // 21: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
-	21,  // 22: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
-	22,  // 23: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
-	23,  // 24: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
-	24,  // 25: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
-	25,  // 26: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
-	26,  // 27: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
-	27,  // 28: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
-	28,  // 29: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
-	29,  // 30: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
-	30,  // 31: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
-	31,  // 32: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
-	32,  // 33: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
-	33,  // 34: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
-	34,  // 35: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	35,  // 36: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
-	36,  // 37: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
-	37,  // 38: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
-	38,  // 39: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
-	39,  // 40: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
-	40,  // 41: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
-	41,  // 42: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
-	42,  // 43: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
-	43,  // 44: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
-	44,  // 45: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
-	45,  // 46: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
-	46,  // 47: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
-	47,  // 48: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
-	48,  // 49: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
-	49,  // 50: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
-	50,  // 51: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
-	51,  // 52: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
-	52,  // 53: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
-	53,  // 54: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
-	54,  // 55: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
-	55,  // 56: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
-	56,  // 57: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
-	57,  // 58: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
-	58,  // 59: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
-	59,  // 60: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
-	60,  // 61: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
-	61,  // 62: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
-	62,  // 63: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
-	63,  // 64: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
-	64,  // 65: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
-	65,  // 66: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
-	66,  // 67: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
-	67,  // 68: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
-	68,  // 69: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
-	69,  // 70: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
-	2,   // 71: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
-	5,   // 72: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
-	7,   // 73: authsvc.v1.AuthService.VerifyWebhook:output_type -> authsvc.v1.VerifyWebhookResponse
-	70,  // 74: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
-	71,  // 75: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
-	72,  // 76: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
-	73,  // 77: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
-	74,  // 78: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
-	75,  // 79: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
-	76,  // 80: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
-	77,  // 81: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
-	78,  // 82: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
-	79,  // 83: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
-	80,  // 84: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
-	81,  // 85: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
-	82,  // 86: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
-	83,  // 87: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
-	84,  // 88: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
-	85,  // 89: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
-	86,  // 90: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
-	87,  // 91: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
-	88,  // 92: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
-	89,  // 93: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
-	90,  // 94: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
-	91,  // 95: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
-	92,  // 96: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
-	93,  // 97: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	94,  // 98: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
-	95,  // 99: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
-	96,  // 100: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
-	97,  // 101: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
-	98,  // 102: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
-	99,  // 103: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
-	100, // 104: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
-	101, // 105: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
-	102, // 106: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
-	103, // 107: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
-	104, // 108: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
-	105, // 109: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
-	106, // 110: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
-	107, // 111: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
-	108, // 112: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
-	109, // 113: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
-	110, // 114: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
-	111, // 115: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
-	112, // 116: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
-	113, // 117: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
-	114, // 118: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
-	115, // 119: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
-	116, // 120: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
-	117, // 121: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
-	118, // 122: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
-	119, // 123: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
-	120, // 124: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
-	121, // 125: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
-	122, // 126: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
-	123, // 127: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
-	124, // 128: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
-	125, // 129: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
-	126, // 130: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
-	127, // 131: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
-	128, // 132: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
-	71,  // [71:133] is the sub-list for method output_type
-	9,   // [9:71] is the sub-list for method input_type
-	9,   // [9:9] is the sub-list for extension type_name
-	9,   // [9:9] is the sub-list for extension extendee
-	0,   // [0:9] is the sub-list for field type_name
+	11,  // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
+	11,  // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
+	4,   // 3: authsvc.v1.Claims.reverification:type_name -> authsvc.v1.FactorVerificationAge
+	9,   // 4: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
+	0,   // 5: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
+	3,   // 6: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
+	10,  // 7: authsvc.v1.VerifyWebhookRequest.headers:type_name -> authsvc.v1.VerifyWebhookRequest.HeadersEntry
+	11,  // 8: authsvc.v1.VerifyWebhookResponse.data:type_name -> google.protobuf.Struct
+	11,  // 9: authsvc.v1.VerifyWebhookResponse.payload:type_name -> google.protobuf.Struct
+	1,   // 10: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
+	5,   // 11: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
+	7,   // 12: authsvc.v1.AuthService.VerifyWebhook:input_type -> authsvc.v1.VerifyWebhookRequest
+	12,  // 13: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
+	13,  // 14: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
+	14,  // 15: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
+	15,  // 16: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
+	16,  // 17: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
+	17,  // 18: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
+	18,  // 19: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
+	19,  // 20: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
+	20,  // 21: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
+	21,  // 22: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
+	22,  // 23: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
+	23,  // 24: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
+	24,  // 25: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
+	25,  // 26: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
+	26,  // 27: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
+	27,  // 28: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
+	28,  // 29: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
+	29,  // 30: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
+	30,  // 31: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
+	31,  // 32: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
+	32,  // 33: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
+	33,  // 34: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
+	34,  // 35: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
+	35,  // 36: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	36,  // 37: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
+	37,  // 38: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
+	38,  // 39: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
+	39,  // 40: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
+	40,  // 41: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
+	41,  // 42: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
+	42,  // 43: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
+	43,  // 44: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
+	44,  // 45: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
+	45,  // 46: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
+	46,  // 47: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
+	47,  // 48: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
+	48,  // 49: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
+	49,  // 50: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
+	50,  // 51: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
+	51,  // 52: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
+	52,  // 53: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
+	53,  // 54: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
+	54,  // 55: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
+	55,  // 56: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
+	56,  // 57: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
+	57,  // 58: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
+	58,  // 59: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
+	59,  // 60: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
+	60,  // 61: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
+	61,  // 62: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
+	62,  // 63: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
+	63,  // 64: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
+	64,  // 65: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
+	65,  // 66: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
+	66,  // 67: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
+	67,  // 68: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
+	68,  // 69: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
+	69,  // 70: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	70,  // 71: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
+	2,   // 72: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
+	6,   // 73: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
+	8,   // 74: authsvc.v1.AuthService.VerifyWebhook:output_type -> authsvc.v1.VerifyWebhookResponse
+	71,  // 75: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
+	72,  // 76: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
+	73,  // 77: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
+	74,  // 78: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
+	75,  // 79: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
+	76,  // 80: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
+	77,  // 81: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
+	78,  // 82: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
+	79,  // 83: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
+	80,  // 84: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
+	81,  // 85: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
+	82,  // 86: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
+	83,  // 87: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
+	84,  // 88: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
+	85,  // 89: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
+	86,  // 90: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
+	87,  // 91: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
+	88,  // 92: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
+	89,  // 93: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
+	90,  // 94: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
+	91,  // 95: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
+	92,  // 96: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
+	93,  // 97: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
+	94,  // 98: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	95,  // 99: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
+	96,  // 100: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
+	97,  // 101: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
+	98,  // 102: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
+	99,  // 103: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
+	100, // 104: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
+	101, // 105: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
+	102, // 106: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
+	103, // 107: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
+	104, // 108: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
+	105, // 109: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
+	106, // 110: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
+	107, // 111: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
+	108, // 112: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
+	109, // 113: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
+	110, // 114: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
+	111, // 115: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
+	112, // 116: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
+	113, // 117: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
+	114, // 118: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
+	115, // 119: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
+	116, // 120: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
+	117, // 121: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
+	118, // 122: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
+	119, // 123: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
+	120, // 124: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
+	121, // 125: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
+	122, // 126: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
+	123, // 127: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
+	124, // 128: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
+	125, // 129: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
+	126, // 130: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
+	127, // 131: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
+	128, // 132: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	129, // 133: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
+	72,  // [72:134] is the sub-list for method output_type
+	10,  // [10:72] is the sub-list for method input_type
+	10,  // [10:10] is the sub-list for extension type_name
+	10,  // [10:10] is the sub-list for extension extendee
+	0,   // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_authsvc_v1_auth_proto_init() }
@@ -1188,14 +1329,14 @@ func file_authsvc_v1_auth_proto_init() {
 		return
 	}
 	file_authsvc_v1_resources_proto_init()
-	file_authsvc_v1_auth_proto_msgTypes[3].OneofWrappers = []any{}
+	file_authsvc_v1_auth_proto_msgTypes[4].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_authsvc_v1_auth_proto_rawDesc), len(file_authsvc_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
