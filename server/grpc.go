@@ -66,6 +66,7 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	}, opts.ServerOptions...)
 	gs := grpc.NewServer(serverOpts...)
 	s.Register(gs)
+	s.registerExtAuthz(gs)
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(authsvcv1.AuthService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

@@ -27,6 +27,8 @@ type Config struct {
 	// Logger receives one line per notable server event; nil discards.
 	// Tokens and secrets are never logged.
 	Logger *slog.Logger
+	// Edge configures Envoy's Check and /forward-auth (edge.go).
+	Edge EdgeConfig
 }
 
 // Server implements authsvc.v1.AuthService. It is safe for concurrent use.
@@ -41,6 +43,9 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Verifier == nil {
 		return nil, errors.New("server: a verifier is required")
+	}
+	if err := cfg.Edge.validate(); err != nil {
+		return nil, err
 	}
 	log := cfg.Logger
 	if log == nil {
