@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authsvc/authsvc/internal/interstitial"
 )
 
 // config is every setting of the service, from the environment and flags
@@ -31,6 +33,9 @@ type config struct {
 	TLSClientCA       string
 	DevBackendAddr    string
 	CacheSize         int
+	ExtAuthz          bool
+	PublicPaths       []string
+	PublishableKey    string // validated by interstitial.ParsePublishableKey; empty when unset
 }
 
 // setting ties one environment variable to one flag.
@@ -54,6 +59,9 @@ var settings = []setting{
 	{"AUTHSVC_TLS_KEY", "tls-key", "server private key (PEM) for the gRPC listener", "", func(c *config, v string) error { c.TLSKey = v; return nil }},
 	{"AUTHSVC_TLS_CLIENT_CA", "tls-client-ca", "CA bundle (PEM) that client certificates must chain to (enables mTLS)", "", func(c *config, v string) error { c.TLSClientCA = v; return nil }},
 	{"AUTHSVC_CACHE_SIZE", "cache-size", "verified tokens remembered (about 2.3 KB each); 0 disables the decision cache", "100000", setCacheSize},
+	{"AUTHSVC_EXT_AUTHZ", "ext-authz", "serve Envoy's ext_authz Check (envoy.service.auth.v3.Authorization) on the gRPC port", "true", setExtAuthz},
+	{"AUTHSVC_PUBLIC_PATHS", "public-paths", "comma list of path prefixes (each starting with /) that Check and /forward-auth allow with no identity", "", setPublicPaths},
+	{"CLERK_PUBLISHABLE_KEY", "publishable-key", "Clerk publishable key (pk_live_… / pk_test_…): render the interstitial page locally, with no Backend API call", "", setPublishableKey},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
@@ -171,6 +179,38 @@ func setCacheSize(c *config, v string) error {
 		return fmt.Errorf("%q is not a whole number from 0 to 10000000", v)
 	}
 	c.CacheSize = n
+	return nil
+}
+
+func setExtAuthz(c *config, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	c.ExtAuthz = b
+	return nil
+}
+
+func setPublicPaths(c *config, v string) error {
+	c.PublicPaths = splitList(v)
+	for _, p := range c.PublicPaths {
+		if !strings.HasPrefix(p, "/") {
+			return fmt.Errorf("path prefix %q does not start with /", p)
+		}
+	}
+	return nil
+}
+
+func setPublishableKey(c *config, v string) error {
+	c.PublishableKey = v
+	if v == "" {
+		return nil
+	}
+	if _, err := interstitial.ParsePublishableKey(v); err != nil {
+		// The parser's message names no key; drop its package prefix, as
+		// the variable's name leads the line.
+		return errors.New(strings.TrimPrefix(err.Error(), "interstitial: "))
+	}
 	return nil
 }
 

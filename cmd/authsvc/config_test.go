@@ -90,6 +90,7 @@ func TestParseConfigPrecedence(t *testing.T) {
 		ClockSkew:         0,
 		DevBackendAddr:    "127.0.0.1:50052",
 		CacheSize:         100000,
+		ExtAuthz:          true,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)

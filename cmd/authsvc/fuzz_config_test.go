@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsvc/authsvc/internal/interstitial"
 )
 
 // configEnvNames are the variables the fuzzer sets, in the order of the
@@ -120,6 +122,16 @@ func checkConfig(t *testing.T, c *config) {
 			if item == "" || item != strings.TrimSpace(item) || strings.Contains(item, ",") {
 				t.Fatalf("list item %q is empty, padded or holds a comma", item)
 			}
+		}
+	}
+	for _, p := range c.PublicPaths {
+		if !strings.HasPrefix(p, "/") || p != strings.TrimSpace(p) || strings.Contains(p, ",") {
+			t.Fatalf("public path %q", p)
+		}
+	}
+	if c.PublishableKey != "" {
+		if _, err := interstitial.ParsePublishableKey(c.PublishableKey); err != nil {
+			t.Fatalf("publishable key accepted but does not parse: %v", err)
 		}
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {

@@ -21,6 +21,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/authsvc/authsvc/backendapi"
+	"github.com/authsvc/authsvc/internal/interstitial"
 	"github.com/authsvc/authsvc/internal/policy"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
@@ -45,7 +46,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		return err
 	}
 	defer v.Close()
-	scfg := server.Config{Verifier: v, Logger: log}
+	scfg := server.Config{Verifier: v, Logger: log, Edge: server.EdgeConfig{DisableExtAuthz: !cfg.ExtAuthz, PublicPaths: cfg.PublicPaths}}
 	if cfg.SecretKey != "" {
 		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
 		if err != nil {
@@ -53,6 +54,12 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		}
 		scfg.Backend = backend
 		scfg.Interstitial = server.NewInterstitialCache(backend.GetInterstitial, 5*time.Minute, time.Now).Get
+	}
+	if cfg.PublishableKey != "" {
+		// Rendered locally: the interstitial needs no Backend API call.
+		if scfg.Interstitial, err = localInterstitial(cfg.PublishableKey); err != nil {
+			return err
+		}
 	}
 	if pol == nil && cfg.PolicyFile != "" {
 		if pol, err = policy.Load(cfg.PolicyFile); err != nil {
@@ -80,7 +87,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 			grpcLis.Close()
 			return fmt.Errorf("http listener: %w", err)
 		}
-		httpSrv = &http.Server{Handler: httpMux(gopts.Metrics, hs), ReadHeaderTimeout: 5 * time.Second}
+		httpSrv = &http.Server{Handler: httpMux(gopts.Metrics, hs, srv.ForwardAuthHandler()), ReadHeaderTimeout: 5 * time.Second}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
 	errc := make(chan error, 1)
@@ -114,6 +121,16 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		err = nil
 	}
 	return err
+}
+
+// localInterstitial renders the interstitial page for a publishable key
+// (parseConfig has validated it).
+func localInterstitial(key string) (func(context.Context) (string, error), error) {
+	k, err := interstitial.ParsePublishableKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("CLERK_PUBLISHABLE_KEY: %w", err)
+	}
+	return interstitial.Local(k)
 }
 
 func verifierConfig(cfg *config) verifier.Config {
@@ -185,11 +202,12 @@ func serverTLS(cfg *config) (*tls.Config, error) {
 
 // httpMux serves /metrics (Prometheus) and /healthz (the gRPC health
 // server's overall status) on the side port.
-func httpMux(metrics *grpcprom.ServerMetrics, hs healthpb.HealthServer) http.Handler {
+func httpMux(metrics *grpcprom.ServerMetrics, hs healthpb.HealthServer, forwardAuth http.Handler) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/forward-auth", forwardAuth)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		resp, err := hs.Check(r.Context(), &healthpb.HealthCheckRequest{})
 		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
