@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -121,8 +122,10 @@ type edgeAnswer struct {
 	decision   string     // metric label, see EdgeConfig.Record
 	code       codes.Code // CheckResponse.status: OK, UNAUTHENTICATED, UNAVAILABLE, INVALID_ARGUMENT
 	httpStatus int        // 200, 401, 503 or 400
-	// headers are the identity headers to set on the upstream request
-	// (OK), or the headers of the response to the client (denied).
+	// claims, for a signed-in answer, give the identity headers to set on
+	// the upstream request (see identityHeaders).
+	claims *verifier.Claims
+	// headers are the headers of a denied response to the client.
 	headers []edgeHeader
 	// remove lists the x-clerk-* request headers to strip before the
 	// request goes upstream (OK only).
@@ -155,37 +158,39 @@ func (s *Server) edgeDecide(ctx context.Context, req edgeRequest) edgeAnswer {
 	}
 }
 
-// signedInAnswer is the OK row: the identity headers that have a value,
-// and the removal of every other x-clerk-* header the request carried.
+// signedInAnswer is the OK row: the identity headers of c that have a
+// value, and the removal of every other x-clerk-* header the request
+// carried.
 func signedInAnswer(c *verifier.Claims, carried []string) edgeAnswer {
-	a := edgeAnswer{decision: edgeAllow, code: codes.OK, httpStatus: http.StatusOK, headers: make([]edgeHeader, 0, 7)}
-	for _, h := range [...]edgeHeader{
-		{headerUserID, c.UserID}, {headerSessionID, c.SessionID},
-		{headerOrgID, c.OrgID}, {headerOrgRole, c.OrgRole}, {headerOrgSlug, c.OrgSlug},
-		{headerAuthStatus, edgeStatusSignedIn}, {headerAuthReason, string(verifier.AuthReasonStandardSignedIn)},
-	} {
-		// A claim that is empty, or that no header could carry (a control
-		// character), is not sent; a client's value is then removed below.
-		if h.value != "" && validHeaderValue(h.value) {
-			a.headers = append(a.headers, h)
-		}
-	}
+	a := edgeAnswer{decision: edgeAllow, code: codes.OK, httpStatus: http.StatusOK, claims: c}
+	hs, n := identityHeaders(c)
 	for _, name := range carried {
-		if !a.sets(name) {
+		if !slices.ContainsFunc(hs[:n], func(h edgeHeader) bool { return h.name == name }) {
 			a.remove = append(a.remove, name)
 		}
 	}
 	return a
 }
 
-// sets reports whether a sets the header name.
-func (a *edgeAnswer) sets(name string) bool {
-	for _, h := range a.headers {
-		if h.name == name {
-			return true
+// maxIdentityHeaders is the most headers an OK answer sets.
+const maxIdentityHeaders = 7
+
+// identityHeaders returns the identity headers for c, in the table's
+// order: the first n entries of hs. A claim that is empty, or that no
+// header could carry (a control character), is left out, and a client's
+// header of that name is then removed.
+func identityHeaders(c *verifier.Claims) (hs [maxIdentityHeaders]edgeHeader, n int) {
+	for _, h := range [maxIdentityHeaders]edgeHeader{
+		{headerUserID, c.UserID}, {headerSessionID, c.SessionID},
+		{headerOrgID, c.OrgID}, {headerOrgRole, c.OrgRole}, {headerOrgSlug, c.OrgSlug},
+		{headerAuthStatus, edgeStatusSignedIn}, {headerAuthReason, string(verifier.AuthReasonStandardSignedIn)},
+	} {
+		if h.value != "" && validHeaderValue(h.value) {
+			hs[n] = h
+			n++
 		}
 	}
-	return false
+	return hs, n
 }
 
 // deniedAnswer is a 401 or 503 row with the JSON body.

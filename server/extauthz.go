@@ -2,26 +2,33 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"strings"
+	"sync"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
+
+	"github.com/authsvc/authsvc/verifier"
 )
 
 // extAuthz is Envoy's external authorization service
 // (envoy.service.auth.v3.Authorization) over the Server's decision.
 type extAuthz struct {
 	authv3.UnimplementedAuthorizationServer
-	s *Server
+	s    *Server
+	memo *identityMemo
 }
+
+func newExtAuthz(s *Server) extAuthz { return extAuthz{s: s, memo: &identityMemo{}} }
 
 // registerExtAuthz registers Check on r unless [EdgeConfig.DisableExtAuthz].
 func (s *Server) registerExtAuthz(r grpc.ServiceRegistrar) {
 	if !s.cfg.Edge.DisableExtAuthz {
-		authv3.RegisterAuthorizationServer(r, extAuthz{s: s})
+		authv3.RegisterAuthorizationServer(r, newExtAuthz(s))
 	}
 }
 
@@ -39,7 +46,7 @@ func (e extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.
 		a = e.s.edgeDecide(ctx, er)
 	}
 	e.s.recordEdge(edgeKindExtAuthz, a.decision)
-	return a.checkResponse(), nil
+	return e.checkResponse(&a), nil
 }
 
 // checkEdgeRequest gathers the facts of a CheckRequest: its headers (the
@@ -82,21 +89,9 @@ func checkEdgeRequest(req *authv3.CheckRequest) (edgeRequest, error) {
 // checkResponse encodes a as Envoy expects it: OK with ok_response (the
 // identity headers set with OVERWRITE_IF_EXISTS_OR_ADD, spoofed x-clerk-*
 // headers in headers_to_remove), anything else with denied_response.
-func (a *edgeAnswer) checkResponse() *authv3.CheckResponse {
-	resp := &authv3.CheckResponse{Status: &rpcstatus.Status{Code: int32(a.code)}}
-	if a.httpStatus == 200 {
-		ok := &authv3.OkHttpResponse{HeadersToRemove: a.remove}
-		if len(a.headers) > 0 {
-			ok.Headers = make([]*corev3.HeaderValueOption, len(a.headers))
-			for i, h := range a.headers {
-				ok.Headers[i] = &corev3.HeaderValueOption{
-					Header:       &corev3.HeaderValue{Key: h.name, Value: h.value},
-					AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
-				}
-			}
-		}
-		resp.HttpResponse = &authv3.CheckResponse_OkResponse{OkResponse: ok}
-		return resp
+func (e extAuthz) checkResponse(a *edgeAnswer) *authv3.CheckResponse {
+	if a.httpStatus == http.StatusOK {
+		return e.okResponse(a)
 	}
 	denied := &authv3.DeniedHttpResponse{
 		Status: &typev3.HttpStatus{Code: typev3.StatusCode(a.httpStatus)},
@@ -108,8 +103,72 @@ func (a *edgeAnswer) checkResponse() *authv3.CheckResponse {
 	if a.contentType != "" {
 		denied.Headers = append(denied.Headers, deniedHeader(headerContentType, a.contentType))
 	}
-	resp.HttpResponse = &authv3.CheckResponse_DeniedResponse{DeniedResponse: denied}
-	return resp
+	return &authv3.CheckResponse{
+		Status:       &rpcstatus.Status{Code: int32(a.code)},
+		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: denied},
+	}
+}
+
+// okMessages are the per-call messages of an OK CheckResponse, allocated
+// together: the hot path (a signed-in request) costs one allocation, plus
+// the shared identity headers of identityMemo.
+type okMessages struct {
+	resp   authv3.CheckResponse
+	status rpcstatus.Status
+	oneof  authv3.CheckResponse_OkResponse
+	ok     authv3.OkHttpResponse
+}
+
+// okResponse encodes an OK answer.
+func (e extAuthz) okResponse(a *edgeAnswer) *authv3.CheckResponse {
+	m := &okMessages{}
+	if a.claims != nil {
+		m.ok.Headers = e.memo.headers(a.claims)
+	}
+	m.ok.HeadersToRemove = a.remove
+	m.oneof.OkResponse = &m.ok
+	m.status.Code = int32(a.code)
+	m.resp.Status, m.resp.HttpResponse = &m.status, &m.oneof
+	return &m.resp
+}
+
+// identityMemoSize bounds identityMemo: under 1 KB of protobuf per entry.
+const identityMemoSize = 4096
+
+// identityMemo remembers the Envoy header options of claims the verifier
+// returned, keyed by the *verifier.Claims pointer, as claimsMemo does for
+// GetAuthState: the verifier's decision cache (keyed by the token) hands
+// out the same read-only pointer on every hit, so the seven messages are
+// built once per cached token, not once per Check. It decides nothing; the
+// decision is AuthState's on every call. The slices it returns are shared
+// between responses and must not be modified. When full it starts over.
+type identityMemo struct {
+	mu sync.Mutex
+	m  map[*verifier.Claims][]*corev3.HeaderValueOption
+}
+
+func (m *identityMemo) headers(c *verifier.Claims) []*corev3.HeaderValueOption {
+	m.mu.Lock()
+	opts, ok := m.m[c]
+	m.mu.Unlock()
+	if ok {
+		return opts
+	}
+	hs, n := identityHeaders(c)
+	opts = make([]*corev3.HeaderValueOption, n)
+	for i, h := range hs[:n] {
+		opts[i] = &corev3.HeaderValueOption{
+			Header:       &corev3.HeaderValue{Key: h.name, Value: h.value},
+			AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
+		}
+	}
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= identityMemoSize {
+		m.m = make(map[*verifier.Claims][]*corev3.HeaderValueOption, 64)
+	}
+	m.m[c] = opts
+	m.mu.Unlock()
+	return opts
 }
 
 // deniedHeader is a response header of a denied answer, replacing any value

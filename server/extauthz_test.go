@@ -461,3 +461,35 @@ func headerMapOf(h map[string]string) *corev3.HeaderMap {
 	}
 	return hm
 }
+
+// TestCheckConcurrentSharedIdentity: parallel Checks for one token share
+// the memoised identity headers, yet each response has its own removals
+// and nothing is written to the shared messages (run with -race).
+func TestCheckConcurrentSharedIdentity(t *testing.T) {
+	t.Parallel()
+	f := newEdgeFixture(t)
+	client := checkClient(t, f.server(t, EdgeConfig{}, nil))
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := browser(f.cookie(f.plain), "*/*")
+			want := []string(nil)
+			if i%2 == 1 {
+				h["x-clerk-org-id"] = "org_spoof"
+				want = []string{"x-clerk-org-id"}
+			}
+			resp, err := client.Check(context.Background(), edgetest.CheckRequest("/app", h))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got := resultOf(resp)
+			if got.Set["x-clerk-user-id"] != "user_plain" || !cmp.Equal(want, got.Remove) {
+				t.Errorf("Check %d = %+v, want user_plain removing %v", i, got, want)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -48,6 +48,12 @@ func (s *Server) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 func (a *edgeAnswer) writeHTTP(w http.ResponseWriter) {
 	hdr := w.Header()
 	hdr.Set("Cache-Control", "no-store")
+	if a.claims != nil {
+		hs, n := identityHeaders(a.claims)
+		for _, h := range hs[:n] {
+			hdr.Set(h.name, h.value)
+		}
+	}
 	for _, h := range a.headers {
 		hdr.Set(h.name, h.value)
 	}

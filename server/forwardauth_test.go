@@ -181,7 +181,7 @@ func TestEdgeAgreesWithGetAuthState(t *testing.T) {
 			want := edgeWant(c.Status, c.Reason)
 
 			req := checkRequestFromHeaders(h)
-			got, err := extAuthz{s: s}.Check(context.Background(), req)
+			got, err := newExtAuthz(s).Check(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +190,7 @@ func TestEdgeAgreesWithGetAuthState(t *testing.T) {
 			}
 			req.Attributes.Request.Http.HeaderMap = headerMapOf(h)
 			req.Attributes.Request.Http.Headers = nil
-			if got, _ = (extAuthz{s: s}).Check(context.Background(), req); cmp.Diff(want, edgeGot(got)) != "" {
+			if got, _ = (newExtAuthz(s)).Check(context.Background(), req); cmp.Diff(want, edgeGot(got)) != "" {
 				t.Errorf("Check, header_map (-want +got):\n%s", cmp.Diff(want, edgeGot(got)))
 			}
 
