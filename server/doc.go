@@ -31,4 +31,30 @@
 // It is not a library for other services: Go services that want to protect
 // their own RPCs use the interceptor package, and services that want to
 // verify tokens in-process use the verifier package.
+//
+// # Edge authorization
+//
+// Envoy's ext_authz Check (envoy.service.auth.v3.Authorization, registered
+// by [NewGRPCServer] unless [EdgeConfig.DisableExtAuthz]) and the
+// forward-auth handler ([Server.ForwardAuthHandler], for nginx auth_request,
+// Traefik ForwardAuth and Caddy forward_auth) answer one question for a
+// proxy: may this HTTP request go upstream, and as whom? Both gather the
+// same facts as GetAuthState's headers map (one requestHeaders type reads
+// every form), call the same [verifier.Verifier.AuthState], so the
+// verifier's decision cache serves all three, and encode DESIGN.md's
+// outcome table:
+//
+//	signed in          Check OK               200  x-clerk-user-id, -session-id, -org-id/-role/-slug, -auth-status, -auth-reason
+//	signed out         Check UNAUTHENTICATED  401  auth-result, JSON {"status","reason"}
+//	interstitial       Check UNAUTHENTICATED  401  as signed out; the interstitial page when Accept has text/html
+//	public path        Check OK               200  no identity headers
+//	keys unavailable   Check UNAVAILABLE      503  auth-result, JSON body
+//	bad request        Check INVALID_ARGUMENT 400  no HTTP attributes, or beyond GetAuthState's bounds
+//
+// The decision is never a Check RPC error, which Envoy would treat as a
+// failure of the authorizer. Identity headers are set with
+// OVERWRITE_IF_EXISTS_OR_ADD, and every x-clerk-* header a request carried
+// that the answer does not set is removed (headers_to_remove), so a client
+// cannot pass its own identity upstream. A path under
+// [EdgeConfig.PublicPaths] is allowed without looking at credentials.
 package server

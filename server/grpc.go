@@ -75,6 +75,7 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	// service, so the AuthService is registered unguarded (each call is
 	// checked once).
 	authsvcv1.RegisterAuthServiceServer(gs, s)
+	s.registerExtAuthz(gs)
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(authsvcv1.AuthService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
@@ -33,7 +34,11 @@ func requestFacts(req *authsvcv1.GetAuthStateRequest) (verifier.Request, error) 
 	if err != nil {
 		return verifier.Request{}, err
 	}
-	facts := factsFromHeaders(h)
+	var rh requestHeaders
+	for name, value := range h {
+		rh.add(name, value)
+	}
+	facts := rh.facts()
 	if err := applyExplicit(req, &facts); err != nil {
 		return verifier.Request{}, err
 	}
@@ -77,27 +82,106 @@ func lowerHeaders(in map[string]string) (map[string]string, error) {
 	return out, nil
 }
 
-// factsFromHeaders reads the facts from lower-cased headers. Host falls back
-// to the HTTP/2 :authority pseudo-header. Referer is read under its HTTP
-// spelling only (not "referrer", the @clerk/edge bug of spec §6 item 23).
-func factsFromHeaders(h map[string]string) verifier.Request {
-	session, uat := parseSessionCookies(h["cookie"])
-	host := h["host"]
+// requestHeaders are the headers of one web request that decide its auth
+// state, and at the edge its answer, gathered from whichever form the
+// request came in: GetAuthState's headers map, an Envoy CheckRequest's
+// headers or header_map, or a forward-auth subrequest's http.Header. It is
+// the one place that says which header is which fact, so the three cannot
+// disagree. The zero value is a request with no headers.
+type requestHeaders struct {
+	cookie, authorization, origin, host, authority string
+	forwardedHost, forwardedPort, forwardedProto   string
+	referer, userAgent                             string
+	accept, pseudoPath, forwardedURI, originalURI  string
+	clerk                                          []string // the x-clerk-* names present, lower case
+}
+
+// add records one header; name must be lower case. A repeated header is
+// joined to the earlier value as HTTP folds it: with "; " for Cookie,
+// ", " for the rest. Referer is read under its HTTP spelling only (not
+// "referrer", the @clerk/edge bug of spec §6 item 23).
+func (h *requestHeaders) add(name, value string) {
+	var dst *string
+	sep := ", "
+	switch name {
+	case "cookie":
+		dst, sep = &h.cookie, "; "
+	case "authorization":
+		dst = &h.authorization
+	case "origin":
+		dst = &h.origin
+	case "host":
+		dst = &h.host
+	case ":authority":
+		dst = &h.authority
+	case "x-forwarded-host":
+		dst = &h.forwardedHost
+	case "x-forwarded-port":
+		dst = &h.forwardedPort
+	case "x-forwarded-proto":
+		dst = &h.forwardedProto
+	case "referer":
+		dst = &h.referer
+	case "user-agent":
+		dst = &h.userAgent
+	case "accept":
+		dst = &h.accept
+	case ":path":
+		dst = &h.pseudoPath
+	case "x-forwarded-uri":
+		dst = &h.forwardedURI
+	case "x-original-uri":
+		dst = &h.originalURI
+	default:
+		if strings.HasPrefix(name, clerkHeaderPrefix) && !slices.Contains(h.clerk, name) {
+			h.clerk = append(h.clerk, name)
+		}
+		return
+	}
+	if *dst == "" {
+		*dst = value
+	} else if value != "" {
+		*dst += sep + value
+	}
+}
+
+// facts returns the verifier's request facts. Host falls back to the HTTP/2
+// :authority pseudo-header.
+func (h *requestHeaders) facts() verifier.Request {
+	session, uat := parseSessionCookies(h.cookie)
+	host := h.host
 	if host == "" {
-		host = h[":authority"]
+		host = h.authority
 	}
 	return verifier.Request{
 		CookieToken:    session,
 		ClientUAT:      uat,
-		HeaderToken:    h["authorization"],
-		Origin:         h["origin"],
+		HeaderToken:    h.authorization,
+		Origin:         h.origin,
 		Host:           host,
-		ForwardedHost:  h["x-forwarded-host"],
-		ForwardedPort:  h["x-forwarded-port"],
-		ForwardedProto: h["x-forwarded-proto"],
-		Referrer:       h["referer"],
-		UserAgent:      h["user-agent"],
+		ForwardedHost:  h.forwardedHost,
+		ForwardedPort:  h.forwardedPort,
+		ForwardedProto: h.forwardedProto,
+		Referrer:       h.referer,
+		UserAgent:      h.userAgent,
 	}
+}
+
+// checkFactBounds applies GetAuthState's input bounds to facts gathered
+// from headers: each value at most MaxHeaderBytes, each token at most
+// MaxTokenBytes. Violations are INVALID_ARGUMENT statuses naming the fact.
+func checkFactBounds(f verifier.Request) error {
+	for _, v := range []struct{ name, value string }{
+		{"cookie", f.CookieToken}, {"client_uat", f.ClientUAT}, {"authorization", f.HeaderToken},
+		{"origin", f.Origin}, {"host", f.Host}, {"x-forwarded-host", f.ForwardedHost},
+		{"x-forwarded-port", f.ForwardedPort}, {"x-forwarded-proto", f.ForwardedProto},
+		{"referer", f.Referrer}, {"user-agent", f.UserAgent},
+	} {
+		if len(v.value) > MaxHeaderBytes {
+			return invalidArgument(v.name, fmt.Sprintf("longer than %d bytes", MaxHeaderBytes))
+		}
+	}
+	return checkFactTokens(f)
 }
 
 // applyExplicit overwrites facts with every explicit field that is present

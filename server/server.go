@@ -52,6 +52,8 @@ type Config struct {
 	// Hooks observe policy denials and reloads (metrics); the zero value
 	// observes nothing.
 	Hooks Hooks
+	// Edge configures Envoy's Check and /forward-auth (edge.go).
+	Edge EdgeConfig
 }
 
 // Server implements authsvc.v1.AuthService. It is safe for concurrent use.
@@ -73,6 +75,9 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Verifier == nil {
 		return nil, errors.New("server: a verifier is required")
+	}
+	if err := cfg.Edge.validate(); err != nil {
+		return nil, err
 	}
 	log := cfg.Logger
 	if log == nil {

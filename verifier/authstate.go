@@ -71,6 +71,11 @@ type State struct {
 	Reason AuthReason
 	// Claims are the verified token's claims when signed in, else nil.
 	Claims *Claims
+	// Cause is the verification [Reason] behind a token that failed, empty
+	// when no token was verified or it passed. It tells an outage
+	// ([Reason.KeysUnavailable]) apart from a bad token where Reason
+	// cannot (both kid mismatch and a failed key fetch are pk-fetch-error).
+	Cause Reason
 }
 
 // AuthState decides whether req is signed in, signed out or needs the
@@ -155,7 +160,7 @@ func (v *Verifier) tokenState(ctx context.Context, token string, req Request, ki
 		return State{Status: StatusSignedIn, Reason: AuthReasonStandardSignedIn, Claims: claims}
 	}
 	reason, status := mapVerifyError(err, kind)
-	return State{Status: status, Reason: reason}
+	return State{Status: status, Reason: reason, Cause: ReasonOf(err)}
 }
 
 // stripBearer removes a leading "Bearer " (any case) and surrounding spaces

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authsvc/authsvc/internal/interstitial"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/webhook"
 )
@@ -54,6 +55,9 @@ type config struct {
 	MaxConnections   int
 	MaxConnectionAge time.Duration
 	MaxRecvBytes     int
+	ExtAuthz         bool
+	PublicPaths      []string
+	PublishableKey   string // validated by interstitial.ParsePublishableKey; empty when unset
 }
 
 // setting ties one environment variable to one flag.
@@ -87,6 +91,9 @@ var settings = []setting{
 	{"AUTHSVC_MAX_CONNECTIONS", "max-connections", "open client connections on the gRPC port; more are closed at once (0: no limit)", "1000", setMaxConnections},
 	{"AUTHSVC_MAX_CONNECTION_AGE", "max-connection-age", "a connection is asked to reconnect after this long, so replicas rebalance (Go duration; 0: never)", "30m", setMaxConnectionAge},
 	{"AUTHSVC_MAX_RECV_BYTES", "max-recv-bytes", "largest request message in bytes", "1048576", setMaxRecvBytes},
+	{"AUTHSVC_EXT_AUTHZ", "ext-authz", "serve Envoy's ext_authz Check (envoy.service.auth.v3.Authorization) on the gRPC port", "true", setExtAuthz},
+	{"AUTHSVC_PUBLIC_PATHS", "public-paths", "comma list of path prefixes (each starting with /) that Check and /forward-auth allow with no identity", "", setPublicPaths},
+	{"CLERK_PUBLISHABLE_KEY", "publishable-key", "Clerk publishable key (pk_live_… / pk_test_…): render the interstitial page locally, with no Backend API call", "", setPublishableKey},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
@@ -362,6 +369,38 @@ func setMaxRecvBytes(c *config, v string) error {
 		return fmt.Errorf("%q is not a byte count from 16384 to 67108864", v)
 	}
 	c.MaxRecvBytes = n
+	return nil
+}
+
+func setExtAuthz(c *config, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	c.ExtAuthz = b
+	return nil
+}
+
+func setPublicPaths(c *config, v string) error {
+	c.PublicPaths = splitList(v)
+	for _, p := range c.PublicPaths {
+		if !strings.HasPrefix(p, "/") {
+			return fmt.Errorf("path prefix %q does not start with /", p)
+		}
+	}
+	return nil
+}
+
+func setPublishableKey(c *config, v string) error {
+	c.PublishableKey = v
+	if v == "" {
+		return nil
+	}
+	if _, err := interstitial.ParsePublishableKey(v); err != nil {
+		// The parser's message names no key; drop its package prefix, as
+		// the variable's name leads the line.
+		return errors.New(strings.TrimPrefix(err.Error(), "interstitial: "))
+	}
 	return nil
 }
 

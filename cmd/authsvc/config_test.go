@@ -117,6 +117,7 @@ func TestParseConfigPrecedence(t *testing.T) {
 		MaxConnections:   server.DefaultMaxConnections,
 		MaxConnectionAge: server.DefaultMaxConnectionAge,
 		MaxRecvBytes:     server.DefaultMaxRecvBytes,
+		ExtAuthz:         true,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -183,6 +184,9 @@ var badSettings = []struct {
 	{"AUTHSVC_MAX_CONNECTIONS", "-1", nil},
 	{"AUTHSVC_MAX_CONNECTION_AGE", "10ms", nil},
 	{"AUTHSVC_MAX_RECV_BYTES", "1024", nil},
+	{"AUTHSVC_EXT_AUTHZ", "maybe", nil},
+	{"AUTHSVC_PUBLIC_PATHS", "public", nil},
+	{"CLERK_PUBLISHABLE_KEY", "pk_test_bm90LWEtaG9zdA", nil},
 	{"CLERK_ISSUER", "http://clerk.example.com", nil},
 	{"CLERK_AUTHORIZED_PARTIES", "app.example.com", nil},
 	{"CLERK_AUDIENCE", " , ", nil},

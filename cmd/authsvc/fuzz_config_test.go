@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authsvc/authsvc/internal/interstitial"
 )
 
 // configEnvNames are the variables the fuzzer sets, in the order of the
@@ -141,6 +143,16 @@ func checkConfig(t *testing.T, c *config) {
 	}
 	if c.SecretKey != "" && !strings.HasPrefix(c.SecretKey, "sk_live_") && !strings.HasPrefix(c.SecretKey, "sk_test_") {
 		t.Fatalf("secret key without sk_live_/sk_test_ accepted")
+	}
+	for _, p := range c.PublicPaths {
+		if !strings.HasPrefix(p, "/") || p != strings.TrimSpace(p) || strings.Contains(p, ",") {
+			t.Fatalf("public path %q", p)
+		}
+	}
+	if c.PublishableKey != "" {
+		if _, err := interstitial.ParsePublishableKey(c.PublishableKey); err != nil {
+			t.Fatalf("publishable key accepted but does not parse: %v", err)
+		}
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSClientCA != "" && c.TLSCert == "") {
 		t.Fatalf("TLS files cert %q key %q ca %q do not go together", c.TLSCert, c.TLSKey, c.TLSClientCA)

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/credentials"
 
 	"github.com/authsvc/authsvc/backendapi"
+	"github.com/authsvc/authsvc/internal/interstitial"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -60,7 +61,8 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		return err
 	}
 	defer v.Close()
-	scfg := server.Config{Verifier: v, Logger: log, PolicyFile: cfg.PolicyFile, Callers: callers, WebhookSecret: cfg.WebhookSecret}
+	scfg := server.Config{Verifier: v, Logger: log, PolicyFile: cfg.PolicyFile, Callers: callers, WebhookSecret: cfg.WebhookSecret,
+		Edge: server.EdgeConfig{DisableExtAuthz: !cfg.ExtAuthz, PublicPaths: cfg.PublicPaths}}
 	if len(callers) > 0 {
 		scfg.PolicyFile = ""
 	}
@@ -71,6 +73,12 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		}
 		scfg.Backend = backend
 		scfg.Interstitial = server.NewInterstitialCache(backend.GetInterstitial, 5*time.Minute, time.Now).Get
+	}
+	if cfg.PublishableKey != "" {
+		// Rendered locally: the interstitial needs no Backend API call.
+		if scfg.Interstitial, err = localInterstitial(cfg.PublishableKey); err != nil {
+			return err
+		}
 	}
 	srv, err := server.New(scfg)
 	if errors.Is(err, server.ErrPolicy) {
@@ -103,9 +111,10 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 			return fmt.Errorf("AUTHSVC_HTTP_ADDR (--http-addr): %w", err)
 		}
 		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: httpMux(map[string]http.Handler{
-			"GET /healthz": healthz(),
-			"GET /readyz":  rd,
-			"GET /metrics": metricsHandler(gopts.Metrics),
+			"GET /healthz":  healthz(),
+			"GET /readyz":   rd,
+			"GET /metrics":  metricsHandler(gopts.Metrics),
+			"/forward-auth": srv.ForwardAuthHandler(),
 		})}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
@@ -176,6 +185,16 @@ func keySourceName(cfg *config) string {
 		return "inline CLERK_JWT_KEY"
 	}
 	return "fetched from " + cfg.APIURL
+}
+
+// localInterstitial renders the interstitial page for a publishable key
+// (parseConfig has validated it).
+func localInterstitial(key string) (func(context.Context) (string, error), error) {
+	k, err := interstitial.ParsePublishableKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("CLERK_PUBLISHABLE_KEY: %w", err)
+	}
+	return interstitial.Local(k)
 }
 
 func verifierConfig(cfg *config) verifier.Config {

@@ -1,0 +1,181 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
+	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc"
+
+	"github.com/authsvc/authsvc/verifier"
+)
+
+// extAuthz is Envoy's external authorization service
+// (envoy.service.auth.v3.Authorization) over the Server's decision.
+type extAuthz struct {
+	authv3.UnimplementedAuthorizationServer
+	s    *Server
+	memo *identityMemo
+}
+
+func newExtAuthz(s *Server) extAuthz { return extAuthz{s: s, memo: &identityMemo{}} }
+
+// registerExtAuthz registers Check on r unless [EdgeConfig.DisableExtAuthz].
+func (s *Server) registerExtAuthz(r grpc.ServiceRegistrar) {
+	if !s.cfg.Edge.DisableExtAuthz {
+		authv3.RegisterAuthorizationServer(r, newExtAuthz(s))
+	}
+}
+
+// Check answers one of Envoy's CheckRequests with DESIGN.md's outcome
+// table. The decision is always in the response, never an RPC error (which
+// would put Envoy in its failure mode): a request without HTTP attributes
+// or beyond the input bounds is CheckResponse.status INVALID_ARGUMENT with
+// an HTTP 400. An RPC error comes only from the transport or the
+// interceptors (a cancelled call, a recovered panic).
+func (e extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+	var a edgeAnswer
+	if er, err := checkEdgeRequest(req); err != nil {
+		a = invalidAnswer(err)
+	} else {
+		a = e.s.edgeDecide(ctx, er)
+	}
+	e.s.recordEdge(edgeKindExtAuthz, a.decision)
+	return e.checkResponse(&a), nil
+}
+
+// checkEdgeRequest gathers the facts of a CheckRequest: its headers (the
+// header_map form when Envoy sends raw headers, else the headers map), the
+// host attribute when no Host or :authority header says it, the scheme
+// attribute when no X-Forwarded-Proto does, and the path attribute (else
+// :path).
+func checkEdgeRequest(req *authv3.CheckRequest) (edgeRequest, error) {
+	hr := req.GetAttributes().GetRequest().GetHttp()
+	if hr == nil {
+		return edgeRequest{}, errNoHTTP
+	}
+	var h requestHeaders
+	if hm := hr.GetHeaderMap(); hm != nil {
+		for _, hv := range hm.GetHeaders() {
+			v := hv.GetValue()
+			if raw := hv.GetRawValue(); len(raw) > 0 {
+				v = string(raw)
+			}
+			h.add(strings.ToLower(hv.GetKey()), v)
+		}
+	} else {
+		for name, v := range hr.GetHeaders() {
+			h.add(strings.ToLower(name), v)
+		}
+	}
+	if h.host == "" && h.authority == "" {
+		h.host = hr.GetHost()
+	}
+	if h.forwardedProto == "" {
+		h.forwardedProto = hr.GetScheme()
+	}
+	path := hr.GetPath()
+	if path == "" {
+		path = h.pseudoPath
+	}
+	return newEdgeRequest(&h, path)
+}
+
+// checkResponse encodes a as Envoy expects it: OK with ok_response (the
+// identity headers set with OVERWRITE_IF_EXISTS_OR_ADD, spoofed x-clerk-*
+// headers in headers_to_remove), anything else with denied_response.
+func (e extAuthz) checkResponse(a *edgeAnswer) *authv3.CheckResponse {
+	if a.httpStatus == http.StatusOK {
+		return e.okResponse(a)
+	}
+	denied := &authv3.DeniedHttpResponse{
+		Status: &typev3.HttpStatus{Code: typev3.StatusCode(a.httpStatus)},
+		Body:   a.body,
+	}
+	for _, h := range a.headers {
+		denied.Headers = append(denied.Headers, deniedHeader(h.name, h.value))
+	}
+	if a.contentType != "" {
+		denied.Headers = append(denied.Headers, deniedHeader(headerContentType, a.contentType))
+	}
+	return &authv3.CheckResponse{
+		Status:       &rpcstatus.Status{Code: int32(a.code)},
+		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: denied},
+	}
+}
+
+// okMessages are the per-call messages of an OK CheckResponse, allocated
+// together: the hot path (a signed-in request) costs one allocation, plus
+// the shared identity headers of identityMemo.
+type okMessages struct {
+	resp   authv3.CheckResponse
+	status rpcstatus.Status
+	oneof  authv3.CheckResponse_OkResponse
+	ok     authv3.OkHttpResponse
+}
+
+// okResponse encodes an OK answer.
+func (e extAuthz) okResponse(a *edgeAnswer) *authv3.CheckResponse {
+	m := &okMessages{}
+	if a.claims != nil {
+		m.ok.Headers = e.memo.headers(a.claims)
+	}
+	m.ok.HeadersToRemove = a.remove
+	m.oneof.OkResponse = &m.ok
+	m.status.Code = int32(a.code)
+	m.resp.Status, m.resp.HttpResponse = &m.status, &m.oneof
+	return &m.resp
+}
+
+// identityMemoSize bounds identityMemo: under 1 KB of protobuf per entry.
+const identityMemoSize = 4096
+
+// identityMemo remembers the Envoy header options of claims the verifier
+// returned, keyed by the *verifier.Claims pointer, as claimsMemo does for
+// GetAuthState: the verifier's decision cache (keyed by the token) hands
+// out the same read-only pointer on every hit, so the seven messages are
+// built once per cached token, not once per Check. It decides nothing; the
+// decision is AuthState's on every call. The slices it returns are shared
+// between responses and must not be modified. When full it starts over.
+type identityMemo struct {
+	mu sync.Mutex
+	m  map[*verifier.Claims][]*corev3.HeaderValueOption
+}
+
+func (m *identityMemo) headers(c *verifier.Claims) []*corev3.HeaderValueOption {
+	m.mu.Lock()
+	opts, ok := m.m[c]
+	m.mu.Unlock()
+	if ok {
+		return opts
+	}
+	hs, n := identityHeaders(c)
+	opts = make([]*corev3.HeaderValueOption, n)
+	for i, h := range hs[:n] {
+		opts[i] = &corev3.HeaderValueOption{
+			Header:       &corev3.HeaderValue{Key: h.name, Value: h.value},
+			AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
+		}
+	}
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= identityMemoSize {
+		m.m = make(map[*verifier.Claims][]*corev3.HeaderValueOption, 64)
+	}
+	m.m[c] = opts
+	m.mu.Unlock()
+	return opts
+}
+
+// deniedHeader is a response header of a denied answer, replacing any value
+// Envoy would otherwise send.
+func deniedHeader(name, value string) *corev3.HeaderValueOption {
+	return &corev3.HeaderValueOption{
+		Header:       &corev3.HeaderValue{Key: name, Value: value},
+		AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
+	}
+}
