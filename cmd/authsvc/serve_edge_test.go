@@ -31,7 +31,9 @@ func startServe(t *testing.T, env map[string]string) listening {
 	ctx, cancel := context.WithCancel(context.Background())
 	at := make(chan listening, 1)
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l }) }()
+	go func() {
+		done <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l })
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
