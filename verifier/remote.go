@@ -18,6 +18,8 @@ type remoteConfig struct {
 	now       func() time.Time
 	refresh   time.Duration // age after which keys are refreshed in the background
 	minGap    time.Duration // minimum gap between fetch attempts
+	// fetchTimeout bounds one fetch; zero means the fetchTimeout constant.
+	fetchTimeout time.Duration
 }
 
 // keySnapshot is one loaded key set; it is never mutated once stored.
