@@ -34,7 +34,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		if err := ctx.Err(); err != nil {
 			return c.ctxError(r, err)
 		}
-		if err := c.limiter.wait(ctx); err != nil {
+		if err := c.budget.wait(ctx); err != nil {
 			return c.limiterError(r, err)
 		}
 		out := c.attempt(ctx, r, body, redact, v)
