@@ -64,6 +64,7 @@ func authorize(p *policy.Policy) auth.AuthFunc {
 		if err != nil {
 			return nil, policyStatus(err)
 		}
+		ctx = withBackendBudget(ctx, p, name) // the caller's backend_rate: budget.go
 		return context.WithValue(ctx, callerKey{}, name), nil
 	}
 }

@@ -45,7 +45,7 @@ func backendStatus(err error) error {
 	case errors.As(err, &apiErr):
 		return apiErrorStatus(apiErr, nil).Err()
 	case errors.Is(err, backendapi.ErrUnavailable):
-		return status.Error(codes.Unavailable, "backend api unavailable")
+		return reasonStatus(codes.Unavailable, "backend-unavailable", "backend api unavailable").Err()
 	}
 	return status.Error(codes.Internal, "internal error")
 }
