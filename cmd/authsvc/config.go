@@ -31,6 +31,8 @@ type config struct {
 	TLSClientCA       string
 	DevBackendAddr    string
 	CacheSize         int
+	BackendRateLimit  int           // 0: backendapi's default for the key
+	BackendMaxWait    time.Duration // longest wait for a Backend API rate-limit slot
 }
 
 // setting ties one environment variable to one flag.
@@ -54,6 +56,8 @@ var settings = []setting{
 	{"AUTHSVC_TLS_KEY", "tls-key", "server private key (PEM) for the gRPC listener", "", func(c *config, v string) error { c.TLSKey = v; return nil }},
 	{"AUTHSVC_TLS_CLIENT_CA", "tls-client-ca", "CA bundle (PEM) that client certificates must chain to (enables mTLS)", "", func(c *config, v string) error { c.TLSClientCA = v; return nil }},
 	{"AUTHSVC_CACHE_SIZE", "cache-size", "verified tokens remembered (about 2.3 KB each); 0 disables the decision cache", "100000", setCacheSize},
+	{"AUTHSVC_BACKEND_RATE_LIMIT", "backend-rate-limit", "Backend API requests per 10 s for this replica: its share of the instance budget (default: 1000 for live keys, 100 for test keys)", "", setBackendRateLimit},
+	{"AUTHSVC_BACKEND_MAX_WAIT", "backend-max-wait", "longest a Backend API call waits for a rate-limit slot, within its deadline (Go duration; 0s never waits)", "2s", setBackendMaxWait},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
@@ -171,6 +175,30 @@ func setCacheSize(c *config, v string) error {
 		return fmt.Errorf("%q is not a whole number from 0 to 10000000", v)
 	}
 	c.CacheSize = n
+	return nil
+}
+
+func setBackendRateLimit(c *config, v string) error {
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return fmt.Errorf("%q is not a whole number of requests per 10 s from 1 to 1000000", v)
+	}
+	c.BackendRateLimit = n
+	return nil
+}
+
+func setBackendMaxWait(c *config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a Go duration such as 2s", v)
+	}
+	if d < 0 || d > time.Minute {
+		return fmt.Errorf("%s is outside 0s..1m", d)
+	}
+	c.BackendMaxWait = d
 	return nil
 }
 

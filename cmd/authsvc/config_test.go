@@ -39,6 +39,12 @@ func TestParseConfigRejects(t *testing.T) {
 		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
 		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
 		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
+		{"backend rate limit zero", map[string]string{"AUTHSVC_BACKEND_RATE_LIMIT": "0"}, nil, "AUTHSVC_BACKEND_RATE_LIMIT"},
+		{"backend rate limit not a number", map[string]string{"AUTHSVC_BACKEND_RATE_LIMIT": "100/10s"}, nil, "AUTHSVC_BACKEND_RATE_LIMIT"},
+		{"backend rate limit flag is checked", nil, []string{"--backend-rate-limit", "-5"}, "--backend-rate-limit"},
+		{"backend max wait not a duration", map[string]string{"AUTHSVC_BACKEND_MAX_WAIT": "2"}, nil, "AUTHSVC_BACKEND_MAX_WAIT"},
+		{"backend max wait negative", map[string]string{"AUTHSVC_BACKEND_MAX_WAIT": "-1s"}, nil, "AUTHSVC_BACKEND_MAX_WAIT"},
+		{"backend max wait too long", nil, []string{"--backend-max-wait", "1h"}, "--backend-max-wait"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +96,7 @@ func TestParseConfigPrecedence(t *testing.T) {
 		ClockSkew:         0,
 		DevBackendAddr:    "127.0.0.1:50052",
 		CacheSize:         100000,
+		BackendMaxWait:    2 * time.Second,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)

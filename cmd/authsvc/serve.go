@@ -47,7 +47,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	defer v.Close()
 	scfg := server.Config{Verifier: v, Logger: log}
 	if cfg.SecretKey != "" {
-		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
+		backend, err := backendapi.NewClient(cfg.SecretKey, backendOptions(cfg)...)
 		if err != nil {
 			return err
 		}
