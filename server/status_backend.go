@@ -55,7 +55,7 @@ func backendStatus(err error) error {
 func rateLimitStatus(rl *backendapi.RateLimitError) error {
 	retry := &errdetails.RetryInfo{RetryDelay: durationpb.New(rl.RetryAfter)}
 	if rl.APIError == nil {
-		st := status.New(codes.ResourceExhausted, "backend api rate limit: the next request slot is past the deadline")
+		st := status.New(codes.ResourceExhausted, "backend api rate limit: no request slot within the deadline or max wait")
 		return withDetails(st, retry).Err()
 	}
 	return apiErrorStatus(rl.APIError, retry).Err()
