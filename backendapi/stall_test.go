@@ -75,7 +75,7 @@ func TestStalledResponse(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("error = %v, want %v", err, tt.wantErr)
 			}
-			if tt.wantErr == ErrUnavailable {
+			if errors.Is(tt.wantErr, ErrUnavailable) {
 				if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 					t.Errorf("error = %v wraps a context error, but the caller's context is alive", err)
 				}

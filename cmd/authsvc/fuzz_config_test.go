@@ -57,6 +57,9 @@ func configSeeds() []configSeed {
 		{[8]string{}, "--grpc-addr"},
 		{[8]string{2: " , ,", 3: "a,,b , c"}, "--issuer=https://x.example\t,\u00a0y"},
 		{[8]string{"http://[::1]:3000//"}, "--dev-backend-addr\x00[::1]:0"},
+		{[8]string{}, "--backend-rate-limit\x00250\x00--backend-max-wait\x00500ms"},
+		{[8]string{}, "--backend-rate-limit=0\x00--backend-max-wait=-1s"},
+		{[8]string{}, "--backend-max-wait\x001h"},
 	}
 }
 
@@ -103,6 +106,9 @@ func checkConfig(t *testing.T, c *config) {
 	}
 	if c.CacheSize < 0 || c.CacheSize > 10_000_000 {
 		t.Fatalf("CacheSize %d", c.CacheSize)
+	}
+	if c.BackendRateLimit < 0 || c.BackendRateLimit > 1_000_000 || c.BackendMaxWait < 0 || c.BackendMaxWait > time.Minute {
+		t.Fatalf("BackendRateLimit %d, BackendMaxWait %v", c.BackendRateLimit, c.BackendMaxWait)
 	}
 	for name, addr := range map[string]string{"GRPCAddr": c.GRPCAddr, "DevBackendAddr": c.DevBackendAddr, "HTTPAddr": c.HTTPAddr} {
 		if name == "HTTPAddr" && addr == "" {
