@@ -52,7 +52,11 @@ func (r *remoteKeySet) ownErr(err error) error {
 	case r.ctx.Err() != nil:
 		return &Error{Reason: ReasonKeyFetch, Detail: "the key set was closed during the fetch", Err: errFetchStopped}
 	case timedOut:
-		return &Error{Reason: ReasonKeyFetch, Detail: fmt.Sprintf("the fetch timed out (limit %s)", r.timeout()), Err: errFetchTimedOut}
+		limit := r.timeout()
+		if t := r.client.Timeout; t > 0 && t < limit {
+			limit = t
+		}
+		return &Error{Reason: ReasonKeyFetch, Detail: fmt.Sprintf("the fetch timed out (limit %s)", limit), Err: errFetchTimedOut}
 	case errors.Is(err, context.Canceled):
 		return &Error{Reason: ReasonKeyFetch, Detail: "the fetch was cut short", Err: errFetchStopped}
 	}
