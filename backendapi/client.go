@@ -27,6 +27,7 @@ const (
 	prodRateLimit         = 1000
 	devRateLimit          = 100
 	defaultRatePer        = 10 * time.Second
+	defaultMaxWait        = 2 * time.Second
 )
 
 // Client talks to Clerk's Backend API with one secret key. Each field below
@@ -36,10 +37,10 @@ const (
 // shared by all of them. The zero value is not usable: call [NewClient].
 // A Client does not log and does not cache responses.
 type Client struct {
-	cfg     config
-	base    *url.URL
-	secret  string
-	limiter *limiter
+	cfg    config
+	base   *url.URL
+	secret string
+	budget *budget
 
 	common service // shared by every service below, as in go-github
 
@@ -80,7 +81,7 @@ func NewClient(secretKey string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, base: base, secret: secretKey}
-	c.limiter = newLimiter(cfg.rateN, cfg.ratePer, cfg.clock)
+	c.budget = newBudget(cfg)
 	c.common.client = c
 	c.AllowlistIdentifiers = (*AllowlistIdentifiersService)(&c.common)
 	c.Clients = (*ClientsService)(&c.common)

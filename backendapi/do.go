@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"time"
 )
@@ -33,7 +34,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		if err := ctx.Err(); err != nil {
 			return c.ctxError(r, err)
 		}
-		if err := c.limiter.wait(ctx); err != nil {
+		if err := c.budget.wait(ctx); err != nil {
 			return c.limiterError(r, err)
 		}
 		out := c.attempt(ctx, r, body, redact, v)
@@ -55,7 +56,16 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 	}
 }
 
-// attempt sends one HTTP request under the per-attempt timeout.
+// errAttemptTimedOut is the cause of an attempt that ran out of its own
+// timer (WithAttemptTimeout, or the HTTP client's Timeout) while the
+// caller's context was still alive. It is deliberately not a context
+// error: no caller's deadline passed, so the call is an outage
+// (ErrUnavailable), retried like any transport failure.
+var errAttemptTimedOut = errors.New("backendapi: attempt timed out")
+
+// attempt sends one HTTP request under the per-attempt timeout. The
+// response body is read under the same timer: a body that stalls after
+// its headers is a transport failure of this attempt.
 func (c *Client) attempt(ctx context.Context, r *request, body []byte, redact []string, v any) outcome {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
 	defer cancel()
@@ -71,25 +81,32 @@ func (c *Client) attempt(ctx context.Context, r *request, body []byte, redact []
 	if err := checkResponse(resp, redact, c.cfg.clock.Now()); err != nil {
 		return c.statusOutcome(r, resp, err)
 	}
-	if err := decodeResponse(resp, v); err != nil {
-		if ctx.Err() != nil {
-			return outcome{err: c.ctxError(r, ctx.Err())}
-		}
+	raw, err := readBody(resp)
+	if err != nil {
+		return c.transportOutcome(ctx, r, err)
+	}
+	if err := decodeBody(resp, raw, v); err != nil {
 		return outcome{err: fmt.Errorf("%w: %s %s: %w", ErrUnavailable, r.method, c.url(r).EscapedPath(), err)}
 	}
 	return outcome{}
 }
 
-// transportOutcome classifies an error from http.Client.Do.
+// transportOutcome classifies an error of one attempt's round trip
+// (http.Client.Do or reading the body). Only the caller's own context
+// ending is reported as a context error, and it is not retried; any other
+// failure, the attempt's own timeout included, wraps ErrUnavailable and
+// is retried for idempotent methods.
 func (c *Client) transportOutcome(ctx context.Context, r *request, err error) outcome {
 	if ctx.Err() != nil {
 		return outcome{err: c.ctxError(r, ctx.Err())}
 	}
 	// The cause stays wrapped (a *url.Error whose text names the URL without
-	// credentials); a per-attempt timeout is reported as unavailability, not
-	// as the caller's deadline.
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = fmt.Errorf("attempt timed out after %s", c.cfg.attemptTimeout)
+	// credentials) unless it is a timeout or a cancellation: those are the
+	// attempt's own, never the caller's, so they must not satisfy
+	// errors.Is(err, context.DeadlineExceeded).
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || (errors.As(err, &ne) && ne.Timeout()) {
+		err = fmt.Errorf("%w after %s", errAttemptTimedOut, c.cfg.attemptTimeout)
 	}
 	return outcome{
 		err:   fmt.Errorf("%w: %s %s: %w", ErrUnavailable, r.method, c.url(r).EscapedPath(), err),

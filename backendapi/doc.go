@@ -34,8 +34,12 @@
 //	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { … }
 //
 // Transport failures that remain after retries wrap [ErrUnavailable] and
-// their cause. When the caller's context ends, its error is wrapped instead,
-// so errors.Is(err, context.DeadlineExceeded) reports a missed deadline.
+// their cause. An attempt that runs out of its own timeout
+// ([WithAttemptTimeout]), before the headers or while the body is still
+// arriving, is such a transport failure, and its error is deliberately not
+// a context error. Only when the caller's own context ends is its error
+// wrapped instead (and the call not retried), so errors.Is(err,
+// context.DeadlineExceeded) reports exactly a missed caller deadline.
 //
 // Retries: at most 4 attempts per call ([WithRetry]). A 429 is retried for
 // every method after its Retry-After (or the backoff when it has none),
@@ -51,13 +55,28 @@
 //
 // Clerk allows 1000 requests per 10 s for production instances and 100 per
 // 10 s for development instances. A Client counts its own requests in a
-// sliding window of that size (every attempt counts) and, when the window is
-// full, waits for a free slot if the caller's deadline allows; if the slot
-// would come after the deadline it returns a [*RateLimitError] with a nil
-// APIError at once, sending nothing. Development keys ("sk_test_", "test_")
-// get the lower limit by default; [WithRateLimit] overrides it. Several
-// Clients, or several processes, with the same key share Clerk's limit but
-// not this counter.
+// sliding window of that size (every attempt counts; no window of that
+// length ever holds more starts than the limit), shared by all its calls.
+// Development keys ("sk_test_", "test_") get the lower limit by default;
+// [WithRateLimit] overrides it. Several Clients, or several processes, with
+// the same key share Clerk's limit but not this counter, so give each its
+// share.
+//
+// When the window is full a call waits in line, first come first served,
+// but only until the earlier of its deadline and the max wait
+// ([WithMaxWait], default 2 s). Only requests that are sent take a slot: a
+// waiting call holds a place in the line, and when it is cancelled or gives
+// up it leaves the line at once, so a flood of abandoned calls cannot book
+// the window for later callers. A call whose turn would come after its
+// give-up time is refused at once; a call still waiting at that time is
+// refused then. Either way it gets a [*RateLimitError] with a nil APIError
+// and RetryAfter set to the wait it would have needed, and nothing is sent.
+//
+// [WithCallerBudget] gives one caller its own budget, in requests per
+// 10 s, on top of the shared one: a call takes a slot of its caller's
+// budget first, then of the shared one (giving the first back if the
+// second is refused), so a caller at its own rate is refused without
+// taking anything from the others.
 //
 // # Pagination
 //

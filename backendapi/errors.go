@@ -80,8 +80,10 @@ func (e *APIError) Error() string {
 // answered 429 and the call could not be retried within the caller's
 // deadline (or the attempts ran out), APIError is that response and
 // RetryAfter its Retry-After. When the client-side limiter refused because
-// the caller's deadline would pass before a slot frees up, APIError is nil
-// and no request was sent. errors.As(err, *APIError) finds APIError when set.
+// no slot (of the shared budget or the caller's own, see [WithCallerBudget])
+// frees up before the caller's deadline or the max wait ([WithMaxWait]),
+// APIError is nil, RetryAfter is the wait that would have been needed, and
+// no request was sent. errors.As(err, *APIError) finds APIError when set.
 type RateLimitError struct {
 	RetryAfter time.Duration
 	APIError   *APIError
@@ -90,7 +92,7 @@ type RateLimitError struct {
 // Error names the 429 and the Retry-After, or the client-side limiter's wait.
 func (e *RateLimitError) Error() string {
 	if e.APIError == nil {
-		return fmt.Sprintf("backendapi: client-side rate limit: next slot in %s is past the deadline", e.RetryAfter)
+		return fmt.Sprintf("backendapi: client-side rate limit: next slot in %s is past the deadline or max wait", e.RetryAfter)
 	}
 	return fmt.Sprintf("%s (retry after %s)", e.APIError.Error(), e.RetryAfter)
 }

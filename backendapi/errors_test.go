@@ -126,7 +126,7 @@ func TestAPIErrorMessage(t *testing.T) {
 		{"429 from Clerk", &RateLimitError{RetryAfter: 2 * time.Second, APIError: &APIError{StatusCode: 429}},
 			"backendapi: 429 too many requests (retry after 2s)"},
 		{"client-side limiter", &RateLimitError{RetryAfter: 3 * time.Second},
-			"backendapi: client-side rate limit: next slot in 3s is past the deadline"},
+			"backendapi: client-side rate limit: next slot in 3s is past the deadline or max wait"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,6 +42,7 @@ type config struct {
 	attemptTimeout time.Duration
 	rateN          int
 	ratePer        time.Duration
+	maxWait        time.Duration
 	clock          Clock
 }
 
@@ -59,6 +60,7 @@ func defaultConfig(secretKey string) config {
 		attemptTimeout: defaultAttemptTimeout,
 		rateN:          n,
 		ratePer:        defaultRatePer,
+		maxWait:        defaultMaxWait,
 		clock:          realClock{},
 	}
 }
@@ -88,11 +90,21 @@ func WithRetry(maxAttempts int, baseBackoff time.Duration) Option {
 }
 
 // WithRateLimit sets the client-side limit of n requests per sliding window
-// of length per. Default 1000 per 10 s (Clerk's production limit), or 100
-// per 10 s for development keys ("sk_test_", "test_"). n and per must be
-// positive.
+// of length per, shared by every call of the client. Default 1000 per 10 s
+// (Clerk's production limit), or 100 per 10 s for development keys
+// ("sk_test_", "test_"). n and per must be positive. A caller's own share
+// is set per call with [WithCallerBudget].
 func WithRateLimit(n int, per time.Duration) Option {
 	return optionFunc(func(c *config) { c.rateN, c.ratePer = n, per })
+}
+
+// WithMaxWait bounds how long one attempt waits for a rate-limit slot; the
+// caller's deadline bounds it too, whichever comes first. A call that
+// cannot get a slot within that time gets a [*RateLimitError] (at once
+// when its turn clearly lies beyond it) and holds no slot. Default 2 s.
+// Zero means never wait; negative is an error.
+func WithMaxWait(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.maxWait = d })
 }
 
 // WithAttemptTimeout bounds each HTTP attempt; the caller's context deadline
@@ -126,6 +138,8 @@ func (c *config) validate() (*url.URL, error) {
 		return nil, errors.New("backendapi: base backoff must not be negative")
 	case c.rateN < 1 || c.ratePer <= 0:
 		return nil, errors.New("backendapi: rate limit must be positive")
+	case c.maxWait < 0:
+		return nil, errors.New("backendapi: max wait must not be negative")
 	case c.attemptTimeout <= 0:
 		return nil, errors.New("backendapi: attempt timeout must be positive")
 	case c.clock == nil:

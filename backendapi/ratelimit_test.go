@@ -12,42 +12,131 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestLimiterSlidingWindow(t *testing.T) {
-	t.Parallel()
-	clk := newFakeClock()
-	l := newLimiter(3, 10*time.Second, clk)
-	var got []time.Duration
-	for range 7 {
-		d, err := l.reserve(time.Time{})
-		if err != nil {
-			t.Fatalf("reserve: %v", err)
-		}
-		got = append(got, d)
-		clk.advance(time.Second)
+// far is a give-up time no test reaches.
+var far = time.Now().Add(1000 * time.Hour)
+
+// manualClock is a Clock whose timers fire only when the test advances it.
+// waitTimers lets a test wait, without sleeping, until goroutines have
+// started to wait on it.
+type manualClock struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	now    time.Time
+	timers []manualTimer
+}
+
+type manualTimer struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newManualClock() *manualClock {
+	c := &manualClock{now: time.Now()}
+	c.cond = sync.NewCond(&c.mu)
+	return c
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
 	}
-	// Starts at 0,1,2 s; the 4th (at 3 s) waits for the 1st to age out at
-	// 10 s, the 5th (at 4 s) for 11 s, …
-	want := []time.Duration{0, 0, 0, 7 * time.Second, 7 * time.Second, 7 * time.Second, 14 * time.Second}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("waits (-want +got):\n%s", d)
+	c.timers = append(c.timers, manualTimer{at: c.now.Add(d), ch: ch})
+	c.cond.Broadcast()
+	return ch
+}
+
+// advance moves the clock forward and fires the timers that are due.
+func (c *manualClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.timers = slices.DeleteFunc(c.timers, func(t manualTimer) bool {
+		if t.at.After(c.now) {
+			return false
+		}
+		t.ch <- c.now
+		return true
+	})
+}
+
+// waitTimers blocks until at least n timers are pending.
+func (c *manualClock) waitTimers(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for len(c.timers) < n {
+		c.cond.Wait()
 	}
 }
 
-func TestLimiterFailsFastPastDeadline(t *testing.T) {
+// pending is the number of timers not yet fired.
+func (c *manualClock) pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// lineLen is the number of calls waiting in l.
+func (l *limiter) lineLen() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.line)
+}
+
+func TestLimiterSlidingWindow(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	t0 := clk.Now()
+	l := newLimiter(3, 10*time.Second, clk)
+	var got []time.Duration
+	for range 7 {
+		start, err := l.acquire(t.Context(), far)
+		if err != nil {
+			t.Fatalf("acquire: %v", err)
+		}
+		got = append(got, start.Sub(t0))
+		clk.advance(time.Second)
+	}
+	// Arrivals at 0, 1, 2 s start at once; the 4th (at 3 s) waits for the
+	// 1st to age out at 10 s; the 5th and 6th (11, 12 s) find the 2nd and
+	// 3rd aged out; the 7th (13 s) waits for the 4th's start to age out.
+	want := []time.Duration{0, time.Second, 2 * time.Second, 10 * time.Second, 11 * time.Second, 12 * time.Second, 20 * time.Second}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("starts (-want +got):\n%s", d)
+	}
+}
+
+func TestLimiterFailsFastPastGiveUp(t *testing.T) {
 	t.Parallel()
 	clk := newFakeClock()
 	l := newLimiter(1, 10*time.Second, clk)
-	if _, err := l.reserve(time.Time{}); err != nil {
+	if _, err := l.acquire(t.Context(), far); err != nil {
 		t.Fatal(err)
 	}
-	_, err := l.reserve(clk.Now().Add(5 * time.Second))
+	_, err := l.acquire(t.Context(), clk.Now().Add(5*time.Second))
 	var rl *RateLimitError
 	if !errors.As(err, &rl) || rl.APIError != nil || rl.RetryAfter != 10*time.Second {
 		t.Fatalf("error = %#v, want a client-side RateLimitError with RetryAfter 10s", err)
 	}
-	// The refused call took no slot: the next caller still waits 10 s, not 20 s.
-	if d, err := l.reserve(time.Time{}); err != nil || d != 10*time.Second {
-		t.Errorf("next reserve = %v, %v; want 10s, nil", d, err)
+	if w := clk.recorded(); len(w) != 0 {
+		t.Errorf("the refused call waited %v; want a refusal at once", w)
+	}
+	// The refused call took no slot and left the line: the next caller
+	// waits 10 s, not 20 s.
+	if _, err := l.acquire(t.Context(), far); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]time.Duration{10 * time.Second}, clk.recorded()); d != "" {
+		t.Errorf("waits (-want +got):\n%s", d)
 	}
 }
 
@@ -67,16 +156,14 @@ func TestLimiterWindowProperty(t *testing.T) {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(g), 42))
 			for range 50 {
-				// Advance, read the clock and reserve under one lock: another
-				// goroutine's advance between Now and reserve would skew the
-				// recorded start, not the limiter.
-				mu.Lock()
 				clk.advance(time.Duration(r.IntN(100)) * time.Millisecond)
-				now := clk.Now()
-				d, err := l.reserve(time.Time{})
-				if err == nil {
-					starts = append(starts, now.Add(d))
+				start, err := l.acquire(t.Context(), far)
+				if err != nil {
+					t.Errorf("acquire: %v", err)
+					return
 				}
+				mu.Lock()
+				starts = append(starts, start)
 				mu.Unlock()
 			}
 		})
@@ -93,24 +180,110 @@ func TestLimiterWindowProperty(t *testing.T) {
 	}
 }
 
+// TestLimiterCancelledWaitersFreeTheirPlace is a property over the number
+// of waiters: after any number of waiters queue behind a full window and
+// are cancelled, the line is empty and, once the window has room, the next
+// request starts at once (with a zero wait budget). The old limiter booked
+// a future slot per waiter and kept it.
+func TestLimiterCancelledWaitersFreeTheirPlace(t *testing.T) {
+	t.Parallel()
+	const n, per = 2, 10 * time.Second
+	for _, waiters := range []int{1, 2, 3, 7, 50, 200} {
+		clk := newManualClock()
+		l := newLimiter(n, per, clk)
+		for range n {
+			if _, err := l.acquire(t.Context(), far); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		errs := make(chan error, waiters)
+		for range waiters {
+			go func() {
+				_, err := l.acquire(ctx, far)
+				errs <- err
+			}()
+		}
+		clk.waitTimers(waiters) // every waiter is in line, sleeping until its turn
+		cancel()
+		for range waiters {
+			if err := <-errs; !errors.Is(err, context.Canceled) {
+				t.Fatalf("%d waiters: a cancelled waiter got %v, want context.Canceled", waiters, err)
+			}
+		}
+		if got := l.lineLen(); got != 0 {
+			t.Fatalf("%d waiters: %d left in line after cancellation", waiters, got)
+		}
+		clk.advance(per) // the window's two starts age out
+		now := clk.Now()
+		for k := range n {
+			if _, err := l.acquire(t.Context(), now); err != nil {
+				t.Fatalf("%d waiters: request %d after the window freed: %v, want a slot at once", waiters, k, err)
+			}
+		}
+	}
+}
+
+// TestLimiterWaiterGivesUp: a waiter in line gives up at its give-up time
+// when the line ahead of it does not move, leaving no trace.
+func TestLimiterWaiterGivesUp(t *testing.T) {
+	t.Parallel()
+	clk := newManualClock()
+	l := newLimiter(1, 10*time.Second, clk)
+	if _, err := l.acquire(t.Context(), far); err != nil {
+		t.Fatal(err)
+	}
+	// A waiter whose turn (10 s) is before its give-up (15 s) queues; then a
+	// start is booked out of band at 9 s, as a shared window sees when
+	// another client of the same limiter got in, so the turn recedes.
+	done := make(chan error, 1)
+	giveUp := clk.Now().Add(15 * time.Second)
+	go func() {
+		_, err := l.acquire(t.Context(), giveUp)
+		done <- err
+	}()
+	clk.waitTimers(1)
+	l.mu.Lock()
+	l.starts = append(l.starts, clk.Now().Add(9*time.Second))
+	l.mu.Unlock()
+	clk.advance(10 * time.Second) // the waiter wakes at its turn, finds the window full until 19 s
+	var rl *RateLimitError
+	if err := <-done; !errors.As(err, &rl) {
+		t.Fatalf("acquire = %v, want a RateLimitError", err)
+	}
+	if got := l.lineLen(); got != 0 {
+		t.Errorf("%d left in line", got)
+	}
+}
+
 func TestClientRateLimit(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
+		maxWait   time.Duration
 		deadline  time.Duration
 		wantSent  int
 		wantWaits []time.Duration
 		wantErr   bool
 	}{
-		{"third call waits for a free slot", 0, 3, []time.Duration{time.Hour}, false},
-		{"third call fails fast when the deadline is too near", 30 * time.Second, 2, nil, true},
+		{"third call waits for a free slot within max wait", 2 * time.Hour, 0, 3, []time.Duration{time.Hour}, false},
+		{"third call fails fast when the deadline is too near", 2 * time.Hour, 30 * time.Second, 2, nil, true},
+		{"third call fails fast past the default max wait", 0, 0, 2, nil, true},
+		{"zero max wait never waits", -1, 0, 2, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			api, _ := scripted(t, nil, 200)
 			clk := newFakeClock()
-			c := api.client(t, WithClock(clk), WithRateLimit(2, time.Hour))
+			opts := []Option{WithClock(clk), WithRateLimit(2, time.Hour)}
+			switch {
+			case tt.maxWait > 0:
+				opts = append(opts, WithMaxWait(tt.maxWait))
+			case tt.maxWait < 0:
+				opts = append(opts, WithMaxWait(0))
+			}
+			c := api.client(t, opts...)
 			ctx := t.Context()
 			if tt.deadline > 0 {
 				var cancel context.CancelFunc
@@ -142,13 +315,13 @@ func TestClientRateLimit(t *testing.T) {
 func TestLimiterWaitCancelled(t *testing.T) {
 	t.Parallel()
 	l := newLimiter(1, time.Hour, realClock{})
-	if err := l.wait(t.Context()); err != nil {
+	if _, err := l.acquire(t.Context(), far); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	go cancel()
-	if err := l.wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("wait = %v, want context.Canceled", err)
+	if _, err := l.acquire(ctx, far); !errors.Is(err, context.Canceled) {
+		t.Fatalf("acquire = %v, want context.Canceled", err)
 	}
 }
 
@@ -169,8 +342,9 @@ func TestDefaultRateLimitByKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := len(c.limiter.slots); got != tt.want || c.limiter.per != 10*time.Second {
-				t.Errorf("limit = %d per %v, want %d per 10s", got, c.limiter.per, tt.want)
+			l := c.budget.shared
+			if l.n != tt.want || l.per != 10*time.Second || c.budget.maxWait != 2*time.Second {
+				t.Errorf("limit = %d per %v, max wait %v; want %d per 10s, 2s", l.n, l.per, c.budget.maxWait, tt.want)
 			}
 		})
 	}

@@ -108,14 +108,22 @@ func encodeBody(r *request) ([]byte, error) {
 	return b, nil
 }
 
-// decodeResponse reads a 2xx response into v by the response's content
-// type: JSON into v (a *string receives the raw text of a JSON body), text
-// into a *string. v nil discards the body.
-func decodeResponse(resp *http.Response, v any) error {
+// readBody reads a 2xx response body, at most maxResponseSize+1 bytes. A
+// read error (a stalled or broken body) is a transport failure of the
+// attempt. A body that is too large is no read error (retrying would not
+// help): decodeBody reports it.
+func readBody(resp *http.Response) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
 	if err != nil {
-		return fmt.Errorf("backendapi: reading response: %w", err)
+		return nil, fmt.Errorf("backendapi: reading response: %w", err)
 	}
+	return body, nil
+}
+
+// decodeBody reads a 2xx response body into v by the response's content
+// type: JSON into v (a *string receives the raw text of a JSON body), text
+// into a *string. v nil discards the body.
+func decodeBody(resp *http.Response, body []byte, v any) error {
 	if len(body) > maxResponseSize {
 		return errors.New("backendapi: response body too large")
 	}

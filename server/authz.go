@@ -95,7 +95,8 @@ func authorize(p *policy.Policy, ctx context.Context, method string) (context.Co
 	if err != nil {
 		return nil, policyStatus(err)
 	}
-	noteCaller(ctx, name) // for the call's log line (logging.go)
+	noteCaller(ctx, name)                 // for the call's log line (logging.go)
+	ctx = withBackendBudget(ctx, p, name) // the caller's backend_rate (budget.go)
 	return context.WithValue(ctx, callerKey{}, name), nil
 }
 

@@ -45,7 +45,7 @@ func backendStatus(err error) error {
 	case errors.As(err, &apiErr):
 		return apiErrorStatus(apiErr, nil).Err()
 	case errors.Is(err, backendapi.ErrUnavailable):
-		return status.Error(codes.Unavailable, "backend api unavailable")
+		return reasonStatus(codes.Unavailable, "backend-unavailable", "backend api unavailable").Err()
 	}
 	return status.Error(codes.Internal, "internal error")
 }
@@ -55,7 +55,7 @@ func backendStatus(err error) error {
 func rateLimitStatus(rl *backendapi.RateLimitError) error {
 	retry := &errdetails.RetryInfo{RetryDelay: durationpb.New(rl.RetryAfter)}
 	if rl.APIError == nil {
-		st := status.New(codes.ResourceExhausted, "backend api rate limit: the next request slot is past the deadline")
+		st := status.New(codes.ResourceExhausted, "backend api rate limit: no request slot within the deadline or max wait")
 		return withDetails(st, retry).Err()
 	}
 	return apiErrorStatus(rl.APIError, retry).Err()

@@ -74,6 +74,14 @@
 // not, and [Config.OnKeyEvent] hears every attempt; the package itself
 // never logs.
 //
+// A fetch runs on the key set's own context, bounded by its own 10 s
+// timeout and [Config.HTTPClient]'s. A fetch that times out is
+// [ReasonKeyFetch] with a detail saying so, and it never wraps a context
+// error, on the call that waited for it or on later calls that get the
+// cached failure: no caller's deadline passed, so services answer it as an
+// outage. Only a caller whose own context ends while it waits gets an
+// error wrapping that context's error.
+//
 // # Auth state
 //
 // [Verifier.AuthState] decides whether one web request, described by a

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -17,10 +19,62 @@ import (
 // maxJWKSBody bounds the key-set response read into memory.
 const maxJWKSBody = 1 << 20
 
+// errFetchTimedOut is the cause of a fetch that ran out of its own time
+// (the fetch timeout or the HTTP client's). It is deliberately not a
+// context error: no caller's deadline passed, so a service must answer it
+// as an outage (UNAVAILABLE), not as DEADLINE_EXCEEDED.
+var errFetchTimedOut = errors.New("verifier: key set fetch timed out")
+
+// errFetchStopped is the cause of a fetch cut short because the key set
+// was closed; again no caller's context ended.
+var errFetchStopped = errors.New("verifier: key set fetch stopped: the verifier is closed")
+
 // fetch loads the key set once, on the set's own context with its own
-// timeout. Errors are *Error values that never contain the secret key.
+// timeout. Errors are *Error values that never contain the secret key and
+// never wrap a context error (see [remoteKeySet.ownErr]).
 func (r *remoteKeySet) fetch() (map[string]*verKey, error) {
-	ctx, cancel := context.WithTimeout(r.ctx, fetchTimeout)
+	keys, err := r.fetchOnce()
+	if err != nil {
+		return nil, r.ownErr(err)
+	}
+	return keys, nil
+}
+
+// ownErr replaces a context error inside a fetch error with the fetch's
+// own cause. The fetch runs on the set's context, never the caller's, so a
+// deadline in its chain is the set's own timer (or the HTTP client's) and
+// a cancellation is the set closing. Callers whose own context ends get
+// their context error from [remoteKeySet.key] instead.
+func (r *remoteKeySet) ownErr(err error) error {
+	var ne net.Error
+	timedOut := errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	switch {
+	case r.ctx.Err() != nil:
+		return &Error{Reason: ReasonKeyFetch, Detail: "the key set was closed during the fetch", Err: errFetchStopped}
+	case timedOut:
+		limit := r.timeout()
+		if t := r.client.Timeout; t > 0 && t < limit {
+			limit = t
+		}
+		return &Error{Reason: ReasonKeyFetch, Detail: fmt.Sprintf("the fetch timed out (limit %s)", limit), Err: errFetchTimedOut}
+	case errors.Is(err, context.Canceled):
+		return &Error{Reason: ReasonKeyFetch, Detail: "the fetch was cut short", Err: errFetchStopped}
+	}
+	return err
+}
+
+// timeout is the bound of one fetch: remoteConfig.fetchTimeout, or the
+// package default.
+func (r *remoteKeySet) timeout() time.Duration {
+	if r.fetchTimeout > 0 {
+		return r.fetchTimeout
+	}
+	return fetchTimeout
+}
+
+// fetchOnce does the HTTP round trip of [remoteKeySet.fetch].
+func (r *remoteKeySet) fetchOnce() (map[string]*verKey, error) {
+	ctx, cancel := context.WithTimeout(r.ctx, r.timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
 	if err != nil {

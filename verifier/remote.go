@@ -20,6 +20,8 @@ type remoteConfig struct {
 	minGap    time.Duration // minimum gap between fetch attempts
 	retry     time.Duration // gap between attempts while the set is not usable
 	onEvent   func(KeyEvent)
+	// fetchTimeout bounds one fetch; zero means the fetchTimeout constant.
+	fetchTimeout time.Duration
 }
 
 // keySnapshot is one loaded key set; it is never mutated once stored.

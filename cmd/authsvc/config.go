@@ -57,7 +57,9 @@ type config struct {
 	MaxRecvBytes     int
 	ExtAuthz         bool
 	PublicPaths      []string
-	PublishableKey   string // validated by interstitial.ParsePublishableKey; empty when unset
+	PublishableKey   string        // validated by interstitial.ParsePublishableKey; empty when unset
+	BackendRateLimit int           // 0: backendapi's default for the key
+	BackendMaxWait   time.Duration // longest wait for a Backend API rate-limit slot
 }
 
 // setting ties one environment variable to one flag.
@@ -94,6 +96,8 @@ var settings = []setting{
 	{"AUTHSVC_EXT_AUTHZ", "ext-authz", "serve Envoy's ext_authz Check (envoy.service.auth.v3.Authorization) on the gRPC port", "true", setExtAuthz},
 	{"AUTHSVC_PUBLIC_PATHS", "public-paths", "comma list of path prefixes (each starting with /) that Check and /forward-auth allow with no identity", "", setPublicPaths},
 	{"CLERK_PUBLISHABLE_KEY", "publishable-key", "Clerk publishable key (pk_live_… / pk_test_…): render the interstitial page locally, with no Backend API call", "", setPublishableKey},
+	{"AUTHSVC_BACKEND_RATE_LIMIT", "backend-rate-limit", "Backend API requests per 10 s for this replica: its share of the instance budget (default: 1000 for live keys, 100 for test keys)", "", setBackendRateLimit},
+	{"AUTHSVC_BACKEND_MAX_WAIT", "backend-max-wait", "longest a Backend API call waits for a rate-limit slot, within its deadline (Go duration; 0s never waits)", "2s", setBackendMaxWait},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
 }
 
@@ -401,6 +405,30 @@ func setPublishableKey(c *config, v string) error {
 		// the variable's name leads the line.
 		return errors.New(strings.TrimPrefix(err.Error(), "interstitial: "))
 	}
+	return nil
+}
+
+func setBackendRateLimit(c *config, v string) error {
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return fmt.Errorf("%q is not a whole number of requests per 10 s from 1 to 1000000", v)
+	}
+	c.BackendRateLimit = n
+	return nil
+}
+
+func setBackendMaxWait(c *config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a Go duration such as 2s", v)
+	}
+	if d < 0 || d > time.Minute {
+		return fmt.Errorf("%s is outside 0s..1m", d)
+	}
+	c.BackendMaxWait = d
 	return nil
 }
 

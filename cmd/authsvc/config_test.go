@@ -59,6 +59,12 @@ func TestParseConfigRejects(t *testing.T) {
 		{"max recv bytes below a token", map[string]string{"AUTHSVC_MAX_RECV_BYTES": "1024"}, nil, "AUTHSVC_MAX_RECV_BYTES"},
 		{"accept pending not a bool", map[string]string{"AUTHSVC_ACCEPT_PENDING_SESSIONS": "yes"}, nil, "AUTHSVC_ACCEPT_PENDING_SESSIONS"},
 		{"accept pending flag not a bool", nil, []string{"--accept-pending-sessions", "on"}, "--accept-pending-sessions"},
+		{"backend rate limit zero", map[string]string{"AUTHSVC_BACKEND_RATE_LIMIT": "0"}, nil, "AUTHSVC_BACKEND_RATE_LIMIT"},
+		{"backend rate limit not a number", map[string]string{"AUTHSVC_BACKEND_RATE_LIMIT": "100/10s"}, nil, "AUTHSVC_BACKEND_RATE_LIMIT"},
+		{"backend rate limit flag is checked", nil, []string{"--backend-rate-limit", "-5"}, "--backend-rate-limit"},
+		{"backend max wait not a duration", map[string]string{"AUTHSVC_BACKEND_MAX_WAIT": "2"}, nil, "AUTHSVC_BACKEND_MAX_WAIT"},
+		{"backend max wait negative", map[string]string{"AUTHSVC_BACKEND_MAX_WAIT": "-1s"}, nil, "AUTHSVC_BACKEND_MAX_WAIT"},
+		{"backend max wait too long", nil, []string{"--backend-max-wait", "1h"}, "--backend-max-wait"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +124,7 @@ func TestParseConfigPrecedence(t *testing.T) {
 		MaxConnectionAge: server.DefaultMaxConnectionAge,
 		MaxRecvBytes:     server.DefaultMaxRecvBytes,
 		ExtAuthz:         true,
+		BackendMaxWait:   2 * time.Second,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -187,6 +194,8 @@ var badSettings = []struct {
 	{"AUTHSVC_EXT_AUTHZ", "maybe", nil},
 	{"AUTHSVC_PUBLIC_PATHS", "public", nil},
 	{"CLERK_PUBLISHABLE_KEY", "pk_test_bm90LWEtaG9zdA", nil},
+	{"AUTHSVC_BACKEND_RATE_LIMIT", "0", nil},
+	{"AUTHSVC_BACKEND_MAX_WAIT", "-1s", nil},
 	{"CLERK_ISSUER", "http://clerk.example.com", nil},
 	{"CLERK_AUTHORIZED_PARTIES", "app.example.com", nil},
 	{"CLERK_AUDIENCE", " , ", nil},

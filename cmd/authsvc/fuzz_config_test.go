@@ -65,6 +65,9 @@ func configSeeds() []configSeed {
 		{[8]string{3: "app.example.com"}, "--shutdown-delay\x001h\x00--shutdown-timeout\x00-1s"},
 		{[8]string{5: ""}, "--secret-key\x00pk_test_x\x00--http-addr="},
 		{[8]string{}, "--secret-key\x00sk_live_a b"},
+		{[8]string{}, "--backend-rate-limit\x00250\x00--backend-max-wait\x00500ms"},
+		{[8]string{}, "--backend-rate-limit=0\x00--backend-max-wait=-1s"},
+		{[8]string{}, "--backend-max-wait\x001h"},
 	}
 }
 
@@ -111,6 +114,9 @@ func checkConfig(t *testing.T, c *config) {
 	}
 	if c.CacheSize < 0 || c.CacheSize > 10_000_000 {
 		t.Fatalf("CacheSize %d", c.CacheSize)
+	}
+	if c.BackendRateLimit < 0 || c.BackendRateLimit > 1_000_000 || c.BackendMaxWait < 0 || c.BackendMaxWait > time.Minute {
+		t.Fatalf("BackendRateLimit %d, BackendMaxWait %v", c.BackendRateLimit, c.BackendMaxWait)
 	}
 	for name, addr := range map[string]string{"GRPCAddr": c.GRPCAddr, "DevBackendAddr": c.DevBackendAddr, "HTTPAddr": c.HTTPAddr} {
 		if name == "HTTPAddr" && addr == "" {

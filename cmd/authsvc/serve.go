@@ -67,7 +67,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		scfg.PolicyFile = ""
 	}
 	if cfg.SecretKey != "" {
-		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
+		backend, err := backendapi.NewClient(cfg.SecretKey, backendOptions(cfg)...)
 		if err != nil {
 			return err
 		}

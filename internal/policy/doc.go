@@ -10,9 +10,16 @@
 //	  - name: billing
 //	    key_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
 //	    allow: ["authsvc.v1.AuthService/GetUser", "authsvc.v1.AuthService/List*"]
+//	    backend_rate: 100    # optional: its own Backend API budget, requests per 10 s
 //	  - name: admin-tool
 //	    tls_subject: "CN=admin-tool"
 //	    allow: ["*"]
+//
+// A caller's optional backend_rate (a whole number from 1 up) caps the
+// Backend API requests made for it, in requests per 10 s, on top of the
+// budget all callers share; [Policy.BackendRate] reads it and the server
+// hands it to backendapi with each call. Without it the caller draws only
+// on the shared budget.
 //
 // # Protected and open methods
 //

@@ -19,6 +19,8 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte("callers: [\n"))
 	f.Add([]byte("a: &a [*a, *a]\ncallers: *a\n"))
 	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("callers:\n  - {name: a, tls_san: x, allow: ['*'], backend_rate: 50}\n"))
+	f.Add([]byte(`{"callers":[{"name":"a","tls_san":"x","allow":["*"],"backend_rate":-1e3}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Parse(data)
 		if err != nil {
@@ -39,6 +41,9 @@ func FuzzParsePolicy(f *testing.F) {
 		for _, c := range p.callers {
 			if len(c.allow) == 0 || (c.keySHA256 == nil && c.tlsSubject == "" && c.tlsSAN == "") {
 				t.Fatalf("caller %q accepted without grants or credential", c.name)
+			}
+			if c.backendRate < 0 || c.backendRate > maxBackendRate || p.BackendRate(c.name) != c.backendRate {
+				t.Fatalf("caller %q accepted with backend_rate %d", c.name, c.backendRate)
 			}
 		}
 		_ = p.Protected("/authsvc.v1.AuthService/GetAuthState")

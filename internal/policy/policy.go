@@ -21,6 +21,11 @@ var ErrInvalid = errors.New("policy: invalid policy")
 // maxFileBytes bounds what [Load] reads: a policy is a few kilobytes.
 const maxFileBytes = 1 << 20
 
+// maxBackendRate bounds a caller's backend_rate: far above any Clerk
+// instance's budget (1000 requests per 10 s), low enough to stay an int
+// everywhere.
+const maxBackendRate = 1_000_000
+
 // Policy is a parsed caller policy. It is immutable after [Parse], [Load] or
 // [DevPolicy] and safe for concurrent use. A nil *Policy grants nothing: every
 // protected method is denied, and the open methods stay open.
@@ -36,6 +41,9 @@ type caller struct {
 	tlsSubject string
 	tlsSAN     string
 	allow      []string
+	// backendRate is the caller's own Backend API budget in requests per
+	// 10 s; 0 when the policy sets none.
+	backendRate int
 }
 
 // file is the YAML shape of a policy file.
@@ -50,6 +58,18 @@ type callerFile struct {
 	TLSSubject string   `yaml:"tls_subject"`
 	TLSSAN     string   `yaml:"tls_san"`
 	Allow      []string `yaml:"allow"`
+	// BackendRate is kept as written so that buildCaller can check it and
+	// word the error itself: the YAML decoder's message names Go types.
+	BackendRate rawNode `yaml:"backend_rate"`
+}
+
+// rawNode is a YAML value decoded later.
+type rawNode struct{ node *yaml.Node }
+
+// UnmarshalYAML keeps n.
+func (r *rawNode) UnmarshalYAML(n *yaml.Node) error {
+	r.node = n
+	return nil
 }
 
 // Load reads and parses the policy file at path. Errors name the path and
@@ -146,7 +166,30 @@ func buildCaller(cf callerFile) (caller, error) {
 		}
 		c.allow = append(c.allow, strings.TrimPrefix(g, "/"))
 	}
+	rate, err := backendRate(cf.BackendRate.node)
+	if err != nil {
+		return c, err
+	}
+	c.backendRate = rate
 	return c, nil
+}
+
+// backendRate reads a caller's backend_rate: absent (or null, which the
+// decoder does not hand over) is 0, no budget of its own; otherwise a YAML
+// or JSON integer from 1 to maxBackendRate. Quoted numbers, fractions and
+// anything else are refused. The error does not quote the value.
+func backendRate(n *yaml.Node) (int, error) {
+	if n == nil {
+		return 0, nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	var v int64
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil || v < 1 || v > maxBackendRate {
+		return 0, fmt.Errorf("backend_rate must be a whole number of requests per 10 s, from 1 to %d", maxBackendRate)
+	}
+	return int(v), nil
 }
 
 // claim records c's name and credentials in seen and fails on a duplicate:
@@ -264,6 +307,21 @@ func fieldsOf(t string) string {
 		return "in a caller (known: name, key_sha256, tls_subject, tls_san, allow)"
 	}
 	return "here"
+}
+
+// BackendRate returns the backend_rate of the caller named name: its own
+// Backend API budget in requests per 10 s, or 0 when it has none, when no
+// caller has that name, or for a nil policy.
+func (p *Policy) BackendRate(name string) int {
+	if p == nil {
+		return 0
+	}
+	for i := range p.callers {
+		if p.callers[i].name == name {
+			return p.callers[i].backendRate
+		}
+	}
+	return 0
 }
 
 // CallerNames returns the callers' names in file order, for a start-up
