@@ -43,6 +43,7 @@ type config struct {
 	rateN          int
 	ratePer        time.Duration
 	clock          Clock
+	observer       Observer
 }
 
 func defaultConfig(secretKey string) config {

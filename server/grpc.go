@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/telemetry"
 )
 
 // GRPCOptions shape the *grpc.Server built by [NewGRPCServer].
@@ -26,6 +27,9 @@ type GRPCOptions struct {
 	Logger *slog.Logger
 	// Metrics, when set, records per-method request counts and latencies.
 	Metrics *grpcprom.ServerMetrics
+	// Telemetry, when set, records verifications and auth-state decisions
+	// (server/telemetry.go).
+	Telemetry *telemetry.Metrics
 	// Unary and Stream run after recovery, metrics and logging, in order:
 	// the caller-policy interceptors go here.
 	Unary  []grpc.UnaryServerInterceptor
@@ -58,6 +62,9 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	unary = append(unary, logging.UnaryServerInterceptor(slogAdapter(log), logOpts...))
 	stream = append(stream, logging.StreamServerInterceptor(slogAdapter(log), logOpts...))
 	unary = append(unary, opts.Unary...)
+	if opts.Telemetry != nil {
+		unary = append(unary, telemetryUnaryInterceptor(opts.Telemetry))
+	}
 	stream = append(stream, opts.Stream...)
 
 	serverOpts := append([]grpc.ServerOption{

@@ -18,6 +18,7 @@ type remoteConfig struct {
 	now       func() time.Time
 	refresh   time.Duration // age after which keys are refreshed in the background
 	minGap    time.Duration // minimum gap between fetch attempts
+	observer  Observer
 }
 
 // keySnapshot is one loaded key set; it is never mutated once stored.
@@ -149,6 +150,7 @@ func (r *remoteKeySet) gap() time.Duration {
 func (r *remoteKeySet) run(call *fetchCall) {
 	defer r.wg.Done()
 	keys, err := r.fetch()
+	r.observeFetch(keys, err)
 	r.mu.Lock()
 	if err == nil {
 		r.snap.Store(&keySnapshot{keys: reuseKeys(r.snap.Load(), keys), fetchedAt: r.now()})

@@ -63,6 +63,9 @@ type Config struct {
 	// MinRefreshInterval is the minimum gap between two key-set fetches, so an
 	// unknown kid or a failing Clerk cannot cause a fetch storm. Zero means 5 s.
 	MinRefreshInterval time.Duration
+	// Observer receives key-fetch events for metrics. The zero value
+	// observes nothing. See [Observer] and [Verifier.Stats].
+	Observer Observer
 }
 
 // Verifier verifies Clerk session tokens. It is safe for concurrent use by
@@ -107,7 +110,7 @@ func New(cfg Config) (*Verifier, error) {
 		}
 		v.remote = newRemoteKeySet(remoteConfig{
 			url: jwksURL, secretKey: cfg.SecretKey, client: cfg.HTTPClient, now: cfg.Now,
-			refresh: cfg.RefreshInterval, minGap: cfg.MinRefreshInterval,
+			refresh: cfg.RefreshInterval, minGap: cfg.MinRefreshInterval, observer: cfg.Observer,
 		})
 		v.keys = v.remote
 	}

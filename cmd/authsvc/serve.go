@@ -13,9 +13,6 @@ import (
 	"os"
 	"time"
 
-	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -40,14 +37,20 @@ func newLogger(w io.Writer) *slog.Logger {
 // once both listeners are bound, and serves until ctx is done. pol overrides
 // cfg.PolicyFile when non-nil (dev mode).
 func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Policy, ready ...func(listening)) error {
-	v, err := verifier.New(verifierConfig(cfg))
+	obs, err := newObservability(ctx)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
+	v, err := verifier.New(obs.verifier(verifierConfig(cfg)))
 	if err != nil {
 		return err
 	}
 	defer v.Close()
+	obs.metrics.WatchVerifier(v)
 	scfg := server.Config{Verifier: v, Logger: log}
 	if cfg.SecretKey != "" {
-		backend, err := backendapi.NewClient(cfg.SecretKey, backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))
+		backend, err := backendapi.NewClient(cfg.SecretKey, append(obs.backendOptions(), backendapi.WithBaseURL(cfg.APIURL), backendapi.WithAPIVersion(cfg.APIVersion))...)
 		if err != nil {
 			return err
 		}
@@ -67,6 +70,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 	if err != nil {
 		return err
 	}
+	gopts = obs.grpc(gopts)
 	gs, hs := server.NewGRPCServer(srv, gopts)
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
@@ -80,7 +84,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 			grpcLis.Close()
 			return fmt.Errorf("http listener: %w", err)
 		}
-		httpSrv = &http.Server{Handler: httpMux(gopts.Metrics, hs), ReadHeaderTimeout: 5 * time.Second}
+		httpSrv = &http.Server{Handler: obs.tracing.HTTPHandler(httpMux(obs.metrics.Handler(), hs)), ReadHeaderTimeout: 5 * time.Second}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
 	errc := make(chan error, 1)
@@ -142,12 +146,10 @@ func verifierConfig(cfg *config) verifier.Config {
 // grpcOptions builds the interceptor chain additions (caller policy),
 // metrics and transport credentials.
 func grpcOptions(cfg *config, log *slog.Logger, pol *policy.Policy) (server.GRPCOptions, error) {
-	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	opts := server.GRPCOptions{
-		Logger:  log,
-		Metrics: metrics,
-		Unary:   []grpc.UnaryServerInterceptor{server.AuthzUnaryInterceptor(pol)},
-		Stream:  []grpc.StreamServerInterceptor{server.AuthzStreamInterceptor(pol)},
+		Logger: log,
+		Unary:  []grpc.UnaryServerInterceptor{server.AuthzUnaryInterceptor(pol)},
+		Stream: []grpc.StreamServerInterceptor{server.AuthzStreamInterceptor(pol)},
 	}
 	if cfg.TLSCert != "" {
 		tc, err := serverTLS(cfg)
@@ -185,11 +187,9 @@ func serverTLS(cfg *config) (*tls.Config, error) {
 
 // httpMux serves /metrics (Prometheus) and /healthz (the gRPC health
 // server's overall status) on the side port.
-func httpMux(metrics *grpcprom.ServerMetrics, hs healthpb.HealthServer) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(metrics)
+func httpMux(metrics http.Handler, hs healthpb.HealthServer) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		resp, err := hs.Check(r.Context(), &healthpb.HealthCheckRequest{})
 		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {

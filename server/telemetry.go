@@ -1,0 +1,59 @@
+package server
+
+import (
+	"context"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/telemetry"
+	"github.com/authsvc/authsvc/verifier"
+)
+
+// telemetryUnaryInterceptor records the outcome of VerifySessionToken
+// (authsvc_verifications_total) and the decision of GetAuthState
+// (authsvc_auth_states_total) from the handler's result. It runs innermost,
+// after the caller policy, so a refused call is a policy denial and not a
+// verification. Other methods pass through untouched.
+func telemetryUnaryInterceptor(m *telemetry.Metrics) grpc.UnaryServerInterceptor {
+	verify := authsvcv1.AuthService_VerifySessionToken_FullMethodName
+	authState := authsvcv1.AuthService_GetAuthState_FullMethodName
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		resp, err := handler(ctx, req)
+		switch info.FullMethod {
+		case verify:
+			outcome, reason := verifyOutcome(err)
+			m.Verification(info.FullMethod, outcome, reason)
+		case authState:
+			if r, ok := resp.(*authsvcv1.GetAuthStateResponse); ok && err == nil {
+				m.AuthState(r.GetStatus(), r.GetReason())
+			}
+		}
+		return resp, err
+	}
+}
+
+// verifyOutcome classifies a VerifySessionToken result by the status that
+// status.go made from it: the reason travels in the ErrorInfo metadata.
+func verifyOutcome(err error) (string, verifier.Reason) {
+	if err == nil {
+		return telemetry.OutcomeValid, ""
+	}
+	st := status.Convert(err)
+	var reason verifier.Reason
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == ErrorDomain {
+			reason = verifier.Reason(info.GetMetadata()["reason"])
+		}
+	}
+	switch st.Code() {
+	case codes.Unauthenticated:
+		return telemetry.OutcomeInvalid, reason
+	case codes.Unavailable:
+		return telemetry.OutcomeUnavailable, reason
+	}
+	return telemetry.OutcomeError, reason
+}
