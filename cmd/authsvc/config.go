@@ -31,6 +31,7 @@ type config struct {
 	TLSClientCA       string
 	DevBackendAddr    string
 	CacheSize         int
+	PprofAddr         string
 }
 
 // setting ties one environment variable to one flag.
@@ -55,6 +56,7 @@ var settings = []setting{
 	{"AUTHSVC_TLS_CLIENT_CA", "tls-client-ca", "CA bundle (PEM) that client certificates must chain to (enables mTLS)", "", func(c *config, v string) error { c.TLSClientCA = v; return nil }},
 	{"AUTHSVC_CACHE_SIZE", "cache-size", "verified tokens remembered (about 2.3 KB each); 0 disables the decision cache", "100000", setCacheSize},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
+	{"AUTHSVC_PPROF_ADDR", "pprof-addr", "loopback address for Go's /debug/pprof profiles (empty, the default, disables)", "", setPprofAddr},
 }
 
 // parseConfig reads the environment through getenv, then the flags in args,

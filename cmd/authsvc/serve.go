@@ -37,7 +37,7 @@ func newLogger(w io.Writer) *slog.Logger {
 // once both listeners are bound, and serves until ctx is done. pol overrides
 // cfg.PolicyFile when non-nil (dev mode).
 func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Policy, ready ...func(listening)) error {
-	obs, err := newObservability(ctx)
+	obs, err := newObservability(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
