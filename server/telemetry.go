@@ -59,11 +59,20 @@ func verifyOutcome(err error) (string, verifier.Reason) {
 	return telemetry.OutcomeError, reason
 }
 
-// numStreamWorkers runs RPCs on a pool of GOMAXPROCS long-lived goroutines
-// whose stacks have already grown, instead of a new goroutine per stream
-// (runtime.newstack/copystack was a tenth of a warm call's CPU). When all
-// workers are busy grpc starts a goroutine as before, so a blocked handler
-// (a Backend API call) never holds up others.
+// streamWorkers is the size of the pool of long-lived goroutines that run
+// RPCs (grpc.NumStreamWorkers). grpc hands a stream to a worker only when
+// one is idle and otherwise starts a goroutine as before, so the pool must
+// exceed the usual number of calls in flight to help: at 1 worker per CPU
+// almost every call under load still paid runtime.newstack/copystack.
+const minStreamWorkers = 64
+
+// numStreamWorkers runs RPCs on a pool of goroutines whose stacks have
+// already grown, instead of a new goroutine per stream (runtime.newstack
+// and copystack were a tenth of a warm call's CPU). A blocked handler (a
+// Backend API call) never holds up others: with no idle worker grpc starts
+// a goroutine. Idle workers cost their stacks (a few KB each), and grpc
+// restarts each worker every 65 536 calls so a grown stack is not kept
+// forever.
 func numStreamWorkers() grpc.ServerOption {
-	return grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0)))
+	return grpc.NumStreamWorkers(uint32(max(minStreamWorkers, 16*runtime.GOMAXPROCS(0))))
 }
