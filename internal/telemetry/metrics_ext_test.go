@@ -92,7 +92,7 @@ func newHarness(t *testing.T) *harness {
 	return &harness{m: m, iss: iss, client: authsvcv1.NewAuthServiceClient(conn)}
 }
 
-func serve(t *testing.T, srv *server.Server, opts server.GRPCOptions) *grpc.ClientConn {
+func serve(t testing.TB, srv *server.Server, opts server.GRPCOptions) *grpc.ClientConn {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	gs, _ := server.NewGRPCServer(srv, opts)
