@@ -39,6 +39,8 @@ func TestParseConfigRejects(t *testing.T) {
 		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
 		{"cache size negative", map[string]string{"AUTHSVC_CACHE_SIZE": "-1"}, nil, "AUTHSVC_CACHE_SIZE"},
 		{"cache size not a number", map[string]string{"AUTHSVC_CACHE_SIZE": "1e5"}, nil, "AUTHSVC_CACHE_SIZE"},
+		{"pprof on a public address", map[string]string{"AUTHSVC_PPROF_ADDR": "0.0.0.0:6060"}, nil, "AUTHSVC_PPROF_ADDR"},
+		{"pprof without a port", map[string]string{"AUTHSVC_PPROF_ADDR": "127.0.0.1"}, nil, "AUTHSVC_PPROF_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
