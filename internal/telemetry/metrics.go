@@ -42,6 +42,10 @@ type Metrics struct {
 	backendWait   prometheus.Histogram
 	denials       *prometheus.CounterVec
 	reloads       *prometheus.CounterVec
+
+	// The hot label sets, resolved once (read-only after New).
+	verifyValid prometheus.Counter // verifications{VerifySessionToken, valid, ""}
+	signedIn    prometheus.Counter // auth_states{signed-in, standard-signed-in}
 }
 
 // New returns a Metrics with every family registered, the Go and process
@@ -71,6 +75,8 @@ func New() *Metrics {
 	for _, o := range []string{"success", "failure"} {
 		m.reloads.WithLabelValues(o)
 	}
+	m.verifyValid = m.verifications.WithLabelValues("VerifySessionToken", OutcomeValid, "")
+	m.signedIn = m.authStates.WithLabelValues("signed-in", "standard-signed-in")
 	return m
 }
 

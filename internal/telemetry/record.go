@@ -88,16 +88,25 @@ func (m *Metrics) Verification(method, outcome string, reason verifier.Reason) {
 	if m == nil {
 		return
 	}
+	method = Method(method)
+	if method == "VerifySessionToken" && outcome == OutcomeValid && reason == "" {
+		m.verifyValid.Inc() // resolved in New: no label hashing on the hot path
+		return
+	}
 	r := ""
 	if reason != "" {
 		r = bounded(string(reason), verifyReasons)
 	}
-	m.verifications.WithLabelValues(Method(method), bounded(outcome, outcomes), r).Inc()
+	m.verifications.WithLabelValues(method, bounded(outcome, outcomes), r).Inc()
 }
 
 // AuthState records one GetAuthState decision.
 func (m *Metrics) AuthState(st authsvcv1.AuthStatus, reason string) {
 	if m == nil {
+		return
+	}
+	if st == authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN && reason == string(verifier.AuthReasonStandardSignedIn) {
+		m.signedIn.Inc() // resolved in New
 		return
 	}
 	if _, ok := verifier.AuthReason(reason).Status(); !ok {
