@@ -29,6 +29,9 @@ const claimsMemoSize = 4096
 // When full it starts over, which keeps it bounded without bookkeeping on
 // the hot path.
 type claimsMemo struct {
+	// off skips remembering: with the verifier's cache off every call has
+	// new claims, so entries would never be hit and only cost memory and GC.
+	off  bool
 	mu   sync.Mutex
 	m    map[*verifier.Claims]*memoEntry
 	wire map[proto.Message]*atomic.Pointer[[]byte] // memoised responses → their encoding
@@ -42,22 +45,18 @@ type memoEntry struct {
 }
 
 func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
+	if m.off {
+		return newMemoEntry(c)
+	}
 	m.mu.Lock()
 	e, ok := m.m[c]
 	m.mu.Unlock()
 	if ok {
 		return e, nil
 	}
-	pb, err := claimsProto(c)
+	e, err := newMemoEntry(c)
 	if err != nil {
 		return nil, err
-	}
-	e = &memoEntry{
-		pb:     pb,
-		verify: &authsvcv1.VerifySessionTokenResponse{Claims: pb},
-		signedIn: &authsvcv1.GetAuthStateResponse{
-			Status: authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN, Reason: string(verifier.AuthReasonStandardSignedIn), Claims: pb,
-		},
 	}
 	m.mu.Lock()
 	if m.m == nil || len(m.m) >= claimsMemoSize {
@@ -69,6 +68,20 @@ func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
 	m.wire[e.signedIn] = new(atomic.Pointer[[]byte])
 	m.mu.Unlock()
 	return e, nil
+}
+
+func newMemoEntry(c *verifier.Claims) (*memoEntry, error) {
+	pb, err := claimsProto(c)
+	if err != nil {
+		return nil, err
+	}
+	return &memoEntry{
+		pb:     pb,
+		verify: &authsvcv1.VerifySessionTokenResponse{Claims: pb},
+		signedIn: &authsvcv1.GetAuthStateResponse{
+			Status: authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN, Reason: string(verifier.AuthReasonStandardSignedIn), Claims: pb,
+		},
+	}, nil
 }
 
 // proto returns the shared protobuf form of c.
@@ -108,6 +121,9 @@ func (m *claimsMemo) wireOf(msg any) *atomic.Pointer[[]byte] {
 	switch msg.(type) {
 	case *authsvcv1.VerifySessionTokenResponse, *authsvcv1.GetAuthStateResponse:
 	default:
+		return nil
+	}
+	if m.off {
 		return nil
 	}
 	m.mu.Lock()

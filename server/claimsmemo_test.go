@@ -135,3 +135,28 @@ func TestMemoCodec(t *testing.T) {
 		t.Error("a signed-out state got the memoised signed-in response")
 	}
 }
+
+// TestClaimsMemoOff: with the verifier's cache off nothing is remembered
+// (every call has new claims) and the codec encodes every response.
+func TestClaimsMemoOff(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	v, err := verifier.New(verifier.Config{JWTKey: iss.PublicKeyPEM(), CacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Verifier: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := iss.Mint(t, nil)
+	req := &authsvcv1.VerifySessionTokenRequest{Token: token}
+	a, errA := s.VerifySessionToken(t.Context(), req)
+	b, errB := s.VerifySessionToken(t.Context(), req)
+	if errA != nil || errB != nil || a == b || !proto.Equal(a, b) {
+		t.Fatalf("two calls: %v %v, shared %v", errA, errB, a == b)
+	}
+	if len(s.claims.m) != 0 || s.claims.wireOf(a) != nil {
+		t.Errorf("memo holds %d entries with the cache off", len(s.claims.m))
+	}
+}

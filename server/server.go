@@ -46,7 +46,9 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg, log: log}, nil
+	s := &Server{cfg: cfg, log: log}
+	s.claims.off = !cfg.Verifier.Caching()
+	return s, nil
 }
 
 // Register registers the AuthService on r.

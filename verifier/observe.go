@@ -69,3 +69,8 @@ func (r *remoteKeySet) observeFetch(keys map[string]*verKey, err error) {
 		r.observer.KeyFetch(len(keys), err)
 	}
 }
+
+// Caching reports whether the decision cache is on. Then every hit on a
+// token returns the same read-only *Claims, which callers may memoise
+// conversions on; with the cache off each call returns new claims.
+func (v *Verifier) Caching() bool { return v.cache != nil }
