@@ -18,6 +18,11 @@ test: lint
 bench:
 	$(GO) run ./internal/benchreport
 
+## loadtest: capacity, latency and soak figures of the service on loopback, beside their targets (~4 min; SOAK=10m for longer).
+.PHONY: loadtest
+loadtest:
+	$(GO) run ./internal/loadtest
+
 ## lint: gofmt, go vet, buf lint and buf format, and the generated code is current.
 lint: check-generated
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'))" || (gofmt -l $$(git ls-files '*.go' | grep -v '^gen/'); exit 1)

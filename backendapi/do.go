@@ -34,9 +34,11 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		if err := ctx.Err(); err != nil {
 			return c.ctxError(r, err)
 		}
+		waitStart := c.cfg.clock.Now()
 		if err := c.budget.wait(ctx); err != nil {
 			return c.limiterError(r, err)
 		}
+		c.observeWait(waitStart)
 		out := c.attempt(ctx, r, body, redact, v)
 		if out.err == nil || !out.retry || attempt >= c.cfg.maxAttempts {
 			return out.err
@@ -50,6 +52,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		if !c.fits(ctx, wait) {
 			return out.err
 		}
+		c.observeRetry(r, out.err)
 		if err := c.sleep(ctx, wait); err != nil {
 			return c.ctxError(r, err)
 		}
@@ -73,7 +76,9 @@ func (c *Client) attempt(ctx context.Context, r *request, body []byte, redact []
 	if err != nil {
 		return outcome{err: err}
 	}
+	start := c.cfg.clock.Now()
 	resp, err := c.cfg.httpClient.Do(req)
+	c.observeAttempt(r, resp, start)
 	if err != nil {
 		return c.transportOutcome(ctx, r, err)
 	}

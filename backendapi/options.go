@@ -44,6 +44,7 @@ type config struct {
 	ratePer        time.Duration
 	maxWait        time.Duration
 	clock          Clock
+	observer       Observer
 }
 
 func defaultConfig(secretKey string) config {

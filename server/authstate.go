@@ -28,6 +28,12 @@ func (s *Server) GetAuthState(ctx context.Context, req *authsvcv1.GetAuthStateRe
 	}
 	facts.AcceptPending = req.GetAcceptPending()
 	state := s.cfg.Verifier.AuthState(ctx, facts)
+	if memo, ok, err := s.claims.signedInResponse(state); ok || err != nil {
+		if err != nil {
+			return nil, verifyStatus(err)
+		}
+		return memo, nil
+	}
 	resp := &authsvcv1.GetAuthStateResponse{Status: authStatusProto(state.Status), Reason: string(state.Reason)}
 	if state.Claims != nil {
 		if resp.Claims, err = s.claims.proto(state.Claims); err != nil {

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/verifier"
@@ -83,5 +86,77 @@ func TestVerifySessionTokenSharedClaimsConcurrently(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestMemoCodec: a memoised response is encoded once and the same bytes are
+// sent again, equal to proto.Marshal's; other messages and a response built
+// per call go through grpc's codec and decode back.
+func TestMemoCodec(t *testing.T) {
+	t.Parallel()
+	var m claimsMemo
+	codec := newMemoCodec(&m)
+	c := &verifier.Claims{UserID: "user_codec", Raw: []byte(`{"sub":"user_codec","o":{"id":"org_1"}}`)}
+	resp, err := m.verifyResponse(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signedIn, ok, err := m.signedInResponse(verifier.State{Status: verifier.StatusSignedIn, Reason: verifier.AuthReasonStandardSignedIn, Claims: c})
+	if err != nil || !ok {
+		t.Fatalf("signedInResponse: %v %v", ok, err)
+	}
+	for _, msg := range []proto.Message{resp, signedIn} {
+		first, err := codec.Marshal(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, _ := codec.Marshal(msg)
+		if len(first) != 1 || len(second) != 1 || &second[0].ReadOnlyData()[0] != &first[0].ReadOnlyData()[0] {
+			t.Errorf("%T: second encoding is not the memoised bytes", msg)
+		}
+		want, _ := proto.Marshal(msg)
+		if !bytes.Equal(second.Materialize(), want) {
+			t.Errorf("%T: memoised bytes differ from proto.Marshal", msg)
+		}
+	}
+	fresh := &authsvcv1.VerifySessionTokenResponse{Claims: resp.GetClaims()}
+	if m.wireOf(fresh) != nil || m.wireOf(&authsvcv1.GetUserRequest{}) != nil {
+		t.Error("a per-call message was taken for a memoised one")
+	}
+	data, err := codec.Marshal(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back authsvcv1.VerifySessionTokenResponse
+	if err := codec.Unmarshal(data, &back); err != nil || !proto.Equal(&back, fresh) {
+		t.Errorf("round trip through the base codec: %v, %v", err, &back)
+	}
+	if _, ok, _ := m.signedInResponse(verifier.State{Status: verifier.StatusSignedOut, Reason: verifier.AuthReasonStandardSignedOut}); ok {
+		t.Error("a signed-out state got the memoised signed-in response")
+	}
+}
+
+// TestClaimsMemoOff: with the verifier's cache off nothing is remembered
+// (every call has new claims) and the codec encodes every response.
+func TestClaimsMemoOff(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	v, err := verifier.New(verifier.Config{JWTKey: iss.PublicKeyPEM(), CacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Verifier: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := iss.Mint(t, nil)
+	req := &authsvcv1.VerifySessionTokenRequest{Token: token}
+	a, errA := s.VerifySessionToken(t.Context(), req)
+	b, errB := s.VerifySessionToken(t.Context(), req)
+	if errA != nil || errB != nil || a == b || !proto.Equal(a, b) {
+		t.Fatalf("two calls: %v %v, shared %v", errA, errB, a == b)
+	}
+	if len(s.claims.m) != 0 || s.claims.wireOf(a) != nil {
+		t.Errorf("memo holds %d entries with the cache off", len(s.claims.m))
 	}
 }

@@ -93,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, webhook: wh}
 	s.pol.Store(pol)
+	s.claims.off = !cfg.Verifier.Caching()
 	return s, nil
 }
 

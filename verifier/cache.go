@@ -33,6 +33,8 @@ type cacheShard struct {
 	max  int
 	m    map[string]*lruNode
 	root lruNode // sentinel: root.next is the most recent, root.prev the least
+
+	hits, misses uint64 // get calls, counted under mu (see Verifier.Stats)
 }
 
 type lruNode struct {
@@ -73,8 +75,10 @@ func (c *decisionCache) get(token string) *cacheEntry {
 	defer s.mu.Unlock()
 	n := s.m[token]
 	if n == nil {
+		s.misses++
 		return nil
 	}
+	s.hits++
 	s.unlink(n)
 	s.pushFront(n)
 	return n.entry

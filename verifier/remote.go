@@ -22,6 +22,7 @@ type remoteConfig struct {
 	onEvent   func(KeyEvent)
 	// fetchTimeout bounds one fetch; zero means the fetchTimeout constant.
 	fetchTimeout time.Duration
+	observer     Observer
 }
 
 // keySnapshot is one loaded key set; it is never mutated once stored.
@@ -171,6 +172,7 @@ func (r *remoteKeySet) run(call *fetchCall) {
 	defer r.wg.Done()
 	started := time.Now()
 	keys, err := r.fetch()
+	r.observeFetch(keys, err)
 	r.mu.Lock()
 	if err == nil {
 		r.snap.Store(&keySnapshot{keys: reuseKeys(r.snap.Load(), keys), fetchedAt: r.now()})

@@ -88,6 +88,9 @@ type Config struct {
 	// so it must be quick, and it must not call [Verifier.Close]. Nil means
 	// no callback. Never called for an inline key.
 	OnKeyEvent func(KeyEvent)
+	// Observer receives key-fetch events for metrics. The zero value
+	// observes nothing. See [Observer] and [Verifier.Stats].
+	Observer Observer
 }
 
 // Verifier verifies Clerk session tokens. It is safe for concurrent use by
@@ -134,7 +137,7 @@ func New(cfg Config) (*Verifier, error) {
 		v.remote = newRemoteKeySet(remoteConfig{
 			url: jwksURL, secretKey: cfg.SecretKey, client: cfg.HTTPClient, now: cfg.Now,
 			refresh: cfg.RefreshInterval, minGap: cfg.MinRefreshInterval,
-			retry: cfg.RetryInterval, onEvent: cfg.OnKeyEvent,
+			retry: cfg.RetryInterval, onEvent: cfg.OnKeyEvent, observer: cfg.Observer,
 		})
 		v.keys = v.remote
 	}

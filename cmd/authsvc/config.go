@@ -60,6 +60,7 @@ type config struct {
 	PublishableKey   string        // validated by interstitial.ParsePublishableKey; empty when unset
 	BackendRateLimit int           // 0: backendapi's default for the key
 	BackendMaxWait   time.Duration // longest wait for a Backend API rate-limit slot
+	PprofAddr        string
 }
 
 // setting ties one environment variable to one flag.
@@ -99,6 +100,7 @@ var settings = []setting{
 	{"AUTHSVC_BACKEND_RATE_LIMIT", "backend-rate-limit", "Backend API requests per 10 s for this replica: its share of the instance budget (default: 1000 for live keys, 100 for test keys)", "", setBackendRateLimit},
 	{"AUTHSVC_BACKEND_MAX_WAIT", "backend-max-wait", "longest a Backend API call waits for a rate-limit slot, within its deadline (Go duration; 0s never waits)", "2s", setBackendMaxWait},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
+	{"AUTHSVC_PPROF_ADDR", "pprof-addr", "loopback address for Go's /debug/pprof profiles (empty, the default, disables)", "", setPprofAddr},
 }
 
 // emptyDisables lists the settings where an empty value, from the

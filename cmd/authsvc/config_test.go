@@ -65,6 +65,8 @@ func TestParseConfigRejects(t *testing.T) {
 		{"backend max wait not a duration", map[string]string{"AUTHSVC_BACKEND_MAX_WAIT": "2"}, nil, "AUTHSVC_BACKEND_MAX_WAIT"},
 		{"backend max wait negative", map[string]string{"AUTHSVC_BACKEND_MAX_WAIT": "-1s"}, nil, "AUTHSVC_BACKEND_MAX_WAIT"},
 		{"backend max wait too long", nil, []string{"--backend-max-wait", "1h"}, "--backend-max-wait"},
+		{"pprof on a public address", map[string]string{"AUTHSVC_PPROF_ADDR": "0.0.0.0:6060"}, nil, "AUTHSVC_PPROF_ADDR"},
+		{"pprof without a port", map[string]string{"AUTHSVC_PPROF_ADDR": "127.0.0.1"}, nil, "AUTHSVC_PPROF_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,6 +198,7 @@ var badSettings = []struct {
 	{"CLERK_PUBLISHABLE_KEY", "pk_test_bm90LWEtaG9zdA", nil},
 	{"AUTHSVC_BACKEND_RATE_LIMIT", "0", nil},
 	{"AUTHSVC_BACKEND_MAX_WAIT", "-1s", nil},
+	{"AUTHSVC_PPROF_ADDR", "0.0.0.0:6060", nil},
 	{"CLERK_ISSUER", "http://clerk.example.com", nil},
 	{"CLERK_AUTHORIZED_PARTIES", "app.example.com", nil},
 	{"CLERK_AUDIENCE", " , ", nil},

@@ -133,12 +133,26 @@ func TestDevModeBanner(t *testing.T) {
 
 	if m := metricsURL.FindStringSubmatch(banner); m == nil {
 		t.Errorf("banner lacks the metrics URL")
-	} else if body := httpGet(t, m[1]); !strings.Contains(body, "grpc_server_handled_total") {
-		t.Errorf("metrics lack grpc_server_handled_total")
+	} else {
+		body := httpGet(t, m[1])
+		for _, want := range devMetrics {
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
 	}
 	if strings.Contains(errOut.String(), um[1]) || strings.Contains(errOut.String(), vreq.GetToken()) {
 		t.Errorf("the logs carry the caller key or the token")
 	}
+}
+
+// devMetrics are series the calls above must have produced on /metrics.
+var devMetrics = []string{
+	`grpc_server_handled_total{grpc_code="OK",grpc_method="VerifySessionToken"`,
+	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 2`,
+	`authsvc_decision_cache_requests_total{result="miss"}`, `authsvc_jwks_fetches_total{result="success"} 1`,
+	`authsvc_backend_requests_total{code="200",operation="GET /users/{id}"} 1`, `authsvc_build_info{`,
+	"go_goroutines", "process_resident_memory_bytes",
 }
 
 func httpGet(t *testing.T, url string) string {

@@ -14,14 +14,12 @@ import (
 	"sync"
 	"time"
 
-	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/internal/interstitial"
+	"github.com/authsvc/authsvc/internal/telemetry"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -43,8 +41,13 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 // non-empty, are the caller policy instead of cfg.PolicyFile (dev mode).
 // Every error before listening names the setting to fix.
 func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []server.Caller, ready ...func(listening)) error {
+	obs, err := newObservability(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer obs.close()
 	rd := newReadiness(log)
-	vcfg := verifierConfig(cfg)
+	vcfg := obs.verifier(verifierConfig(cfg))
 	// Every key-set fetch attempt goes to each of these (readiness and its
 	// log line; metrics may join), one at a time.
 	keyEventSinks := []func(verifier.KeyEvent){rd.keyEvent}
@@ -61,13 +64,15 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		return err
 	}
 	defer v.Close()
+	obs.metrics.WatchVerifier(v)
 	scfg := server.Config{Verifier: v, Logger: log, PolicyFile: cfg.PolicyFile, Callers: callers, WebhookSecret: cfg.WebhookSecret,
-		Edge: server.EdgeConfig{DisableExtAuthz: !cfg.ExtAuthz, PublicPaths: cfg.PublicPaths}}
+		Edge:  server.EdgeConfig{DisableExtAuthz: !cfg.ExtAuthz, PublicPaths: cfg.PublicPaths, Record: telemetry.EdgeCheck},
+		Hooks: server.Hooks{PolicyDenied: telemetry.PolicyDenial, PolicyReloaded: telemetry.ConfigReload}}
 	if len(callers) > 0 {
 		scfg.PolicyFile = ""
 	}
 	if cfg.SecretKey != "" {
-		backend, err := backendapi.NewClient(cfg.SecretKey, backendOptions(cfg)...)
+		backend, err := backendapi.NewClient(cfg.SecretKey, append(obs.backendOptions(), backendOptions(cfg)...)...)
 		if err != nil {
 			return err
 		}
@@ -91,7 +96,11 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 	if err != nil {
 		return err
 	}
+	if certs != nil {
+		certs.onReload = telemetry.ConfigReload
+	}
 	gopts.Stream = append(gopts.Stream, rd.watchEnder())
+	gopts = obs.grpc(gopts)
 	gs, hs := server.NewGRPCServer(srv, gopts)
 	rd.attach(hs, v.KeyStatus)
 	v.Preload() // the key set is fetched at start; readiness follows it
@@ -110,12 +119,12 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 			grpcLis.Close()
 			return fmt.Errorf("AUTHSVC_HTTP_ADDR (--http-addr): %w", err)
 		}
-		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: httpMux(map[string]http.Handler{
+		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: obs.tracing.HTTPHandler(httpMux(map[string]http.Handler{
 			"GET /healthz":  healthz(),
 			"GET /readyz":   rd,
-			"GET /metrics":  metricsHandler(gopts.Metrics),
+			"GET /metrics":  obs.metrics.Handler(),
 			"/forward-auth": srv.ForwardAuthHandler(),
-		})}
+		}))}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
 	errc := make(chan error, 1)
@@ -222,14 +231,13 @@ func verifierConfig(cfg *config) verifier.Config {
 	return vc
 }
 
-// grpcOptions builds the metrics, the limits and the transport credentials;
+// grpcOptions builds the limits and the transport credentials (metrics and
+// tracing join in observability.grpc);
 // certs is the reloadable server certificate, nil without TLS. The caller
 // policy is part of the server itself.
 func grpcOptions(cfg *config, log *slog.Logger) (server.GRPCOptions, *certSource, error) {
-	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	opts := server.GRPCOptions{
-		Logger:  log,
-		Metrics: metrics,
+		Logger: log,
 		Limits: server.Limits{
 			MaxStreams:       cfg.MaxStreams,
 			MaxConnectionAge: cfg.MaxConnectionAge,
@@ -287,11 +295,4 @@ func httpMux(routes map[string]http.Handler) http.Handler {
 		}
 	}
 	return mux
-}
-
-// metricsHandler serves the gRPC server metrics in the Prometheus format.
-func metricsHandler(metrics *grpcprom.ServerMetrics) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(metrics)
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }

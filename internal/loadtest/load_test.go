@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+func TestQuantile(t *testing.T) {
+	t.Parallel()
+	r := &result{lat: []time.Duration{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+	for _, tt := range []struct {
+		q    float64
+		want time.Duration
+	}{{0, 1}, {0.5, 6}, {0.99, 10}, {1, 10}} {
+		if got := r.quantile(tt.q); got != tt.want {
+			t.Errorf("quantile(%v) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+	if (&result{}).quantile(0.5) != 0 {
+		t.Error("quantile of no calls is not 0")
+	}
+}
+
+// TestLoopsCountCallsAndErrors: every third call fails; the loops count
+// the rest as calls and the failures by message.
+func TestLoopsCountCallsAndErrors(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("boom")
+	c := func(_ context.Context, i int) error {
+		if i%3 == 0 {
+			return boom
+		}
+		return nil
+	}
+	open := openLoop(t.Context(), 1000, 300*time.Millisecond, c)
+	if open.calls+open.errors != 300 || open.byMsg["boom"] != int64(open.errors) || open.errors != 100 {
+		t.Errorf("open loop: %d calls, %d errors %v; want 200 and 100", open.calls, open.errors, open.byMsg)
+	}
+	closed := closedLoop(t.Context(), 4, 100*time.Millisecond, c)
+	if closed.calls == 0 || closed.errors == 0 || closed.byMsg["boom"] != int64(closed.errors) {
+		t.Errorf("closed loop: %d calls, %d errors %v", closed.calls, closed.errors, closed.byMsg)
+	}
+}
+
+// TestProcReaders reads this process's own CPU time and RSS.
+func TestProcReaders(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	in := &instance{cmd: &exec.Cmd{Process: &os.Process{Pid: os.Getpid()}}}
+	deadline := time.Now().Add(200 * time.Millisecond)
+	for time.Now().Before(deadline) { // burn a little CPU to measure
+	}
+	cpu, err := in.cpu()
+	if err != nil || cpu <= 0 {
+		t.Errorf("cpu() = %v, %v", cpu, err)
+	}
+	rss, err := in.rss()
+	if err != nil || rss < 1<<20 {
+		t.Errorf("rss() = %d, %v", rss, err)
+	}
+}

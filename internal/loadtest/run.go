@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/protobuf/proto"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+)
+
+// kind is one measured call shape, served by one instance.
+type kind struct {
+	name   string
+	inst   *instance
+	call   call
+	target float64 // minimum server-capacity ratio; 0 for the baseline
+	note   string
+}
+
+func run(ctx context.Context) error {
+	set, err := loadSettings()
+	if err != nil {
+		return err
+	}
+	pinned := os.Getenv("LOADTEST_PINNED") == "yes"
+	dir, err := os.MkdirTemp("", "authsvc-loadtest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Println("building ./cmd/authsvc …")
+	bin, err := buildService(dir)
+	if err != nil {
+		return err
+	}
+	m, err := newMinter()
+	if err != nil {
+		return err
+	}
+	key, err := m.publicPEM()
+	if err != nil {
+		return err
+	}
+	tokens, err := m.pool(256)
+	if err != nil {
+		return err
+	}
+	expired, err := m.mint(999999, true)
+	if err != nil {
+		return err
+	}
+	cached, err := startInstance(ctx, "cached", bin, key, pinned)
+	if err != nil {
+		return err
+	}
+	defer cached.stop()
+	uncached, err := startInstance(ctx, "uncached", bin, key, pinned, "AUTHSVC_CACHE_SIZE=0")
+	if err != nil {
+		return err
+	}
+	defer uncached.stop()
+	fmt.Printf("service: GOMAXPROCS=1, pinned to CPU 0: %v; generator pinned to CPU 1: %v; %d workers\n", pinned, pinned, set.conc)
+
+	w := newWorkloads(cached, uncached, tokens, expired, m.iat)
+	if err := w.check(ctx); err != nil {
+		return err
+	}
+	kinds := []kind{
+		{name: "health", inst: cached, call: w.health, note: "baseline"},
+		{name: "verify-warm", inst: cached, call: w.verifyWarm, target: 0.85},
+		{name: "verify-unseen", inst: uncached, call: w.verifyUnseen, target: 0.45, note: "cache off: RSA every call"},
+		{name: "auth-state", inst: cached, call: w.authState, target: 0.80, note: "cookie form, signed in"},
+	}
+	if err := closedLoops(ctx, set, kinds); err != nil {
+		return err
+	}
+	if err := openLoops(ctx, set, w); err != nil {
+		return err
+	}
+	if set.soak > 0 {
+		if err := soak(ctx, set, cached, w); err != nil {
+			return err
+		}
+	}
+	if n, err := cached.metricsSize(); err == nil {
+		fmt.Printf("\n/metrics scrape after the run: %d bytes\n", n)
+	}
+	return nil
+}
+
+// closedLoops measures each kind back to back and prints the capacity table.
+func closedLoops(ctx context.Context, set settings, kinds []kind) error {
+	fmt.Printf("\nclosed loop, %s per kind:\n", set.closed)
+	tw := tabwriter.NewWriter(os.Stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "kind\tcalls\terrors\tRPS\tp50\tp99\tCPU µs/call\tratio\ttarget\t\t")
+	var base float64
+	for _, k := range kinds {
+		if !set.want(k.name) && k.name != "health" {
+			continue
+		}
+		// A short warm-up: connections, cache, memo, goroutine stacks.
+		closedLoop(ctx, set.conc, min(time.Second, set.closed/4), k.call)
+		var waitProfile func() error
+		if set.profileDir != "" {
+			waitProfile = k.inst.profile(filepath.Join(set.profileDir, k.name+".pprof"), set.closed)
+		}
+		cpu0, err := k.inst.cpu()
+		if err != nil {
+			return err
+		}
+		r := closedLoop(ctx, set.conc, set.closed, k.call)
+		cpu1, err := k.inst.cpu()
+		if err != nil {
+			return err
+		}
+		if waitProfile != nil {
+			if err := waitProfile(); err != nil {
+				fmt.Fprintf(os.Stderr, "loadtest: profile %s: %v\n", k.name, err)
+			}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		perCall := float64((cpu1 - cpu0).Microseconds()) / float64(max(r.calls, 1))
+		ratio, verdict := 1.0, k.note
+		if k.name == "health" {
+			base = perCall
+		} else if perCall > 0 {
+			ratio = base / perCall
+			verdict = fmt.Sprintf("≥ %.2f %s", k.target, okMiss(ratio >= k.target))
+			if k.note != "" {
+				verdict += " (" + k.note + ")"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%.1f\t%.2f\t%s\t\t\n", k.name, r.calls, r.errors, r.rps(),
+			us(r.quantile(0.50)), us(r.quantile(0.99)), perCall, ratio, verdict)
+		reportErrors(k.name, r)
+	}
+	return tw.Flush()
+}
+
+// openLoops runs VerifySessionToken (warm) and GetAuthState at a fixed rate.
+func openLoops(ctx context.Context, set settings, w *workloads) error {
+	fmt.Printf("\nopen loop at %d RPS, %s each (latency from the scheduled start):\n", set.rate, set.open)
+	for _, k := range []struct {
+		name string
+		c    call
+	}{{"verify-warm", w.verifyWarm}, {"auth-state", w.authState}} {
+		r := openLoop(ctx, set.rate, set.open, k.c)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		p99 := r.quantile(0.99)
+		fmt.Printf("  %-12s calls %6d  errors %d  p50 %s  p99 %s  max %s   target p99 ≤ 2ms %s\n", k.name, r.calls, r.errors,
+			us(r.quantile(0.5)), us(p99), us(r.quantile(1)), okMiss(p99 <= 2*time.Millisecond && r.errors == 0))
+		reportErrors(k.name, r)
+	}
+	return nil
+}
+
+// soak runs a mixed open-loop load on the cached instance for set.soak:
+// warm verifies, auth states, health checks and, one call in 16, an
+// expired token (rejected as expected; not an error).
+func soak(ctx context.Context, set settings, in *instance, w *workloads) error {
+	warm := min(20*time.Second, set.soak/5)
+	fmt.Printf("\nsoak: %s at %d RPS, mixed (RSS read after %s of warm-up and at the end):\n", set.soak, set.rate, warm)
+	mixed := func(ctx context.Context, i int) error {
+		switch i % 16 {
+		case 0:
+			return w.verifyExpired(ctx, i)
+		case 1, 2, 3:
+			return w.health(ctx, i)
+		}
+		if i%2 == 0 {
+			return w.verifyWarm(ctx, i)
+		}
+		return w.authState(ctx, i)
+	}
+	first := openLoop(ctx, set.rate, warm, mixed)
+	rss0, err := in.rss()
+	if err != nil {
+		return err
+	}
+	rest := openLoop(ctx, set.rate, set.soak-warm, mixed)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	rss1, err := in.rss()
+	if err != nil {
+		return err
+	}
+	growth := float64(rss1-rss0) / float64(rss0)
+	errs := first.errors + rest.errors
+	fmt.Printf("  calls %d  errors %d  p99 %s  RSS after warm-up %.1f MiB, at the end %.1f MiB (%+.1f%%)   target RSS within 10%%, zero errors %s\n",
+		first.calls+rest.calls, errs, us(rest.quantile(0.99)), mib(rss0), mib(rss1), 100*growth, okMiss(growth <= 0.10 && errs == 0))
+	reportErrors("soak warm-up", first)
+	reportErrors("soak", rest)
+	return nil
+}
+
+// reportErrors prints each distinct error of a run with its count.
+func reportErrors(name string, r *result) {
+	for msg, n := range r.byMsg {
+		fmt.Fprintf(os.Stderr, "loadtest: %s: %d × %s\n", name, n, msg)
+	}
+}
+
+func okMiss(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
+}
+
+func us(d time.Duration) string {
+	if d >= 10*time.Millisecond {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+	}
+	return strconv.FormatInt(d.Microseconds(), 10) + "µs"
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// workloads holds the clients and the requests of every kind.
+type workloads struct {
+	cachedHealth healthpb.HealthClient
+	cached       authsvcv1.AuthServiceClient
+	uncached     authsvcv1.AuthServiceClient
+	tokens       []string
+	expired      string
+	uat          string
+}
+
+func newWorkloads(cached, uncached *instance, tokens []string, expired string, iat int64) *workloads {
+	return &workloads{
+		cachedHealth: healthpb.NewHealthClient(cached.conn),
+		cached:       authsvcv1.NewAuthServiceClient(cached.conn),
+		uncached:     authsvcv1.NewAuthServiceClient(uncached.conn),
+		tokens:       tokens, expired: expired, uat: strconv.FormatInt(iat-1, 10),
+	}
+}
+
+func (w *workloads) health(ctx context.Context, _ int) error {
+	_, err := w.cachedHealth.Check(ctx, &healthpb.HealthCheckRequest{})
+	return err
+}
+
+func (w *workloads) verifyWarm(ctx context.Context, i int) error {
+	_, err := w.cached.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: w.tokens[i%len(w.tokens)]})
+	return err
+}
+
+func (w *workloads) verifyUnseen(ctx context.Context, i int) error {
+	_, err := w.uncached.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: w.tokens[i%len(w.tokens)]})
+	return err
+}
+
+func (w *workloads) verifyExpired(ctx context.Context, _ int) error {
+	_, err := w.cached.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: w.expired})
+	if err == nil {
+		return errors.New("an expired token verified")
+	}
+	if ctx.Err() != nil {
+		return err
+	}
+	return nil
+}
+
+func (w *workloads) authState(ctx context.Context, i int) error {
+	resp, err := w.cached.GetAuthState(ctx, &authsvcv1.GetAuthStateRequest{
+		CookieToken: &w.tokens[i%len(w.tokens)], ClientUat: &w.uat,
+		Host: proto.String("app.loadtest.example"), UserAgent: proto.String("Mozilla/5.0 (loadtest)"),
+	})
+	if err != nil {
+		return err
+	}
+	if resp.GetStatus() != authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN {
+		return fmt.Errorf("auth state %s (%s), want signed in", resp.GetStatus(), resp.GetReason())
+	}
+	return nil
+}
+
+// check makes one call of each kind and warms the cache with every token.
+func (w *workloads) check(ctx context.Context) error {
+	for i := range w.tokens {
+		if err := w.verifyWarm(ctx, i); err != nil {
+			return fmt.Errorf("verify: %w", err)
+		}
+	}
+	for name, c := range map[string]call{"health": w.health, "verify-unseen": w.verifyUnseen, "auth-state": w.authState, "expired": w.verifyExpired} {
+		if err := c(ctx, 0); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
