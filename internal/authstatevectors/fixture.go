@@ -99,14 +99,20 @@ func orDefault(p *string, def string) *string {
 func ptr(s string) *string { return &s }
 
 // tokenClaims are the claims of the minted token symbols, relative to now
-// (iat = now-10 unless said otherwise); nil deletes a claim.
+// (iat = now-10 unless said otherwise); nil deletes a claim. Times in the
+// future lie a margin ahead, not seconds: the symbols are minted once per
+// fixture, and on a loaded machine a parallel subtest may run a minute
+// later, when a token valid for 60 s would have expired (and one not
+// active for 60 s would have become active).
 func tokenClaims(now int64) map[string]map[string]any {
-	iat := now - 10
+	const margin = 600 // longer than the test timeout
+	iat, exp := now-10, now+margin
 	return map[string]map[string]any{
-		"$valid": {"iat": iat}, "$expired": {"iat": iat, "exp": now - 60}, "$early": {"iat": iat, "nbf": now + 60},
-		"$iat-future": {"iat": now + 60}, "$bad-iss": {"iat": iat, "iss": "https://evil.example.com"},
-		"$azp-a": {"iat": iat, "azp": "https://a.com"}, "$no-iat": {"iat": nil},
-		"$other-key": {"iat": iat}, "$bearer-valid": {"iat": iat}, "$bearer-lower-valid": {"iat": iat},
+		"$valid": {"iat": iat, "exp": exp}, "$expired": {"iat": iat, "exp": now - 60},
+		"$early":      {"iat": iat, "nbf": now + margin, "exp": exp + margin},
+		"$iat-future": {"iat": now + margin, "exp": exp + margin}, "$bad-iss": {"iat": iat, "exp": exp, "iss": "https://evil.example.com"},
+		"$azp-a": {"iat": iat, "exp": exp, "azp": "https://a.com"}, "$no-iat": {"iat": nil, "exp": exp},
+		"$other-key": {"iat": iat, "exp": exp}, "$bearer-valid": {"iat": iat, "exp": exp}, "$bearer-lower-valid": {"iat": iat, "exp": exp},
 	}
 }
 
