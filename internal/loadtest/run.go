@@ -10,10 +10,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/proto"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/edgetest"
 )
 
 // kind is one measured call shape, served by one instance.
@@ -70,7 +72,7 @@ func run(ctx context.Context) error {
 	fmt.Printf("service: GOMAXPROCS=1, pinned to CPU 0: %v; generator pinned to CPU 1: %v; %d workers\n", pinned, pinned, set.conc)
 
 	w := newWorkloads(cached, uncached, tokens, expired, m.iat)
-	if err := w.check(ctx); err != nil {
+	if err := w.warm(ctx); err != nil {
 		return err
 	}
 	kinds := []kind{
@@ -78,6 +80,7 @@ func run(ctx context.Context) error {
 		{name: "verify-warm", inst: cached, call: w.verifyWarm, target: 0.85},
 		{name: "verify-unseen", inst: uncached, call: w.verifyUnseen, target: 0.45, note: "cache off: RSA every call"},
 		{name: "auth-state", inst: cached, call: w.authState, target: 0.80, note: "cookie form, signed in"},
+		{name: "ext-authz-check", inst: cached, call: w.check, target: 0.80, note: "Envoy Check, signed-in cookie"},
 	}
 	if err := closedLoops(ctx, set, kinds); err != nil {
 		return err
@@ -232,6 +235,8 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 // workloads holds the clients and the requests of every kind.
 type workloads struct {
 	cachedHealth healthpb.HealthClient
+	cachedCheck  authv3.AuthorizationClient
+	checks       []*authv3.CheckRequest // one signed-in request per token
 	cached       authsvcv1.AuthServiceClient
 	uncached     authsvcv1.AuthServiceClient
 	tokens       []string
@@ -240,8 +245,14 @@ type workloads struct {
 }
 
 func newWorkloads(cached, uncached *instance, tokens []string, expired string, iat int64) *workloads {
+	checks := make([]*authv3.CheckRequest, len(tokens))
+	for i, tok := range tokens {
+		checks[i] = edgetest.SignedInCheckRequest(tok, iat-1)
+	}
 	return &workloads{
 		cachedHealth: healthpb.NewHealthClient(cached.conn),
+		cachedCheck:  authv3.NewAuthorizationClient(cached.conn), // the same connection as health
+		checks:       checks,
 		cached:       authsvcv1.NewAuthServiceClient(cached.conn),
 		uncached:     authsvcv1.NewAuthServiceClient(uncached.conn),
 		tokens:       tokens, expired: expired, uat: strconv.FormatInt(iat-1, 10),
@@ -288,14 +299,27 @@ func (w *workloads) authState(ctx context.Context, i int) error {
 	return nil
 }
 
-// check makes one call of each kind and warms the cache with every token.
-func (w *workloads) check(ctx context.Context) error {
+// check is Envoy's ext_authz Check for a signed-in browser request; an
+// answer other than OK is an error.
+func (w *workloads) check(ctx context.Context, i int) error {
+	resp, err := w.cachedCheck.Check(ctx, w.checks[i%len(w.checks)])
+	if err != nil {
+		return err
+	}
+	if c := resp.GetStatus().GetCode(); c != 0 {
+		return fmt.Errorf("check answered code %d, want OK", c)
+	}
+	return nil
+}
+
+// warm makes one call of each kind and warms the cache with every token.
+func (w *workloads) warm(ctx context.Context) error {
 	for i := range w.tokens {
 		if err := w.verifyWarm(ctx, i); err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
 	}
-	for name, c := range map[string]call{"health": w.health, "verify-unseen": w.verifyUnseen, "auth-state": w.authState, "expired": w.verifyExpired} {
+	for name, c := range map[string]call{"health": w.health, "verify-unseen": w.verifyUnseen, "auth-state": w.authState, "ext-authz-check": w.check, "expired": w.verifyExpired} {
 		if err := c(ctx, 0); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
