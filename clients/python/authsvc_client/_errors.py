@@ -18,7 +18,7 @@ REASON_TRAILER = "authsvc-reason"
 #: The trailer that carries the serialized google.rpc.Status.
 DETAILS_TRAILER = "grpc-status-details-bin"
 
-_ERROR_INFO_TYPE = "google.rpc.ErrorInfo"
+_ERROR_INFO_TYPE = b"google.rpc.ErrorInfo"
 
 
 class ErrorInfo(NamedTuple):
@@ -113,14 +113,20 @@ def error_infos(trailers: Sequence[Tuple[str, object]]) -> List[ErrorInfo]:
     out = []
     for any_ in st.details:
         # type.googleapis.com/google.rpc.ErrorInfo; the prefix is not fixed.
-        if any_.type_url.rsplit("/", 1)[-1] != _ERROR_INFO_TYPE:
+        if any_.type_url.rsplit(b"/", 1)[-1] != _ERROR_INFO_TYPE:
             continue
         try:
             info = rpc_status_pb2.ErrorInfo.FromString(any_.value)
         except DecodeError:
             continue
-        out.append(ErrorInfo(info.domain, info.reason, dict(info.metadata)))
+        # A map's later entry for a key wins, as in protobuf's own decoding.
+        md = {_text(e.key): _text(e.value) for e in info.metadata}
+        out.append(ErrorInfo(_text(info.domain), _text(info.reason), md))
     return out
+
+
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", "replace")
 
 
 def reason_of(

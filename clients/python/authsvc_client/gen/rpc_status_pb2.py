@@ -11,22 +11,21 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
-from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#authsvc_client/gen/rpc_status.proto\x12\x12\x61uthsvc_client.gen\x1a\x19google/protobuf/any.proto\"N\n\x06Status\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12%\n\x07\x64\x65tails\x18\x03 \x03(\x0b\x32\x14.google.protobuf.Any\"\x9b\x01\n\tErrorInfo\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0e\n\x06\x64omain\x18\x02 \x01(\t\x12=\n\x08metadata\x18\x03 \x03(\x0b\x32+.authsvc_client.gen.ErrorInfo.MetadataEntry\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#authsvc_client/gen/rpc_status.proto\x12\x12\x61uthsvc_client.gen\"Q\n\x06Status\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\x0c\x12(\n\x07\x64\x65tails\x18\x03 \x03(\x0b\x32\x17.authsvc_client.gen.Any\"&\n\x03\x41ny\x12\x10\n\x08type_url\x18\x01 \x01(\x0c\x12\r\n\x05value\x18\x02 \x01(\x0c\"\x97\x01\n\tErrorInfo\x12\x0e\n\x06reason\x18\x01 \x01(\x0c\x12\x0e\n\x06\x64omain\x18\x02 \x01(\x0c\x12=\n\x08metadata\x18\x03 \x03(\x0b\x32+.authsvc_client.gen.ErrorInfo.MetadataEntry\x1a+\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\x0c\x12\r\n\x05value\x18\x02 \x01(\x0c\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'authsvc_client.gen.rpc_status_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _ERRORINFO_METADATAENTRY._options = None
-  _ERRORINFO_METADATAENTRY._serialized_options = b'8\001'
-  _STATUS._serialized_start=86
-  _STATUS._serialized_end=164
-  _ERRORINFO._serialized_start=167
-  _ERRORINFO._serialized_end=322
-  _ERRORINFO_METADATAENTRY._serialized_start=275
-  _ERRORINFO_METADATAENTRY._serialized_end=322
+  _STATUS._serialized_start=59
+  _STATUS._serialized_end=140
+  _ANY._serialized_start=142
+  _ANY._serialized_end=180
+  _ERRORINFO._serialized_start=183
+  _ERRORINFO._serialized_end=334
+  _ERRORINFO_METADATAENTRY._serialized_start=291
+  _ERRORINFO_METADATAENTRY._serialized_end=334
 # @@protoc_insertion_point(module_scope)
