@@ -195,6 +195,15 @@ class LiveTest(unittest.TestCase):
                 if key:
                     self.assertNotIn(key, str(err))
 
+    def test_proxy_malformed_credential(self):
+        # Metadata given on a raw stub call: not "Bearer <key>".
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.client.stub.GetUser(
+                pb.GetUserRequest(user_id="user_demo_alice"), metadata=[("authorization", "Basic YTpi")], timeout=5
+            )
+        err = AuthsvcError.from_rpc_error(cm.exception)
+        self.assertEqual((err.code, err.reason), (grpc.StatusCode.UNAUTHENTICATED, "caller-credential-malformed"))
+
 
 if __name__ == "__main__":
     unittest.main()
