@@ -13,6 +13,12 @@ run:
 ## test: the lint gate (gofmt, vet, buf lint/format, generated code current), then every test with the race detector.
 test: lint
 	$(GO) test -race -count=1 -timeout 8m ./...
+	@$(MAKE) --no-print-directory test-python
+
+## test-python: the Python kit's tests (clients/python) against a live authsvc dev; skipped, saying so, without a python3 that imports grpc (CI=true: a failure).
+.PHONY: test-python
+test-python:
+	@GO="$(GO)" clients/python/test.sh
 
 ## bench: benchmarks with their baselines measured in the same run, then the ratios.
 bench:
@@ -30,10 +36,13 @@ lint: check-generated
 	$(BUF) lint
 	$(BUF) format -d --exit-code
 
-## generate: regenerate gen/ from proto/ with the pinned plugins.
+## generate: regenerate gen/ from proto/ with the pinned plugins, and the Python kit's stubs (clients/python/generate.sh: Debian's protoc 3.21.12, skipped without it).
 generate:
 	$(BUF) generate
+	@clients/python/generate.sh
 
 check-generated: generate
 	@git diff --exit-code --stat -- gen/ || (echo "gen/ is stale: run make generate and commit"; exit 1)
 	@test -z "$$(git status --porcelain -- gen/)" || (git status --porcelain -- gen/; echo "gen/ has files make generate does not produce"; exit 1)
+	@git diff --exit-code --stat -- clients/python/authsvc_client/gen/ || (echo "clients/python/authsvc_client/gen/ is stale: run make generate and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- clients/python/authsvc_client/gen/)" || (git status --porcelain -- clients/python/authsvc_client/gen/; echo "clients/python/authsvc_client/gen/ has files make generate does not produce"; exit 1)
