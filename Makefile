@@ -4,7 +4,15 @@
 GO       ?= go
 BUF      := $(GO) run github.com/bufbuild/buf/cmd/buf@v1.75.0
 
-.PHONY: run test bench lint generate check-generated fuzz
+.PHONY: run test bench lint generate check-generated fuzz build build-fips
+
+## build: bin/authsvc, static (CGO_ENABLED=0), -trimpath, version and commit stamped (scripts/build.sh, as the Dockerfile).
+build:
+	scripts/build.sh bin/authsvc
+
+## build-fips: bin/authsvc-fips with GOEXPERIMENT=boringcrypto (cgo, needs gcc; linked against glibc).
+build-fips:
+	scripts/build.sh --fips bin/authsvc-fips
 
 ## run: the service in dev mode with the embedded backend (no Clerk account needed).
 run:

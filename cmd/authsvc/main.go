@@ -36,6 +36,12 @@ func main() {
 // run dispatches to the mode named by the first argument and returns when
 // ctx is done or the mode fails.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "version" || args[0] == "--version") {
+		return runVersion(stdout)
+	}
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "dev" {
 		if len(args) > 1 && args[1] == "token" {
 			return runDevToken(ctx, args[2:], getenv, stdout, stderr)

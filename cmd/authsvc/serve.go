@@ -90,6 +90,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, pol *policy.Po
 		at.HTTPAddr = httpLis.Addr().String()
 	}
 	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", pol != nil, "tls", cfg.TLSCert != "")
+	warnLoopbackInContainer(log, at)
 	for _, f := range ready {
 		f(at)
 	}
