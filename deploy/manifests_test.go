@@ -28,14 +28,14 @@ import (
 // its module to deploy/go.mod, its type here, and its folder to
 // manifestDirs.
 var kinds = map[schema.GroupVersionKind]func() any{
-	appsv1.SchemeGroupVersion.WithKind("Deployment"):                     func() any { return &appsv1.Deployment{} },
-	corev1.SchemeGroupVersion.WithKind("Service"):                        func() any { return &corev1.Service{} },
-	corev1.SchemeGroupVersion.WithKind("ServiceAccount"):                 func() any { return &corev1.ServiceAccount{} },
-	corev1.SchemeGroupVersion.WithKind("ConfigMap"):                      func() any { return &corev1.ConfigMap{} },
-	corev1.SchemeGroupVersion.WithKind("Secret"):                         func() any { return &corev1.Secret{} },
-	corev1.SchemeGroupVersion.WithKind("Namespace"):                      func() any { return &corev1.Namespace{} },
-	autoscalingv2.SchemeGroupVersion.WithKind("HorizontalPodAutoscaler"): func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget"):          func() any { return &policyv1.PodDisruptionBudget{} },
+	appsv1.SchemeGroupVersion.WithKind("Deployment"):                              func() any { return &appsv1.Deployment{} },
+	corev1.SchemeGroupVersion.WithKind("Service"):                                 func() any { return &corev1.Service{} },
+	corev1.SchemeGroupVersion.WithKind("ServiceAccount"):                          func() any { return &corev1.ServiceAccount{} },
+	corev1.SchemeGroupVersion.WithKind("ConfigMap"):                               func() any { return &corev1.ConfigMap{} },
+	corev1.SchemeGroupVersion.WithKind("Secret"):                                  func() any { return &corev1.Secret{} },
+	corev1.SchemeGroupVersion.WithKind("Namespace"):                               func() any { return &corev1.Namespace{} },
+	autoscalingv2.SchemeGroupVersion.WithKind("HorizontalPodAutoscaler"):          func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget"):                   func() any { return &policyv1.PodDisruptionBudget{} },
 	{Group: "kustomize.config.k8s.io", Version: "v1beta1", Kind: "Kustomization"}: func() any { return &kustypes.Kustomization{} },
 }
 
