@@ -248,6 +248,9 @@ func checkFitsTogether(t *testing.T, dep *appsv1.Deployment, svc *corev1.Service
 	if ref := env["CLERK_SECRET_KEY"].ValueFrom; ref == nil || ref.SecretKeyRef == nil || env["CLERK_SECRET_KEY"].Value != "" {
 		t.Error("CLERK_SECRET_KEY is not read from a Secret")
 	}
+	if dep.Spec.Replicas != nil {
+		t.Errorf("Deployment sets replicas (%d): the HPA owns the count, and kubectl apply would reset it", *dep.Spec.Replicas)
+	}
 	if hpa.Spec.ScaleTargetRef.Kind != "Deployment" || hpa.Spec.ScaleTargetRef.Name != dep.Name {
 		t.Errorf("HPA scales %s/%s, want Deployment/%s", hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name, dep.Name)
 	}
