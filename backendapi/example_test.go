@@ -77,7 +77,8 @@ func ExampleAPIError() {
 
 	client, _ := backendapi.NewClient("sk_test_example", backendapi.WithBaseURL(srv.URL))
 	_, err := client.Users.Get(context.Background(), "user_missing")
-	if apiErr, ok := errors.AsType[*backendapi.APIError](err); ok && apiErr.StatusCode == http.StatusNotFound {
+	var apiErr *backendapi.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
 		fmt.Println(apiErr.Errors[0].Code, apiErr.TraceID)
 	}
 	fmt.Println(err)

@@ -30,7 +30,7 @@ plugin="$(command -v grpc_python_plugin || true)"
 have="$("$protoc" --version)"
 [ "$have" = "$want" ] || skip "$protoc is $have, not $want"
 
-gen="$here/authsvc_client/gen"
+gen="${PY_GEN_OUT:-$here/authsvc_client/gen}" # PY_GEN_OUT: somewhere else (make check-generated compares)
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/gen"

@@ -60,8 +60,8 @@ func commands() []command {
 		{"dev token", "[--user <id>] [--dev-backend-addr <host:port>]", "mint a session token from a running authsvc dev", runDevToken},
 		{"dev webhook sign", "[--secret <whsec_…>] [--file <payload.json>] [--grpc-addr <host:port>]", "sign a webhook payload and print the grpcurl VerifyWebhook command", runDevWebhookSign},
 		{"emulator", "[flags]", "the Clerk emulator alone, for other services' tests (coming)", nil},
-		{"version", "", "print the version, VCS revision and Go version", nil},
-		{"healthcheck", "[--addr <host:port>]", "exit 0 only when the service reports SERVING (container health checks)", nil},
+		{"version", "", "print the version, VCS revision, Go version and crypto (also --version)", func(_ context.Context, _ []string, _ lookupEnv, stdout, _ io.Writer) error { return runVersion(stdout) }},
+		{"healthcheck", "[--addr <host:port>] [--service <name>] [--timeout <d>] [--tls]", "exit 0 only when the service reports SERVING (container health checks)", runHealthcheck},
 	}
 }
 
@@ -71,6 +71,9 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 	if len(args) > 0 && args[0] == "help" {
 		printHelp(stdout, "authsvc")
 		return nil
+	}
+	if len(args) > 0 && args[0] == "--version" {
+		return runVersion(stdout)
 	}
 	cmd, rest := pickCommand(args)
 	if cmd.run == nil {

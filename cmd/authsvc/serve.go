@@ -135,6 +135,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 	}
 	log.Info("authsvc listening", "grpc", at.GRPCAddr, "http", at.HTTPAddr, "policy", srv.PolicyCallers(), "tls", cfg.TLSCert != "",
 		"keys", keySourceName(cfg))
+	warnLoopbackInContainer(log, at)
 	for _, f := range ready {
 		f(at)
 	}

@@ -19,6 +19,15 @@ import (
 // `go install …@v0.1.0`), else "devel".
 var version string
 
+// revision is stamped by builds that have no VCS information in the build
+// info (a source archive, a container build without .git):
+//
+//	go build -ldflags "-X github.com/authsvc/authsvc/internal/buildinfo.revision=8147ba6…"
+//
+// Unstamped, vcs.revision from the build info is used (with "-dirty" when
+// vcs.modified), else "unknown".
+var revision string
+
 // Info is one build's identity. Every field is non-empty.
 type Info struct {
 	Version   string // v0.1.0, or "devel"
@@ -28,9 +37,15 @@ type Info struct {
 }
 
 var read = sync.OnceValue(func() Info {
+	bi, _ := debug.ReadBuildInfo()
+	return from(version, revision, bi)
+})
+
+// from combines the stamped values with the build info (nil when absent):
+// a stamp wins, then the build info, then "devel" and "unknown".
+func from(version, revision string, bi *debug.BuildInfo) Info {
 	in := Info{Version: version, Revision: "unknown", GoVersion: runtime.Version(), Crypto: cryptoName()}
-	bi, ok := debug.ReadBuildInfo()
-	if ok {
+	if bi != nil {
 		if in.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			in.Version = bi.Main.Version
 		}
@@ -47,11 +62,14 @@ var read = sync.OnceValue(func() Info {
 			in.Revision += "-dirty"
 		}
 	}
+	if revision != "" {
+		in.Revision = revision
+	}
 	if in.Version == "" {
 		in.Version = "devel"
 	}
 	return in
-})
+}
 
 // Read returns this binary's build identity. It is computed once and safe
 // for concurrent use.
