@@ -283,3 +283,36 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// MintM2MToken mints an M2M token for [EmulatorMachineID] valid for ttl,
+// as POST /v1/m2m_tokens does: opaque (mt_…) or, with jwt, a JWT with the
+// M2M category. For dev mode and tests that do not go through HTTP.
+func (e *Emulator) MintM2MToken(ttl time.Duration, jwt bool) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("emulator: m2m token ttl must be positive")
+	}
+	now := e.nowMillis()
+	exp := e.now().Add(ttl).UnixMilli()
+	t := &machineToken{Object: "machine_to_machine_token", ID: newID("mt_"), Subject: EmulatorMachineID,
+		Scopes: []string{}, Expiration: &exp, CreatedAt: now, UpdatedAt: now}
+	if jwt {
+		return e.signM2MJWT(t)
+	}
+	t.secret = newID("mt_")
+	e.mach.add(t)
+	return t.secret, nil
+}
+
+// CreateAPIKey creates an API key named name for subject (user_… or
+// org_…) that never expires, as POST /v1/api_keys does, and returns its
+// secret (ak_…) and id.
+func (e *Emulator) CreateAPIKey(name, subject string) (secret, id string, err error) {
+	if name == "" || (!strings.HasPrefix(subject, "user_") && !strings.HasPrefix(subject, "org_")) {
+		return "", "", fmt.Errorf("emulator: an api key needs a name and a user or organization subject")
+	}
+	now := e.nowMillis()
+	t := &machineToken{Object: "api_key", ID: newID("ak_"), Type: "api_key", Name: name, Subject: subject,
+		Scopes: []string{}, CreatedAt: now, UpdatedAt: now, secret: newID("ak_")}
+	e.mach.add(t)
+	return t.secret, t.ID, nil
+}
