@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc/codes"
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/telemetry"
 	"github.com/authsvc/authsvc/verifier"
 )
 
@@ -39,6 +41,11 @@ func (e *machineEnv) advance(d time.Duration) {
 
 func newMachineEnv(t *testing.T) *machineEnv {
 	t.Helper()
+	return newMachineEnvWith(t, GRPCOptions{})
+}
+
+func newMachineEnvWith(t *testing.T, opts GRPCOptions) *machineEnv {
+	t.Helper()
 	env := &machineEnv{now: time.Now().Truncate(time.Second)}
 	em, err := emulator.New(emulator.Options{Now: env.clock, Seed: true})
 	if err != nil {
@@ -59,7 +66,7 @@ func newMachineEnv(t *testing.T) *machineEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.em, env.backend, env.client = em, backend, newTestClient(t, srv, GRPCOptions{})
+	env.em, env.backend, env.client = em, backend, newTestClient(t, srv, opts)
 	return env
 }
 
@@ -266,3 +273,41 @@ func TestVerifyTokenArguments(t *testing.T) {
 }
 
 func sessionToken(t *testing.T, e *machineEnv) string { return e.session(t) }
+
+// TestVerifyTokenTelemetry: VerifyToken calls are verifications with
+// method VerifyToken, their outcome and reason.
+func TestVerifyTokenTelemetry(t *testing.T) {
+	t.Parallel()
+	m := telemetry.New()
+	env := newMachineEnvWith(t, GRPCOptions{Telemetry: m})
+	k := env.apiKey(t, 600)
+	if _, err := env.client.VerifyToken(t.Context(), &authsvcv1.VerifyTokenRequest{Token: k.Secret, Accepts: []authsvcv1.TokenType{tAPIKey}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.client.VerifyToken(t.Context(), &authsvcv1.VerifyTokenRequest{Token: k.Secret}); err == nil {
+		t.Fatal("api key verified with sessions only accepted")
+	}
+	fams, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range fams {
+		if f.GetName() != "authsvc_verifications_total" {
+			continue
+		}
+		for _, mt := range f.GetMetric() {
+			l := map[string]string{}
+			for _, lp := range mt.GetLabel() {
+				l[lp.GetName()] = lp.GetValue()
+			}
+			if l["method"] == "VerifyToken" {
+				got[l["outcome"]+" "+l["reason"]] = mt.GetCounter().GetValue()
+			}
+		}
+	}
+	want := map[string]float64{"valid ": 1, "invalid token-type-mismatch": 1}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("VerifyToken verifications (-want +got):\n%s", d)
+	}
+}
