@@ -149,7 +149,7 @@ func (v *Verifier) VerifyToken(ctx context.Context, token string, opts VerifyTok
 		}
 		return &TokenResult{Kind: kind, Machine: m}, nil
 	}
-	if slices.Contains(accepts, KindSession) {
+	if slices.Contains(accepts, KindSession) && !(acceptsMachineJWT(accepts) && machineHeader(token)) {
 		c, err := v.VerifyWithOptions(ctx, token, VerifyOptions{AuthorizedParties: opts.AuthorizedParties, AcceptPending: opts.AcceptPending})
 		if err == nil {
 			return &TokenResult{Kind: KindSession, Claims: c}, nil
@@ -167,6 +167,28 @@ func (v *Verifier) VerifyToken(ctx context.Context, token string, opts VerifyTok
 }
 
 var sessionOnly = []TokenKind{KindSession}
+
+// machineHeader reports whether token's protected header, decoded without
+// verifying anything, marks a machine JWT (the M2M category, or typ
+// at+jwt), so that a call accepting sessions and machines sends it
+// straight to the machine path instead of verifying its signature twice.
+// It only picks the path: the machine path decides, on verified data.
+func machineHeader(token string) bool {
+	i := strings.IndexByte(token, '.')
+	if i <= 0 || i > 1024 {
+		return false
+	}
+	var buf [768]byte
+	n, err := strictRawURL.Decode(buf[:], []byte(token[:i]))
+	if err != nil {
+		return false
+	}
+	var h header
+	if decodeHeader(buf[:n], &h) != nil {
+		return false
+	}
+	return h.Cat == categoryMachine || h.Typ == "at+jwt" || h.Typ == "application/at+jwt"
+}
 
 func acceptsMachineJWT(accepts []TokenKind) bool {
 	return slices.Contains(accepts, KindM2M) || slices.Contains(accepts, KindOAuth)
