@@ -20,7 +20,9 @@ var machineEndpoints = []endpoint{
 	{name: "m2m.revoke", ids: []string{"mt_1"}, method: "POST", path: "/v1/m2m_tokens/mt_1/revoke", body: `{}`, fixture: "m2m_token.json",
 		call: func(ctx context.Context, c *Client, id []string) (any, error) { return c.M2MTokens.Revoke(ctx, id[0]) }},
 	{name: "m2m.verify", method: "POST", path: "/v1/m2m_tokens/verify", body: `{"token":"mt_secret"}`, fixture: "m2m_token.json",
-		call: func(ctx context.Context, c *Client, _ []string) (any, error) { return c.M2MTokens.Verify(ctx, "mt_secret") }},
+		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
+			return c.M2MTokens.Verify(ctx, "mt_secret")
+		}},
 	{name: "apiKeys.create", method: "POST", path: "/v1/api_keys",
 		body: `{"name":"ci","subject":"user_1","scopes":["read"]}`, fixture: "api_key.json",
 		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
@@ -29,9 +31,13 @@ var machineEndpoints = []endpoint{
 	{name: "apiKeys.revoke", ids: []string{"ak_1"}, method: "POST", path: "/v1/api_keys/ak_1/revoke", body: `{}`, fixture: "api_key.json",
 		call: func(ctx context.Context, c *Client, id []string) (any, error) { return c.APIKeys.Revoke(ctx, id[0]) }},
 	{name: "apiKeys.verify", method: "POST", path: "/v1/api_keys/verify", body: `{"secret":"ak_secret"}`, fixture: "api_key.json",
-		call: func(ctx context.Context, c *Client, _ []string) (any, error) { return c.APIKeys.Verify(ctx, "ak_secret") }},
+		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
+			return c.APIKeys.Verify(ctx, "ak_secret")
+		}},
 	{name: "oauthAccessTokens.verify", method: "POST", path: "/v1/oauth_applications/access_tokens/verify", body: `{"access_token":"oat_secret"}`, fixture: "oauth_access_token.json",
-		call: func(ctx context.Context, c *Client, _ []string) (any, error) { return c.OAuthAccessTokens.Verify(ctx, "oat_secret") }},
+		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
+			return c.OAuthAccessTokens.Verify(ctx, "oat_secret")
+		}},
 }
 
 func TestMachineOperations(t *testing.T) {
