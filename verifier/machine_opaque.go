@@ -25,12 +25,14 @@ func machineCacheSize(sessionSize int) int {
 // successes from the cache for the TTL. Failures are never cached, so a
 // refused token is asked about again on its next use.
 func (v *Verifier) verifyOpaque(ctx context.Context, kind TokenKind, token string, ov OpaqueVerifier) (*Machine, error) {
+	// Without an opaque verifier the call fails even when another caller
+	// of this Verifier cached the token: the outcome depends on the call.
+	if ov == nil {
+		return nil, &Error{Reason: ReasonKeyMissing, Detail: "no backend api configured for opaque tokens"}
+	}
 	now := v.cfg.Now()
 	if m := v.opaque.get(kind, token, now); m != nil {
 		return m, nil
-	}
-	if ov == nil {
-		return nil, &Error{Reason: ReasonKeyMissing, Detail: "no backend api configured for opaque tokens"}
 	}
 	m, err := ov.VerifyOpaque(ctx, kind, token)
 	if err != nil {
