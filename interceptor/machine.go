@@ -68,7 +68,9 @@ type machineVerifyFunc func(ctx context.Context, token string) (*Claims, *Machin
 func (a *authenticator) withMachines(verifyMachine func(context.Context, string) (*Machine, error)) machineVerifyFunc {
 	cfg := a.cfg
 	return func(ctx context.Context, token string) (*Claims, *Machine, error) {
-		if verifier.OpaqueKind(token) == verifier.KindUnknown && cfg.acceptsSession() {
+		// A token that is plainly a machine's skips the session attempt
+		// (one RPC in remote mode, not two); the machine path decides.
+		if verifier.PeekKind(token) == verifier.KindUnknown && cfg.acceptsSession() {
 			claims, err := a.verify(ctx, token)
 			if err == nil {
 				return claims, nil, nil

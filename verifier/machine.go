@@ -168,26 +168,47 @@ func (v *Verifier) VerifyToken(ctx context.Context, token string, opts VerifyTok
 
 var sessionOnly = []TokenKind{KindSession}
 
+// PeekKind guesses token's kind without verifying anything: the opaque
+// kind by prefix ([OpaqueKind]), KindM2M or KindOAuth for a JWT whose
+// protected header carries the M2M category or typ at+jwt, and KindUnknown
+// otherwise (a session token, or an M2M JWT known only by its mch_
+// subject). It only picks a verification path, as [Verifier.VerifyToken]
+// does: the path then decides on verified data. It never panics.
+func PeekKind(token string) TokenKind {
+	if k := OpaqueKind(token); k != KindUnknown {
+		return k
+	}
+	return machineHeaderKind(token)
+}
+
 // machineHeader reports whether token's protected header, decoded without
 // verifying anything, marks a machine JWT (the M2M category, or typ
 // at+jwt), so that a call accepting sessions and machines sends it
 // straight to the machine path instead of verifying its signature twice.
 // It only picks the path: the machine path decides, on verified data.
-func machineHeader(token string) bool {
+func machineHeader(token string) bool { return machineHeaderKind(token) != KindUnknown }
+
+func machineHeaderKind(token string) TokenKind {
 	i := strings.IndexByte(token, '.')
 	if i <= 0 || i > 1024 {
-		return false
+		return KindUnknown
 	}
 	var buf [768]byte
 	n, err := strictRawURL.Decode(buf[:], []byte(token[:i]))
 	if err != nil {
-		return false
+		return KindUnknown
 	}
 	var h header
 	if decodeHeader(buf[:n], &h) != nil {
-		return false
+		return KindUnknown
 	}
-	return h.Cat == categoryMachine || h.Typ == "at+jwt" || h.Typ == "application/at+jwt"
+	switch {
+	case h.Typ == "at+jwt" || h.Typ == "application/at+jwt":
+		return KindOAuth
+	case h.Cat == categoryMachine:
+		return KindM2M
+	}
+	return KindUnknown
 }
 
 func acceptsMachineJWT(accepts []TokenKind) bool {

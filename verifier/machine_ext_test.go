@@ -256,3 +256,30 @@ func tamperSig(tok string) string {
 	}
 	return tok[:i] + string(c) + tok[i+1:]
 }
+
+// TestPeekKind: the unverified hint reads the prefix or the header only.
+func TestPeekKind(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	tests := []struct {
+		name  string
+		token string
+		want  verifier.TokenKind
+	}{
+		{"opaque api key", "ak_x", verifier.KindAPIKey},
+		{"m2m category", iss.MintWithHeader(t, machineHeader(iss, "JWT", catM2M), nil), verifier.KindM2M},
+		{"at+jwt", iss.MintWithHeader(t, machineHeader(iss, "at+jwt", ""), nil), verifier.KindOAuth},
+		{"session", iss.Mint(t, nil), verifier.KindUnknown},
+		{"m2m by sub only", iss.MintWithHeader(t, machineHeader(iss, "JWT", ""), map[string]any{"sub": "mch_1"}), verifier.KindUnknown},
+		{"garbage", "not.a.jwt", verifier.KindUnknown},
+		{"no dot", "eyJhbGciOiJSUzI1NiJ9", verifier.KindUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := verifier.PeekKind(tt.token); got != tt.want {
+				t.Fatalf("PeekKind = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
