@@ -72,8 +72,8 @@
 // token-type-mismatch. In remote mode machine tokens are verified by
 // authsvc's VerifyToken, which caches opaque successes for its revocation
 // delay (10 s by default); session tokens go through the decision cache
-// first, so a machine JWT costs a VerifySessionToken and a VerifyToken RPC
-// when sessions are accepted too. In local mode machine JWTs are verified
+// first, except opaque tokens and JWTs whose header marks a machine token
+// (the M2M category, typ at+jwt), which go straight to VerifyToken. In local mode machine JWTs are verified
 // in-process; opaque tokens (mt_, ak_, oat_) need Clerk's Backend API and
 // fail as an outage (jwk-failed-to-resolve).
 //
