@@ -335,11 +335,38 @@ func machineJWTKind(oauthTyp bool, cat tokenCategory, sub string) TokenKind {
 // jwtMachineClaims are the members of a machine JWT the identity needs
 // beyond the standard ones.
 type jwtMachineClaims struct {
-	Jti      string          `json:"jti"`
-	Scopes   json.RawMessage `json:"scopes"`
-	Scope    string          `json:"scope"`
-	ClientID string          `json:"client_id"`
-	Name     string          `json:"name"`
+	Jti, Scope, ClientID, Name string
+	Scopes                     []string
+	HasScopes                  bool
+}
+
+// decodeMachineClaims reads the machine members of a payload that already
+// decoded as strict claims, with the same scanner (no reflection). A
+// member of the wrong type is token-invalid.
+func decodeMachineClaims(payload []byte, w *jwtMachineClaims) error {
+	s := scanner{b: payload}
+	return s.document(func(key []byte) error {
+		switch string(key) {
+		case "jti":
+			return s.strField(&w.Jti, "jti")
+		case "scope":
+			return s.strField(&w.Scope, "scope")
+		case "client_id":
+			return s.strField(&w.ClientID, "client_id")
+		case "name":
+			return s.strField(&w.Name, "name")
+		case "scopes":
+			w.HasScopes = true
+			if s.peek() == '"' {
+				var v string
+				err := s.strField(&v, "scopes")
+				w.Scopes = strings.Fields(v)
+				return err
+			}
+			return s.strSliceField(&w.Scopes, "scopes")
+		}
+		return s.skip()
+	})
 }
 
 // machineFromJWT builds the identity of a verified machine JWT. Scopes are
@@ -347,20 +374,14 @@ type jwtMachineClaims struct {
 // RFC 9068 scope string, else aud.
 func machineFromJWT(c *Claims) (*Machine, error) {
 	var w jwtMachineClaims
-	if err := json.Unmarshal(c.Raw, &w); err != nil {
+	if err := decodeMachineClaims(c.Raw, &w); err != nil {
 		return nil, invalid("machine claims have the wrong type")
 	}
 	m := &Machine{ID: w.Jti, Subject: c.UserID, Name: w.Name, Claims: c.Raw, Expiration: c.ExpiresAt,
 		ClientID: w.ClientID, CreatedAt: c.IssuedAt, JWT: true}
 	switch {
-	case len(w.Scopes) > 0 && string(w.Scopes) != "null":
-		if err := json.Unmarshal(w.Scopes, &m.Scopes); err != nil {
-			var s string
-			if json.Unmarshal(w.Scopes, &s) != nil {
-				return nil, invalid("claim scopes has the wrong type")
-			}
-			m.Scopes = strings.Fields(s)
-		}
+	case w.HasScopes:
+		m.Scopes = w.Scopes
 	case w.Scope != "":
 		m.Scopes = strings.Fields(w.Scope)
 	default:

@@ -68,6 +68,8 @@ func TestVerifyTokenJWTKinds(t *testing.T) {
 		{"m2m wrong issuer", iss.MintWithHeader(t, machineHeader(iss, "JWT", catM2M), merge(m2m, map[string]any{"iss": "https://evil.example.com"})), []verifier.TokenKind{verifier.KindM2M}, 0, verifier.ReasonInvalidIssuer},
 		{"m2m without issuer accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", catM2M), merge(m2m, map[string]any{"iss": nil})), []verifier.TokenKind{verifier.KindM2M}, verifier.KindM2M, ""},
 		{"m2m bad signature checked before kind", tamperSig(iss.MintWithHeader(t, machineHeader(iss, "JWT", catM2M), m2m)), []verifier.TokenKind{verifier.KindOAuth}, 0, verifier.ReasonInvalidSignature},
+		{"m2m scopes of the wrong type", iss.MintWithHeader(t, machineHeader(iss, "JWT", catM2M), merge(m2m, map[string]any{"scopes": 5})), []verifier.TokenKind{verifier.KindM2M}, 0, verifier.ReasonTokenInvalid},
+		{"m2m scopes as a string accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", catM2M), merge(m2m, map[string]any{"scopes": "a b"})), []verifier.TokenKind{verifier.KindM2M}, verifier.KindM2M, ""},
 		{"oauth at+jwt accepted", iss.MintWithHeader(t, machineHeader(iss, "at+jwt", ""), oauth), []verifier.TokenKind{verifier.KindOAuth}, verifier.KindOAuth, ""},
 		{"oauth application/at+jwt accepted", iss.MintWithHeader(t, machineHeader(iss, "application/at+jwt", ""), oauth), all, verifier.KindOAuth, ""},
 		{"oauth not accepted", iss.MintWithHeader(t, machineHeader(iss, "at+jwt", ""), oauth), []verifier.TokenKind{verifier.KindM2M}, 0, verifier.ReasonTokenTypeMismatch},
