@@ -285,3 +285,85 @@ func TestPeekKind(t *testing.T) {
 		})
 	}
 }
+
+// gatedOpaque blocks every call until gate closes, counting calls.
+type gatedOpaque struct {
+	gate  chan struct{}
+	calls atomic.Int64
+}
+
+func (g *gatedOpaque) VerifyOpaque(ctx context.Context, _ verifier.TokenKind, _ string) (*verifier.Machine, error) {
+	g.calls.Add(1)
+	select {
+	case <-g.gate:
+		return &verifier.Machine{ID: "ak_1", Subject: "user_1"}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestVerifyTokenOpaqueOneFlight: concurrent calls with one uncached token
+// make one Backend API call (Clerk bills each verification).
+func TestVerifyTokenOpaqueOneFlight(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	v := mustNew(t, iss.Config())
+	g := &gatedOpaque{gate: make(chan struct{})}
+	opts := verifier.VerifyTokenOptions{Accepts: []verifier.TokenKind{verifier.KindAPIKey}, Opaque: g}
+	const n = 16
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := v.VerifyToken(context.Background(), "ak_shared", opts)
+			errs <- err
+		}()
+	}
+	waitUntil(t, func() bool { return g.calls.Load() >= 1 })
+	close(g.gate)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Late starters may have found the cache instead of the flight; none
+	// may have made a second call.
+	if got := g.calls.Load(); got != 1 {
+		t.Fatalf("opaque verifier called %d times, want 1", got)
+	}
+}
+
+// TestVerifyTokenOpaqueWaiterLeaves: a waiter whose context ends leaves
+// with its context error while the first call goes on.
+func TestVerifyTokenOpaqueWaiterLeaves(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	v := mustNew(t, iss.Config())
+	g := &gatedOpaque{gate: make(chan struct{})}
+	opts := verifier.VerifyTokenOptions{Accepts: []verifier.TokenKind{verifier.KindAPIKey}, Opaque: g}
+	first := make(chan error, 1)
+	go func() {
+		_, err := v.VerifyToken(context.Background(), "ak_slow", opts)
+		first <- err
+	}()
+	waitUntil(t, func() bool { return g.calls.Load() == 1 })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := v.VerifyToken(ctx, "ak_slow", opts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiter: %v, want context.Canceled", err)
+	}
+	close(g.gate)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitUntil polls cond (synchronisation, not a timing assertion).
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached within 30 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

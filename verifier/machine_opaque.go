@@ -34,7 +34,7 @@ func (v *Verifier) verifyOpaque(ctx context.Context, kind TokenKind, token strin
 	if m := v.opaque.get(kind, token, now); m != nil {
 		return m, nil
 	}
-	m, err := ov.VerifyOpaque(ctx, kind, token)
+	m, err := v.opaque.do(ctx, kind, token, ov)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +68,58 @@ type opaqueCache struct {
 	m     map[opaqueKey]opaqueEntry
 	order []opaqueKey // insertion ring of length max
 	next  int
+
+	// flights are the Backend API calls in progress, so that concurrent
+	// calls with one uncached token make one request (Clerk bills each).
+	fmu     sync.Mutex
+	flights map[opaqueKey]*opaqueFlight
+}
+
+// opaqueFlight is one verification in progress; m and err are written
+// before done is closed.
+type opaqueFlight struct {
+	done chan struct{}
+	m    *Machine
+	err  error
+}
+
+// do calls ov once for concurrent callers presenting the same token as the
+// same kind. The call runs on the first caller's context; a waiter whose
+// context ends leaves early, and a waiter that got the first caller's
+// context error while its own context is alive asks again itself. A nil
+// cache (disabled) calls ov directly.
+func (c *opaqueCache) do(ctx context.Context, kind TokenKind, token string, ov OpaqueVerifier) (*Machine, error) {
+	if c == nil {
+		return ov.VerifyOpaque(ctx, kind, token)
+	}
+	k := opaqueKey(sha256.Sum256(append([]byte{byte(kind)}, token...)))
+	c.fmu.Lock()
+	if f := c.flights[k]; f != nil {
+		c.fmu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, &Error{Reason: ReasonKeyFetch, Detail: "caller left while clerk was asked", Err: ctx.Err()}
+		}
+		if f.err != nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) && ctx.Err() == nil {
+			return ov.VerifyOpaque(ctx, kind, token)
+		}
+		return f.m, f.err
+	}
+	f := &opaqueFlight{done: make(chan struct{})}
+	if c.flights == nil {
+		c.flights = make(map[opaqueKey]*opaqueFlight)
+	}
+	c.flights[k] = f
+	c.fmu.Unlock()
+	defer func() {
+		c.fmu.Lock()
+		delete(c.flights, k)
+		c.fmu.Unlock()
+		close(f.done)
+	}()
+	f.m, f.err = ov.VerifyOpaque(ctx, kind, token)
+	return f.m, f.err
 }
 
 func newOpaqueCache(ttl time.Duration, size int) *opaqueCache {
