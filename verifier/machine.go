@@ -254,7 +254,8 @@ func (v *Verifier) machineJWTFull(ctx context.Context, s string, now time.Time, 
 	// 1. Three base64url parts; header and payload JSON objects.
 	var t token
 	defer t.release()
-	if err := decodeToken(s, &t, v.hdrMemo.Load()); err != nil {
+	memo := v.machineHdrMemo.Load()
+	if err := decodeToken(s, &t, memo); err != nil {
 		return nil, err
 	}
 	// 2. typ (JWT, or at+jwt for OAuth only), alg, crit.
@@ -306,6 +307,9 @@ func (v *Verifier) machineJWTFull(ctx context.Context, s string, now time.Time, 
 	m, err := machineFromJWT(c)
 	if err != nil {
 		return nil, err
+	}
+	if memo == nil || memo.text != t.headerText {
+		v.machineHdrMemo.Store(&headerMemo{text: strings.Clone(t.headerText), h: t.header})
 	}
 	return &cacheEntry{claims: c, key: key, kid: h.Kid, kind: kind, machine: m}, nil
 }

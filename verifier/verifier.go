@@ -113,8 +113,11 @@ type Verifier struct {
 	// machine-token successes (machine_opaque.go). Nil when disabled.
 	machineCache *decisionCache
 	opaque       *opaqueCache
-	issuers      map[string]struct{}
-	hdrMemo      atomic.Pointer[headerMemo]
+	// machineHdrMemo is hdrMemo for the machine-JWT path, whose header
+	// (cat, typ) differs from the session tokens'.
+	machineHdrMemo atomic.Pointer[headerMemo]
+	issuers        map[string]struct{}
+	hdrMemo        atomic.Pointer[headerMemo]
 }
 
 // New validates cfg, applies its defaults and returns a ready Verifier. It
