@@ -104,20 +104,21 @@ type Config struct {
 // Verifier verifies Clerk session tokens. It is safe for concurrent use by
 // multiple goroutines. Create it with [New] and stop it with [Verifier.Close].
 type Verifier struct {
-	cfg    Config
-	keys   keySource // nil when no key source is configured
-	remote *remoteKeySet
-	cache  *decisionCache // nil when disabled
-	// machineCache holds verified machine JWTs, apart from cache so that
-	// no path is served what another path verified; opaque holds opaque
-	// machine-token successes (machine_opaque.go). Nil when disabled.
-	machineCache *decisionCache
-	opaque       *opaqueCache
-	// machineHdrMemo is hdrMemo for the machine-JWT path, whose header
-	// (cat, typ) differs from the session tokens'.
+	cfg     Config
+	keys    keySource // nil when no key source is configured
+	remote  *remoteKeySet
+	cache   *decisionCache // nil when disabled
+	issuers map[string]struct{}
+	hdrMemo atomic.Pointer[headerMemo]
+
+	// The machine-token path (machine.go): machineCache holds verified
+	// machine JWTs, apart from cache so that no path is served what
+	// another verified; opaque holds opaque-token successes
+	// (machine_opaque.go); both nil when disabled. machineHdrMemo is
+	// hdrMemo for machine headers (their cat and typ differ).
+	machineCache   *decisionCache
+	opaque         *opaqueCache
 	machineHdrMemo atomic.Pointer[headerMemo]
-	issuers        map[string]struct{}
-	hdrMemo        atomic.Pointer[headerMemo]
 }
 
 // New validates cfg, applies its defaults and returns a ready Verifier. It
