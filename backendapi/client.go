@@ -45,10 +45,13 @@ type Client struct {
 	common service // shared by every service below, as in go-github
 
 	AllowlistIdentifiers *AllowlistIdentifiersService
+	APIKeys              *APIKeysService
 	Clients              *ClientsService
 	EmailAddresses       *EmailAddressesService
 	Emails               *EmailsService
 	Invitations          *InvitationsService
+	M2MTokens            *M2MTokensService
+	OAuthAccessTokens    *OAuthAccessTokensService
 	Organizations        *OrganizationsService
 	PhoneNumbers         *PhoneNumbersService
 	RedirectURLs         *RedirectURLsService
@@ -95,6 +98,9 @@ func NewClient(secretKey string, opts ...Option) (*Client, error) {
 	c.SignInTokens = (*SignInTokensService)(&c.common)
 	c.SMSMessages = (*SMSMessagesService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
+	c.APIKeys = (*APIKeysService)(&c.common)
+	c.M2MTokens = (*M2MTokensService)(&c.common)
+	c.OAuthAccessTokens = (*OAuthAccessTokensService)(&c.common)
 	return c, nil
 }
 

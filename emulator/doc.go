@@ -46,6 +46,19 @@
 // object of at most 1 MiB, and unknown body keys are rejected with
 // form_param_unknown.
 //
+// # Machine tokens
+//
+// M2M tokens (POST /v1/m2m_tokens with token_format "opaque", an mt_…
+// token, or "jwt", a JWT signed with the instance key and the M2M category;
+// POST /v1/m2m_tokens/{id}/revoke and /v1/m2m_tokens/verify), API keys
+// (POST /v1/api_keys, /v1/api_keys/{id}/revoke, /v1/api_keys/verify) and
+// OAuth access tokens (POST /v1/oauth_applications/access_tokens/verify;
+// minted with [Emulator.MintOAuthAccessToken], opaque or at+jwt, since
+// Clerk mints them in its OAuth flow). M2M tokens belong to
+// [EmulatorMachineID]. A verify of an unknown, revoked or expired token is
+// a 404, as at Clerk. [Emulator.MintM2MToken] and [Emulator.CreateAPIKey]
+// do the same in-process.
+//
 // # Authentication
 //
 // Every /v1 request must carry "Authorization: Bearer <secret key>", compared

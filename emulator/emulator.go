@@ -60,6 +60,8 @@ type Emulator struct {
 
 	mu sync.Mutex
 	st *store
+
+	mach machineStore // machine tokens (machine.go), with its own lock
 }
 
 // New validates opts, generates a fresh RSA-2048 signing key with a kid of the

@@ -38,6 +38,7 @@ func (e *Emulator) routes() http.Handler {
 	e.sessionRoutes(handle)
 	e.organizationRoutes(handle)
 	e.resourceRoutes(handle)
+	e.machineRoutes(handle)
 	return e.authenticate(mux)
 }
 

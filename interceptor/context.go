@@ -19,8 +19,9 @@ type identityKey struct{}
 
 // identity is what the server interceptor puts in the context.
 type identity struct {
-	token  string
-	claims *Claims
+	token   string
+	claims  *Claims
+	machine *Machine // a machine caller (machine.go); claims is then nil
 }
 
 // NewContext returns a child of ctx that carries a verified caller: token is

@@ -58,6 +58,25 @@
 // Concurrent calls with the same token share one VerifySessionToken RPC.
 // Failures are not cached. See [WithCache].
 //
+// # Machine callers
+//
+// By default only session tokens are accepted. [WithAcceptedTokens] widens
+// that to M2M tokens, API keys and OAuth access tokens:
+//
+//	interceptor.WithAcceptedTokens(interceptor.TokenSession, interceptor.TokenM2M, interceptor.TokenAPIKey)
+//
+// A machine caller's identity (subject mch_…, user_… or org_…, scopes,
+// claims) is in the handler's context through [MachineFromContext];
+// [ClaimsFromContext] is false for it, and RequirePermission/RequireRole
+// rules refuse it. A token of a kind not accepted is Unauthenticated with
+// token-type-mismatch. In remote mode machine tokens are verified by
+// authsvc's VerifyToken, which caches opaque successes for its revocation
+// delay (10 s by default); session tokens go through the decision cache
+// first, except opaque tokens and JWTs whose header marks a machine token
+// (the M2M category, typ at+jwt), which go straight to VerifyToken. In local mode machine JWTs are verified
+// in-process; opaque tokens (mt_, ak_, oat_) need Clerk's Backend API and
+// fail as an outage (jwk-failed-to-resolve).
+//
 // # Token propagation
 //
 // Install [UnaryClientInterceptor] and [StreamClientInterceptor] on the

@@ -74,6 +74,7 @@ type config struct {
 	outageCode bool // true: outages are UNAUTHENTICATED instead of UNAVAILABLE
 	cache      CacheConfig
 	rules      []rule
+	accepts    []TokenKind // WithAcceptedTokens; empty: sessions only
 }
 
 func newConfig(opts []Option) *config {

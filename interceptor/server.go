@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/verifier"
 )
 
 // UnaryServerInterceptor authenticates every unary call that is not exempt
@@ -68,7 +69,8 @@ func (s *authedStream) Context() context.Context { return s.ctx }
 type authenticator struct {
 	cfg       *config
 	verify    verifyFunc
-	misconfig error // non-nil: every authenticated call fails with it
+	machine   machineVerifyFunc // nil unless WithAcceptedTokens names a machine kind
+	misconfig error             // non-nil: every authenticated call fails with it
 }
 
 func newAuthenticator(opts []Option) *authenticator {
@@ -84,8 +86,14 @@ func newAuthenticator(opts []Option) *authenticator {
 			outage:  cfg.outage,
 		}
 		a.verify = r.verify
+		if cfg.acceptsMachines() {
+			a.machine = a.withMachines(r.machine(cfg.machineKinds()))
+		}
 	case cfg.local != nil && cfg.remote == nil:
 		a.verify = localVerify(cfg.local, cfg.parties, cfg.outage)
+		if cfg.acceptsMachines() {
+			a.machine = a.withMachines(localMachine(cfg.local, cfg.machineKinds(), cfg.outage))
+		}
 	default:
 		a.misconfig = reasonError(codes.Internal, ReasonMisconfigured,
 			"interceptor: configure exactly one of WithRemote and WithLocal")
@@ -107,6 +115,12 @@ func (a *authenticator) authenticate(ctx context.Context, fullMethod string) (co
 	default:
 		return nil, rejected(reason)
 	}
+	if a.machine != nil {
+		return a.authenticateMachine(ctx, fullMethod, token)
+	}
+	if !a.cfg.acceptsSession() {
+		return nil, rejected(verifier.ReasonTokenTypeMismatch)
+	}
 	claims, err := a.verify(ctx, token)
 	if err != nil {
 		return nil, err
@@ -118,4 +132,26 @@ func (a *authenticator) authenticate(ctx context.Context, fullMethod string) (co
 		return nil, err
 	}
 	return NewContext(ctx, token, claims), nil
+}
+
+// authenticateMachine is authenticate when machine callers are accepted.
+// A machine caller meets no RequirePermission or RequireRole rule: the
+// rules run against empty claims, so they refuse it.
+func (a *authenticator) authenticateMachine(ctx context.Context, fullMethod, token string) (context.Context, error) {
+	claims, m, err := a.machine(ctx, token)
+	switch {
+	case err != nil:
+		return nil, err
+	case claims != nil:
+		if err := a.cfg.authorize(fullMethod, claims); err != nil {
+			return nil, err
+		}
+		return NewContext(ctx, token, claims), nil
+	case m != nil:
+		if err := a.cfg.authorize(fullMethod, &Claims{}); err != nil {
+			return nil, err
+		}
+		return context.WithValue(ctx, identityKey{}, identity{token: token, machine: m}), nil
+	}
+	return nil, status.Error(codes.Internal, "interceptor: verification returned no identity")
 }

@@ -22,10 +22,11 @@ import (
 func telemetryUnaryInterceptor(m *telemetry.Metrics) grpc.UnaryServerInterceptor {
 	verify := authsvcv1.AuthService_VerifySessionToken_FullMethodName
 	authState := authsvcv1.AuthService_GetAuthState_FullMethodName
+	verifyToken := authsvcv1.AuthService_VerifyToken_FullMethodName
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		resp, err := handler(ctx, req)
 		switch info.FullMethod {
-		case verify:
+		case verify, verifyToken:
 			outcome, reason := verifyOutcome(err)
 			m.Verification(info.FullMethod, outcome, reason)
 		case authState:

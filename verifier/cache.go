@@ -14,10 +14,14 @@ const (
 )
 
 // cacheEntry is one verified token: its claims and the key that verified it.
+// Entries of the machine-JWT cache (machine.go) also carry the kind and the
+// identity; session entries leave them zero.
 type cacheEntry struct {
-	claims *Claims
-	key    *verKey
-	kid    string
+	claims  *Claims
+	key     *verKey
+	kid     string
+	kind    TokenKind
+	machine *Machine
 }
 
 // decisionCache is a bounded LRU of verified tokens keyed by the exact token

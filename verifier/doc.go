@@ -112,4 +112,19 @@
 // claims, about 2.3 KB for a typical 850-byte token, so the default 100 000
 // entries can reach about 230 MB: lower [Config.CacheSize] where memory is
 // tight.
+//
+// # Machine tokens
+//
+// [Verifier.VerifyToken] verifies the kinds a call accepts
+// ([VerifyTokenOptions.Accepts]; empty means sessions only): session
+// tokens as [Verifier.VerifyWithOptions] does, machine JWTs locally (M2M:
+// the M2M category or an mch_ subject, never the session category; OAuth:
+// typ at+jwt, accepted on this path only), and opaque tokens, told apart
+// by prefix ([OpaqueKind]: mt_, ak_, oat_), through an [OpaqueVerifier]
+// that asks Clerk. A kind not accepted is [ReasonTokenTypeMismatch].
+// Machine JWTs have their own decision cache, so nothing verified on one
+// path is served to another, and a hit checks the kind against the call.
+// Opaque successes are cached for [Config.OpaqueCacheTTL] (10 s), keyed by
+// the token's SHA-256: that TTL is how long a token revoked at Clerk is
+// still accepted. Failures are never cached.
 package verifier

@@ -34,7 +34,8 @@ const (
 	ReasonInvalidSignature Reason = "token-invalid-signature"
 	// ReasonTokenTypeMismatch: the token is not a session token: its
 	// protected header's cat names another category (a JWT template, a
-	// machine token) or its sub is a machine's (mch_…).
+	// machine token) or its sub is a machine's (mch_…). From
+	// [Verifier.VerifyToken]: the token's kind is not one the call accepts.
 	ReasonTokenTypeMismatch Reason = "token-type-mismatch"
 	// ReasonExpired: now - skew >= exp.
 	ReasonExpired Reason = "token-expired"

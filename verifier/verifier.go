@@ -91,6 +91,14 @@ type Config struct {
 	// Observer receives key-fetch events for metrics. The zero value
 	// observes nothing. See [Observer] and [Verifier.Stats].
 	Observer Observer
+	// OpaqueCacheTTL is how long a successful verification of an opaque
+	// machine token (mt_, ak_, oat_) is reused by [Verifier.VerifyToken]
+	// without asking Clerk again: the revocation delay, since a token
+	// revoked at Clerk is still accepted until its entry ages out. Zero
+	// means 10 s; negative disables the cache. Failures are never cached.
+	OpaqueCacheTTL time.Duration
+	// OpaqueCacheSize bounds that cache. Zero means 10 000 entries.
+	OpaqueCacheSize int
 }
 
 // Verifier verifies Clerk session tokens. It is safe for concurrent use by
@@ -102,6 +110,15 @@ type Verifier struct {
 	cache   *decisionCache // nil when disabled
 	issuers map[string]struct{}
 	hdrMemo atomic.Pointer[headerMemo]
+
+	// The machine-token path (machine.go): machineCache holds verified
+	// machine JWTs, apart from cache so that no path is served what
+	// another verified; opaque holds opaque-token successes
+	// (machine_opaque.go); both nil when disabled. machineHdrMemo is
+	// hdrMemo for machine headers (their cat and typ differ).
+	machineCache   *decisionCache
+	opaque         *opaqueCache
+	machineHdrMemo atomic.Pointer[headerMemo]
 }
 
 // New validates cfg, applies its defaults and returns a ready Verifier. It
@@ -143,7 +160,9 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	if cfg.CacheSize > 0 {
 		v.cache = newDecisionCache(cfg.CacheSize)
+		v.machineCache = newDecisionCache(machineCacheSize(cfg.CacheSize))
 	}
+	v.opaque = newOpaqueCache(cfg.OpaqueCacheTTL, cfg.OpaqueCacheSize)
 	return v, nil
 }
 

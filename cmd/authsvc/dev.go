@@ -61,6 +61,10 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	machines, err := newDevMachine(em)
+	if err != nil {
+		return err
+	}
 	if cfg.WebhookSecret == "" {
 		if cfg.WebhookSecret, err = newWebhookSecret(); err != nil {
 			return err
@@ -69,6 +73,7 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 	banner := func(at listening) {
 		printDevBanner(stdout, at, cfg.APIURL, callerKey, token)
 		printDevWebhook(stdout, at, cfg.WebhookSecret)
+		printDevMachine(stdout, at, machines)
 	}
 	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), devCallers(callerKey), banner)
 }

@@ -27,6 +27,7 @@ var openMethods = []string{
 	"authsvc.v1.AuthService/VerifySessionToken",
 	"authsvc.v1.AuthService/GetAuthState",
 	"authsvc.v1.AuthService/VerifyWebhook",
+	"authsvc.v1.AuthService/VerifyToken",
 	"grpc.health.v1.Health/*",
 	"grpc.reflection.v1.ServerReflection/*",
 	"grpc.reflection.v1alpha.ServerReflection/*",

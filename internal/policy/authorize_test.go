@@ -97,6 +97,8 @@ func TestProtected(t *testing.T) {
 		{"unknown method is protected (fail closed)", nil, "/evil.v1.Svc/Do", true},
 		{"VerifySessionToken open", p, "/authsvc.v1.AuthService/VerifySessionToken", false},
 		{"VerifyWebhook open", nil, "/authsvc.v1.AuthService/VerifyWebhook", false},
+		{"VerifyToken open", nil, "/authsvc.v1.AuthService/VerifyToken", false},
+		{"VerifyToken open with a policy", p, "/authsvc.v1.AuthService/VerifyToken", false},
 		{"GetAuthState named in protect", p, "/authsvc.v1.AuthService/GetAuthState", true},
 		{"GetAuthState open without a policy", nil, "/authsvc.v1.AuthService/GetAuthState", false},
 		{"health open", p, "/grpc.health.v1.Health/Check", false},

@@ -24,7 +24,7 @@
 // # Protected and open methods
 //
 // Every method is protected, and so needs a granted credential, except the
-// open ones: AuthService VerifySessionToken, GetAuthState and VerifyWebhook, the gRPC
+// open ones: AuthService VerifySessionToken, GetAuthState, VerifyWebhook and VerifyToken, the gRPC
 // health and reflection services, and Envoy's ext_authz Check. An open
 // method becomes protected when it matches an entry of the top-level
 // protect list; an allow entry alone never closes an open method (granting

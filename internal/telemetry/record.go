@@ -42,7 +42,7 @@ var (
 	verifyReasons = set("token-invalid", "token-invalid-algorithm", "jwk-failed-to-resolve", "jwk-local-invalid",
 		"jwk-remote-failed-to-load", "secret-key-invalid", "jwk-kid-mismatch", "token-invalid-signature",
 		"token-expired", "token-not-active-yet", "token-iat-in-the-future", "token-invalid-issuer",
-		"token-invalid-authorized-parties")
+		"token-invalid-authorized-parties", "token-type-mismatch")
 	// methods are the short gRPC method names authsvc serves.
 	methods = serviceMethods()
 )

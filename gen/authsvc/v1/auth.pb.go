@@ -79,6 +79,67 @@ func (AuthStatus) EnumDescriptor() ([]byte, []int) {
 	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{0}
 }
 
+// TokenType is the kind of a token VerifyToken verifies.
+type TokenType int32
+
+const (
+	TokenType_TOKEN_TYPE_UNSPECIFIED TokenType = 0
+	// A Clerk session token (JWT).
+	TokenType_TOKEN_TYPE_SESSION TokenType = 1
+	// A machine-to-machine token: opaque mt_… or a JWT with the M2M category
+	// or an mch_ subject.
+	TokenType_TOKEN_TYPE_M2M TokenType = 2
+	// An API key: opaque ak_….
+	TokenType_TOKEN_TYPE_API_KEY TokenType = 3
+	// An OAuth access token: opaque oat_… or a JWT with typ at+jwt.
+	TokenType_TOKEN_TYPE_OAUTH TokenType = 4
+)
+
+// Enum value maps for TokenType.
+var (
+	TokenType_name = map[int32]string{
+		0: "TOKEN_TYPE_UNSPECIFIED",
+		1: "TOKEN_TYPE_SESSION",
+		2: "TOKEN_TYPE_M2M",
+		3: "TOKEN_TYPE_API_KEY",
+		4: "TOKEN_TYPE_OAUTH",
+	}
+	TokenType_value = map[string]int32{
+		"TOKEN_TYPE_UNSPECIFIED": 0,
+		"TOKEN_TYPE_SESSION":     1,
+		"TOKEN_TYPE_M2M":         2,
+		"TOKEN_TYPE_API_KEY":     3,
+		"TOKEN_TYPE_OAUTH":       4,
+	}
+)
+
+func (x TokenType) Enum() *TokenType {
+	p := new(TokenType)
+	*p = x
+	return p
+}
+
+func (x TokenType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TokenType) Descriptor() protoreflect.EnumDescriptor {
+	return file_authsvc_v1_auth_proto_enumTypes[1].Descriptor()
+}
+
+func (TokenType) Type() protoreflect.EnumType {
+	return &file_authsvc_v1_auth_proto_enumTypes[1]
+}
+
+func (x TokenType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TokenType.Descriptor instead.
+func (TokenType) EnumDescriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{1}
+}
+
 // VerifySessionTokenRequest carries one session token.
 type VerifySessionTokenRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -871,6 +932,296 @@ func (x *VerifyWebhookResponse) GetPayload() *structpb.Struct {
 	return nil
 }
 
+// VerifyTokenRequest carries one token and the kinds the caller accepts.
+type VerifyTokenRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token, without any "Bearer " prefix. Required; at most 8 KiB.
+	Token string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	// The kinds accepted; empty means TOKEN_TYPE_SESSION only. A token of
+	// another kind is refused with token-type-mismatch.
+	Accepts []TokenType `protobuf:"varint,2,rep,packed,name=accepts,proto3,enum=authsvc.v1.TokenType" json:"accepts,omitempty"`
+	// As in VerifySessionTokenRequest; applies to session tokens only.
+	AuthorizedParties []string `protobuf:"bytes,3,rep,name=authorized_parties,json=authorizedParties,proto3" json:"authorized_parties,omitempty"`
+	// As in VerifySessionTokenRequest; applies to session tokens only.
+	AcceptPending bool `protobuf:"varint,4,opt,name=accept_pending,json=acceptPending,proto3" json:"accept_pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyTokenRequest) Reset() {
+	*x = VerifyTokenRequest{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyTokenRequest) ProtoMessage() {}
+
+func (x *VerifyTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyTokenRequest.ProtoReflect.Descriptor instead.
+func (*VerifyTokenRequest) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *VerifyTokenRequest) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *VerifyTokenRequest) GetAccepts() []TokenType {
+	if x != nil {
+		return x.Accepts
+	}
+	return nil
+}
+
+func (x *VerifyTokenRequest) GetAuthorizedParties() []string {
+	if x != nil {
+		return x.AuthorizedParties
+	}
+	return nil
+}
+
+func (x *VerifyTokenRequest) GetAcceptPending() bool {
+	if x != nil {
+		return x.AcceptPending
+	}
+	return false
+}
+
+// VerifyTokenResponse is the verified token: its kind and either the
+// session claims or the machine identity.
+type VerifyTokenResponse struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TokenType TokenType              `protobuf:"varint,1,opt,name=token_type,json=tokenType,proto3,enum=authsvc.v1.TokenType" json:"token_type,omitempty"`
+	// Types that are valid to be assigned to Identity:
+	//
+	//	*VerifyTokenResponse_Claims
+	//	*VerifyTokenResponse_Machine
+	Identity      isVerifyTokenResponse_Identity `protobuf_oneof:"identity"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyTokenResponse) Reset() {
+	*x = VerifyTokenResponse{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyTokenResponse) ProtoMessage() {}
+
+func (x *VerifyTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyTokenResponse.ProtoReflect.Descriptor instead.
+func (*VerifyTokenResponse) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *VerifyTokenResponse) GetTokenType() TokenType {
+	if x != nil {
+		return x.TokenType
+	}
+	return TokenType_TOKEN_TYPE_UNSPECIFIED
+}
+
+func (x *VerifyTokenResponse) GetIdentity() isVerifyTokenResponse_Identity {
+	if x != nil {
+		return x.Identity
+	}
+	return nil
+}
+
+func (x *VerifyTokenResponse) GetClaims() *Claims {
+	if x != nil {
+		if x, ok := x.Identity.(*VerifyTokenResponse_Claims); ok {
+			return x.Claims
+		}
+	}
+	return nil
+}
+
+func (x *VerifyTokenResponse) GetMachine() *MachineIdentity {
+	if x != nil {
+		if x, ok := x.Identity.(*VerifyTokenResponse_Machine); ok {
+			return x.Machine
+		}
+	}
+	return nil
+}
+
+type isVerifyTokenResponse_Identity interface {
+	isVerifyTokenResponse_Identity()
+}
+
+type VerifyTokenResponse_Claims struct {
+	// The claims of a session token.
+	Claims *Claims `protobuf:"bytes,2,opt,name=claims,proto3,oneof"`
+}
+
+type VerifyTokenResponse_Machine struct {
+	// The identity of a machine token.
+	Machine *MachineIdentity `protobuf:"bytes,3,opt,name=machine,proto3,oneof"`
+}
+
+func (*VerifyTokenResponse_Claims) isVerifyTokenResponse_Identity() {}
+
+func (*VerifyTokenResponse_Machine) isVerifyTokenResponse_Identity() {}
+
+// MachineIdentity is who a verified machine token speaks for.
+type MachineIdentity struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The token's id: mt_… (M2M), ak_… (API key) or oat_… (OAuth), the jti of
+	// a JWT; empty when a JWT has no jti.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Whom the token speaks for: mch_… (a machine), user_… or org_….
+	Subject string `protobuf:"bytes,2,opt,name=subject,proto3" json:"subject,omitempty"`
+	// The API key's or OAuth application's name, when Clerk gives one.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// The scopes granted: machine ids an M2M token may call, API key scopes,
+	// or the OAuth scopes.
+	Scopes []string `protobuf:"bytes,4,rep,name=scopes,proto3" json:"scopes,omitempty"`
+	// The custom claims of the token (M2M and API keys), or every claim of a
+	// JWT as signed.
+	Claims *structpb.Struct `protobuf:"bytes,5,opt,name=claims,proto3" json:"claims,omitempty"`
+	// When the token expires, Unix seconds; 0 means it does not.
+	Expiration int64 `protobuf:"varint,6,opt,name=expiration,proto3" json:"expiration,omitempty"`
+	// The OAuth application's client id (OAuth tokens only).
+	ClientId string `protobuf:"bytes,7,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// When the token was created, Unix seconds (0 when unknown).
+	CreatedAt int64 `protobuf:"varint,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// True when the token is a JWT verified locally, false when Clerk's
+	// Backend API vouched for it.
+	Jwt           bool `protobuf:"varint,9,opt,name=jwt,proto3" json:"jwt,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MachineIdentity) Reset() {
+	*x = MachineIdentity{}
+	mi := &file_authsvc_v1_auth_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MachineIdentity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MachineIdentity) ProtoMessage() {}
+
+func (x *MachineIdentity) ProtoReflect() protoreflect.Message {
+	mi := &file_authsvc_v1_auth_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MachineIdentity.ProtoReflect.Descriptor instead.
+func (*MachineIdentity) Descriptor() ([]byte, []int) {
+	return file_authsvc_v1_auth_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *MachineIdentity) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *MachineIdentity) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *MachineIdentity) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *MachineIdentity) GetScopes() []string {
+	if x != nil {
+		return x.Scopes
+	}
+	return nil
+}
+
+func (x *MachineIdentity) GetClaims() *structpb.Struct {
+	if x != nil {
+		return x.Claims
+	}
+	return nil
+}
+
+func (x *MachineIdentity) GetExpiration() int64 {
+	if x != nil {
+		return x.Expiration
+	}
+	return 0
+}
+
+func (x *MachineIdentity) GetClientId() string {
+	if x != nil {
+		return x.ClientId
+	}
+	return ""
+}
+
+func (x *MachineIdentity) GetCreatedAt() int64 {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return 0
+}
+
+func (x *MachineIdentity) GetJwt() bool {
+	if x != nil {
+		return x.Jwt
+	}
+	return false
+}
+
 var File_authsvc_v1_auth_proto protoreflect.FileDescriptor
 
 const file_authsvc_v1_auth_proto_rawDesc = "" +
@@ -959,17 +1310,49 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\ttimestamp\x18\x03 \x01(\x03R\ttimestamp\x12\x0e\n" +
 	"\x02id\x18\x04 \x01(\tR\x02id\x12\x16\n" +
 	"\x06object\x18\x05 \x01(\tR\x06object\x121\n" +
-	"\apayload\x18\x06 \x01(\v2\x17.google.protobuf.StructR\apayload*~\n" +
+	"\apayload\x18\x06 \x01(\v2\x17.google.protobuf.StructR\apayload\"\xb1\x01\n" +
+	"\x12VerifyTokenRequest\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12/\n" +
+	"\aaccepts\x18\x02 \x03(\x0e2\x15.authsvc.v1.TokenTypeR\aaccepts\x12-\n" +
+	"\x12authorized_parties\x18\x03 \x03(\tR\x11authorizedParties\x12%\n" +
+	"\x0eaccept_pending\x18\x04 \x01(\bR\racceptPending\"\xbe\x01\n" +
+	"\x13VerifyTokenResponse\x124\n" +
+	"\n" +
+	"token_type\x18\x01 \x01(\x0e2\x15.authsvc.v1.TokenTypeR\ttokenType\x12,\n" +
+	"\x06claims\x18\x02 \x01(\v2\x12.authsvc.v1.ClaimsH\x00R\x06claims\x127\n" +
+	"\amachine\x18\x03 \x01(\v2\x1b.authsvc.v1.MachineIdentityH\x00R\amachineB\n" +
+	"\n" +
+	"\bidentity\"\x86\x02\n" +
+	"\x0fMachineIdentity\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
+	"\asubject\x18\x02 \x01(\tR\asubject\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x16\n" +
+	"\x06scopes\x18\x04 \x03(\tR\x06scopes\x12/\n" +
+	"\x06claims\x18\x05 \x01(\v2\x17.google.protobuf.StructR\x06claims\x12\x1e\n" +
+	"\n" +
+	"expiration\x18\x06 \x01(\x03R\n" +
+	"expiration\x12\x1b\n" +
+	"\tclient_id\x18\a \x01(\tR\bclientId\x12\x1d\n" +
+	"\n" +
+	"created_at\x18\b \x01(\x03R\tcreatedAt\x12\x10\n" +
+	"\x03jwt\x18\t \x01(\bR\x03jwt*~\n" +
 	"\n" +
 	"AuthStatus\x12\x1b\n" +
 	"\x17AUTH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15AUTH_STATUS_SIGNED_IN\x10\x01\x12\x1a\n" +
 	"\x16AUTH_STATUS_SIGNED_OUT\x10\x02\x12\x1c\n" +
-	"\x18AUTH_STATUS_INTERSTITIAL\x10\x032\x930\n" +
+	"\x18AUTH_STATUS_INTERSTITIAL\x10\x03*\x81\x01\n" +
+	"\tTokenType\x12\x1a\n" +
+	"\x16TOKEN_TYPE_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12TOKEN_TYPE_SESSION\x10\x01\x12\x12\n" +
+	"\x0eTOKEN_TYPE_M2M\x10\x02\x12\x16\n" +
+	"\x12TOKEN_TYPE_API_KEY\x10\x03\x12\x14\n" +
+	"\x10TOKEN_TYPE_OAUTH\x10\x042\xe30\n" +
 	"\vAuthService\x12c\n" +
 	"\x12VerifySessionToken\x12%.authsvc.v1.VerifySessionTokenRequest\x1a&.authsvc.v1.VerifySessionTokenResponse\x12Q\n" +
 	"\fGetAuthState\x12\x1f.authsvc.v1.GetAuthStateRequest\x1a .authsvc.v1.GetAuthStateResponse\x12T\n" +
-	"\rVerifyWebhook\x12 .authsvc.v1.VerifyWebhookRequest\x1a!.authsvc.v1.VerifyWebhookResponse\x12u\n" +
+	"\rVerifyWebhook\x12 .authsvc.v1.VerifyWebhookRequest\x1a!.authsvc.v1.VerifyWebhookResponse\x12N\n" +
+	"\vVerifyToken\x12\x1e.authsvc.v1.VerifyTokenRequest\x1a\x1f.authsvc.v1.VerifyTokenResponse\x12u\n" +
 	"\x18ListAllowlistIdentifiers\x12+.authsvc.v1.ListAllowlistIdentifiersRequest\x1a,.authsvc.v1.ListAllowlistIdentifiersResponse\x12x\n" +
 	"\x19CreateAllowlistIdentifier\x12,.authsvc.v1.CreateAllowlistIdentifierRequest\x1a-.authsvc.v1.CreateAllowlistIdentifierResponse\x12x\n" +
 	"\x19DeleteAllowlistIdentifier\x12,.authsvc.v1.DeleteAllowlistIdentifierRequest\x1a-.authsvc.v1.DeleteAllowlistIdentifierResponse\x12N\n" +
@@ -1047,280 +1430,291 @@ func file_authsvc_v1_auth_proto_rawDescGZIP() []byte {
 	return file_authsvc_v1_auth_proto_rawDescData
 }
 
-var file_authsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_authsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_authsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_authsvc_v1_auth_proto_goTypes = []any{
 	(AuthStatus)(0),                                      // 0: authsvc.v1.AuthStatus
-	(*VerifySessionTokenRequest)(nil),                    // 1: authsvc.v1.VerifySessionTokenRequest
-	(*VerifySessionTokenResponse)(nil),                   // 2: authsvc.v1.VerifySessionTokenResponse
-	(*Claims)(nil),                                       // 3: authsvc.v1.Claims
-	(*FactorVerificationAge)(nil),                        // 4: authsvc.v1.FactorVerificationAge
-	(*GetAuthStateRequest)(nil),                          // 5: authsvc.v1.GetAuthStateRequest
-	(*GetAuthStateResponse)(nil),                         // 6: authsvc.v1.GetAuthStateResponse
-	(*VerifyWebhookRequest)(nil),                         // 7: authsvc.v1.VerifyWebhookRequest
-	(*VerifyWebhookResponse)(nil),                        // 8: authsvc.v1.VerifyWebhookResponse
-	nil,                                                  // 9: authsvc.v1.GetAuthStateRequest.HeadersEntry
-	nil,                                                  // 10: authsvc.v1.VerifyWebhookRequest.HeadersEntry
-	(*structpb.Struct)(nil),                              // 11: google.protobuf.Struct
-	(*ListAllowlistIdentifiersRequest)(nil),              // 12: authsvc.v1.ListAllowlistIdentifiersRequest
-	(*CreateAllowlistIdentifierRequest)(nil),             // 13: authsvc.v1.CreateAllowlistIdentifierRequest
-	(*DeleteAllowlistIdentifierRequest)(nil),             // 14: authsvc.v1.DeleteAllowlistIdentifierRequest
-	(*ListClientsRequest)(nil),                           // 15: authsvc.v1.ListClientsRequest
-	(*GetClientRequest)(nil),                             // 16: authsvc.v1.GetClientRequest
-	(*VerifyClientRequest)(nil),                          // 17: authsvc.v1.VerifyClientRequest
-	(*GetEmailAddressRequest)(nil),                       // 18: authsvc.v1.GetEmailAddressRequest
-	(*CreateEmailAddressRequest)(nil),                    // 19: authsvc.v1.CreateEmailAddressRequest
-	(*UpdateEmailAddressRequest)(nil),                    // 20: authsvc.v1.UpdateEmailAddressRequest
-	(*DeleteEmailAddressRequest)(nil),                    // 21: authsvc.v1.DeleteEmailAddressRequest
-	(*CreateEmailRequest)(nil),                           // 22: authsvc.v1.CreateEmailRequest
-	(*ListInvitationsRequest)(nil),                       // 23: authsvc.v1.ListInvitationsRequest
-	(*CreateInvitationRequest)(nil),                      // 24: authsvc.v1.CreateInvitationRequest
-	(*RevokeInvitationRequest)(nil),                      // 25: authsvc.v1.RevokeInvitationRequest
-	(*ListOrganizationsRequest)(nil),                     // 26: authsvc.v1.ListOrganizationsRequest
-	(*CreateOrganizationRequest)(nil),                    // 27: authsvc.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),                       // 28: authsvc.v1.GetOrganizationRequest
-	(*UpdateOrganizationRequest)(nil),                    // 29: authsvc.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationMetadataRequest)(nil),            // 30: authsvc.v1.UpdateOrganizationMetadataRequest
-	(*DeleteOrganizationRequest)(nil),                    // 31: authsvc.v1.DeleteOrganizationRequest
-	(*ListOrganizationMembershipsRequest)(nil),           // 32: authsvc.v1.ListOrganizationMembershipsRequest
-	(*CreateOrganizationMembershipRequest)(nil),          // 33: authsvc.v1.CreateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipRequest)(nil),          // 34: authsvc.v1.UpdateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 35: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	(*DeleteOrganizationMembershipRequest)(nil),          // 36: authsvc.v1.DeleteOrganizationMembershipRequest
-	(*ListPendingOrganizationInvitationsRequest)(nil),    // 37: authsvc.v1.ListPendingOrganizationInvitationsRequest
-	(*CreateOrganizationInvitationRequest)(nil),          // 38: authsvc.v1.CreateOrganizationInvitationRequest
-	(*RevokeOrganizationInvitationRequest)(nil),          // 39: authsvc.v1.RevokeOrganizationInvitationRequest
-	(*GetPhoneNumberRequest)(nil),                        // 40: authsvc.v1.GetPhoneNumberRequest
-	(*CreatePhoneNumberRequest)(nil),                     // 41: authsvc.v1.CreatePhoneNumberRequest
-	(*UpdatePhoneNumberRequest)(nil),                     // 42: authsvc.v1.UpdatePhoneNumberRequest
-	(*DeletePhoneNumberRequest)(nil),                     // 43: authsvc.v1.DeletePhoneNumberRequest
-	(*ListRedirectUrlsRequest)(nil),                      // 44: authsvc.v1.ListRedirectUrlsRequest
-	(*GetRedirectUrlRequest)(nil),                        // 45: authsvc.v1.GetRedirectUrlRequest
-	(*CreateRedirectUrlRequest)(nil),                     // 46: authsvc.v1.CreateRedirectUrlRequest
-	(*DeleteRedirectUrlRequest)(nil),                     // 47: authsvc.v1.DeleteRedirectUrlRequest
-	(*ListSessionsRequest)(nil),                          // 48: authsvc.v1.ListSessionsRequest
-	(*GetSessionRequest)(nil),                            // 49: authsvc.v1.GetSessionRequest
-	(*RevokeSessionRequest)(nil),                         // 50: authsvc.v1.RevokeSessionRequest
-	(*VerifySessionRequest)(nil),                         // 51: authsvc.v1.VerifySessionRequest
-	(*CreateSessionTokenRequest)(nil),                    // 52: authsvc.v1.CreateSessionTokenRequest
-	(*CreateSessionRequest)(nil),                         // 53: authsvc.v1.CreateSessionRequest
-	(*CreateSignInTokenRequest)(nil),                     // 54: authsvc.v1.CreateSignInTokenRequest
-	(*RevokeSignInTokenRequest)(nil),                     // 55: authsvc.v1.RevokeSignInTokenRequest
-	(*CreateSMSMessageRequest)(nil),                      // 56: authsvc.v1.CreateSMSMessageRequest
-	(*ListUsersRequest)(nil),                             // 57: authsvc.v1.ListUsersRequest
-	(*GetUserRequest)(nil),                               // 58: authsvc.v1.GetUserRequest
-	(*CreateUserRequest)(nil),                            // 59: authsvc.v1.CreateUserRequest
-	(*UpdateUserRequest)(nil),                            // 60: authsvc.v1.UpdateUserRequest
-	(*UpdateUserMetadataRequest)(nil),                    // 61: authsvc.v1.UpdateUserMetadataRequest
-	(*DeleteUserRequest)(nil),                            // 62: authsvc.v1.DeleteUserRequest
-	(*CountUsersRequest)(nil),                            // 63: authsvc.v1.CountUsersRequest
-	(*ListUserOAuthAccessTokensRequest)(nil),             // 64: authsvc.v1.ListUserOAuthAccessTokensRequest
-	(*DisableUserMFARequest)(nil),                        // 65: authsvc.v1.DisableUserMFARequest
-	(*ListUserOrganizationMembershipsRequest)(nil),       // 66: authsvc.v1.ListUserOrganizationMembershipsRequest
-	(*VerifyUserPasswordRequest)(nil),                    // 67: authsvc.v1.VerifyUserPasswordRequest
-	(*BanUserRequest)(nil),                               // 68: authsvc.v1.BanUserRequest
-	(*UnbanUserRequest)(nil),                             // 69: authsvc.v1.UnbanUserRequest
-	(*GetInterstitialRequest)(nil),                       // 70: authsvc.v1.GetInterstitialRequest
-	(*ListAllowlistIdentifiersResponse)(nil),             // 71: authsvc.v1.ListAllowlistIdentifiersResponse
-	(*CreateAllowlistIdentifierResponse)(nil),            // 72: authsvc.v1.CreateAllowlistIdentifierResponse
-	(*DeleteAllowlistIdentifierResponse)(nil),            // 73: authsvc.v1.DeleteAllowlistIdentifierResponse
-	(*ListClientsResponse)(nil),                          // 74: authsvc.v1.ListClientsResponse
-	(*GetClientResponse)(nil),                            // 75: authsvc.v1.GetClientResponse
-	(*VerifyClientResponse)(nil),                         // 76: authsvc.v1.VerifyClientResponse
-	(*GetEmailAddressResponse)(nil),                      // 77: authsvc.v1.GetEmailAddressResponse
-	(*CreateEmailAddressResponse)(nil),                   // 78: authsvc.v1.CreateEmailAddressResponse
-	(*UpdateEmailAddressResponse)(nil),                   // 79: authsvc.v1.UpdateEmailAddressResponse
-	(*DeleteEmailAddressResponse)(nil),                   // 80: authsvc.v1.DeleteEmailAddressResponse
-	(*CreateEmailResponse)(nil),                          // 81: authsvc.v1.CreateEmailResponse
-	(*ListInvitationsResponse)(nil),                      // 82: authsvc.v1.ListInvitationsResponse
-	(*CreateInvitationResponse)(nil),                     // 83: authsvc.v1.CreateInvitationResponse
-	(*RevokeInvitationResponse)(nil),                     // 84: authsvc.v1.RevokeInvitationResponse
-	(*ListOrganizationsResponse)(nil),                    // 85: authsvc.v1.ListOrganizationsResponse
-	(*CreateOrganizationResponse)(nil),                   // 86: authsvc.v1.CreateOrganizationResponse
-	(*GetOrganizationResponse)(nil),                      // 87: authsvc.v1.GetOrganizationResponse
-	(*UpdateOrganizationResponse)(nil),                   // 88: authsvc.v1.UpdateOrganizationResponse
-	(*UpdateOrganizationMetadataResponse)(nil),           // 89: authsvc.v1.UpdateOrganizationMetadataResponse
-	(*DeleteOrganizationResponse)(nil),                   // 90: authsvc.v1.DeleteOrganizationResponse
-	(*ListOrganizationMembershipsResponse)(nil),          // 91: authsvc.v1.ListOrganizationMembershipsResponse
-	(*CreateOrganizationMembershipResponse)(nil),         // 92: authsvc.v1.CreateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipResponse)(nil),         // 93: authsvc.v1.UpdateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 94: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	(*DeleteOrganizationMembershipResponse)(nil),         // 95: authsvc.v1.DeleteOrganizationMembershipResponse
-	(*ListPendingOrganizationInvitationsResponse)(nil),   // 96: authsvc.v1.ListPendingOrganizationInvitationsResponse
-	(*CreateOrganizationInvitationResponse)(nil),         // 97: authsvc.v1.CreateOrganizationInvitationResponse
-	(*RevokeOrganizationInvitationResponse)(nil),         // 98: authsvc.v1.RevokeOrganizationInvitationResponse
-	(*GetPhoneNumberResponse)(nil),                       // 99: authsvc.v1.GetPhoneNumberResponse
-	(*CreatePhoneNumberResponse)(nil),                    // 100: authsvc.v1.CreatePhoneNumberResponse
-	(*UpdatePhoneNumberResponse)(nil),                    // 101: authsvc.v1.UpdatePhoneNumberResponse
-	(*DeletePhoneNumberResponse)(nil),                    // 102: authsvc.v1.DeletePhoneNumberResponse
-	(*ListRedirectUrlsResponse)(nil),                     // 103: authsvc.v1.ListRedirectUrlsResponse
-	(*GetRedirectUrlResponse)(nil),                       // 104: authsvc.v1.GetRedirectUrlResponse
-	(*CreateRedirectUrlResponse)(nil),                    // 105: authsvc.v1.CreateRedirectUrlResponse
-	(*DeleteRedirectUrlResponse)(nil),                    // 106: authsvc.v1.DeleteRedirectUrlResponse
-	(*ListSessionsResponse)(nil),                         // 107: authsvc.v1.ListSessionsResponse
-	(*GetSessionResponse)(nil),                           // 108: authsvc.v1.GetSessionResponse
-	(*RevokeSessionResponse)(nil),                        // 109: authsvc.v1.RevokeSessionResponse
-	(*VerifySessionResponse)(nil),                        // 110: authsvc.v1.VerifySessionResponse
-	(*CreateSessionTokenResponse)(nil),                   // 111: authsvc.v1.CreateSessionTokenResponse
-	(*CreateSessionResponse)(nil),                        // 112: authsvc.v1.CreateSessionResponse
-	(*CreateSignInTokenResponse)(nil),                    // 113: authsvc.v1.CreateSignInTokenResponse
-	(*RevokeSignInTokenResponse)(nil),                    // 114: authsvc.v1.RevokeSignInTokenResponse
-	(*CreateSMSMessageResponse)(nil),                     // 115: authsvc.v1.CreateSMSMessageResponse
-	(*ListUsersResponse)(nil),                            // 116: authsvc.v1.ListUsersResponse
-	(*GetUserResponse)(nil),                              // 117: authsvc.v1.GetUserResponse
-	(*CreateUserResponse)(nil),                           // 118: authsvc.v1.CreateUserResponse
-	(*UpdateUserResponse)(nil),                           // 119: authsvc.v1.UpdateUserResponse
-	(*UpdateUserMetadataResponse)(nil),                   // 120: authsvc.v1.UpdateUserMetadataResponse
-	(*DeleteUserResponse)(nil),                           // 121: authsvc.v1.DeleteUserResponse
-	(*CountUsersResponse)(nil),                           // 122: authsvc.v1.CountUsersResponse
-	(*ListUserOAuthAccessTokensResponse)(nil),            // 123: authsvc.v1.ListUserOAuthAccessTokensResponse
-	(*DisableUserMFAResponse)(nil),                       // 124: authsvc.v1.DisableUserMFAResponse
-	(*ListUserOrganizationMembershipsResponse)(nil),      // 125: authsvc.v1.ListUserOrganizationMembershipsResponse
-	(*VerifyUserPasswordResponse)(nil),                   // 126: authsvc.v1.VerifyUserPasswordResponse
-	(*BanUserResponse)(nil),                              // 127: authsvc.v1.BanUserResponse
-	(*UnbanUserResponse)(nil),                            // 128: authsvc.v1.UnbanUserResponse
-	(*GetInterstitialResponse)(nil),                      // 129: authsvc.v1.GetInterstitialResponse
+	(TokenType)(0),                                       // 1: authsvc.v1.TokenType
+	(*VerifySessionTokenRequest)(nil),                    // 2: authsvc.v1.VerifySessionTokenRequest
+	(*VerifySessionTokenResponse)(nil),                   // 3: authsvc.v1.VerifySessionTokenResponse
+	(*Claims)(nil),                                       // 4: authsvc.v1.Claims
+	(*FactorVerificationAge)(nil),                        // 5: authsvc.v1.FactorVerificationAge
+	(*GetAuthStateRequest)(nil),                          // 6: authsvc.v1.GetAuthStateRequest
+	(*GetAuthStateResponse)(nil),                         // 7: authsvc.v1.GetAuthStateResponse
+	(*VerifyWebhookRequest)(nil),                         // 8: authsvc.v1.VerifyWebhookRequest
+	(*VerifyWebhookResponse)(nil),                        // 9: authsvc.v1.VerifyWebhookResponse
+	(*VerifyTokenRequest)(nil),                           // 10: authsvc.v1.VerifyTokenRequest
+	(*VerifyTokenResponse)(nil),                          // 11: authsvc.v1.VerifyTokenResponse
+	(*MachineIdentity)(nil),                              // 12: authsvc.v1.MachineIdentity
+	nil,                                                  // 13: authsvc.v1.GetAuthStateRequest.HeadersEntry
+	nil,                                                  // 14: authsvc.v1.VerifyWebhookRequest.HeadersEntry
+	(*structpb.Struct)(nil),                              // 15: google.protobuf.Struct
+	(*ListAllowlistIdentifiersRequest)(nil),              // 16: authsvc.v1.ListAllowlistIdentifiersRequest
+	(*CreateAllowlistIdentifierRequest)(nil),             // 17: authsvc.v1.CreateAllowlistIdentifierRequest
+	(*DeleteAllowlistIdentifierRequest)(nil),             // 18: authsvc.v1.DeleteAllowlistIdentifierRequest
+	(*ListClientsRequest)(nil),                           // 19: authsvc.v1.ListClientsRequest
+	(*GetClientRequest)(nil),                             // 20: authsvc.v1.GetClientRequest
+	(*VerifyClientRequest)(nil),                          // 21: authsvc.v1.VerifyClientRequest
+	(*GetEmailAddressRequest)(nil),                       // 22: authsvc.v1.GetEmailAddressRequest
+	(*CreateEmailAddressRequest)(nil),                    // 23: authsvc.v1.CreateEmailAddressRequest
+	(*UpdateEmailAddressRequest)(nil),                    // 24: authsvc.v1.UpdateEmailAddressRequest
+	(*DeleteEmailAddressRequest)(nil),                    // 25: authsvc.v1.DeleteEmailAddressRequest
+	(*CreateEmailRequest)(nil),                           // 26: authsvc.v1.CreateEmailRequest
+	(*ListInvitationsRequest)(nil),                       // 27: authsvc.v1.ListInvitationsRequest
+	(*CreateInvitationRequest)(nil),                      // 28: authsvc.v1.CreateInvitationRequest
+	(*RevokeInvitationRequest)(nil),                      // 29: authsvc.v1.RevokeInvitationRequest
+	(*ListOrganizationsRequest)(nil),                     // 30: authsvc.v1.ListOrganizationsRequest
+	(*CreateOrganizationRequest)(nil),                    // 31: authsvc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),                       // 32: authsvc.v1.GetOrganizationRequest
+	(*UpdateOrganizationRequest)(nil),                    // 33: authsvc.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationMetadataRequest)(nil),            // 34: authsvc.v1.UpdateOrganizationMetadataRequest
+	(*DeleteOrganizationRequest)(nil),                    // 35: authsvc.v1.DeleteOrganizationRequest
+	(*ListOrganizationMembershipsRequest)(nil),           // 36: authsvc.v1.ListOrganizationMembershipsRequest
+	(*CreateOrganizationMembershipRequest)(nil),          // 37: authsvc.v1.CreateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipRequest)(nil),          // 38: authsvc.v1.UpdateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 39: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	(*DeleteOrganizationMembershipRequest)(nil),          // 40: authsvc.v1.DeleteOrganizationMembershipRequest
+	(*ListPendingOrganizationInvitationsRequest)(nil),    // 41: authsvc.v1.ListPendingOrganizationInvitationsRequest
+	(*CreateOrganizationInvitationRequest)(nil),          // 42: authsvc.v1.CreateOrganizationInvitationRequest
+	(*RevokeOrganizationInvitationRequest)(nil),          // 43: authsvc.v1.RevokeOrganizationInvitationRequest
+	(*GetPhoneNumberRequest)(nil),                        // 44: authsvc.v1.GetPhoneNumberRequest
+	(*CreatePhoneNumberRequest)(nil),                     // 45: authsvc.v1.CreatePhoneNumberRequest
+	(*UpdatePhoneNumberRequest)(nil),                     // 46: authsvc.v1.UpdatePhoneNumberRequest
+	(*DeletePhoneNumberRequest)(nil),                     // 47: authsvc.v1.DeletePhoneNumberRequest
+	(*ListRedirectUrlsRequest)(nil),                      // 48: authsvc.v1.ListRedirectUrlsRequest
+	(*GetRedirectUrlRequest)(nil),                        // 49: authsvc.v1.GetRedirectUrlRequest
+	(*CreateRedirectUrlRequest)(nil),                     // 50: authsvc.v1.CreateRedirectUrlRequest
+	(*DeleteRedirectUrlRequest)(nil),                     // 51: authsvc.v1.DeleteRedirectUrlRequest
+	(*ListSessionsRequest)(nil),                          // 52: authsvc.v1.ListSessionsRequest
+	(*GetSessionRequest)(nil),                            // 53: authsvc.v1.GetSessionRequest
+	(*RevokeSessionRequest)(nil),                         // 54: authsvc.v1.RevokeSessionRequest
+	(*VerifySessionRequest)(nil),                         // 55: authsvc.v1.VerifySessionRequest
+	(*CreateSessionTokenRequest)(nil),                    // 56: authsvc.v1.CreateSessionTokenRequest
+	(*CreateSessionRequest)(nil),                         // 57: authsvc.v1.CreateSessionRequest
+	(*CreateSignInTokenRequest)(nil),                     // 58: authsvc.v1.CreateSignInTokenRequest
+	(*RevokeSignInTokenRequest)(nil),                     // 59: authsvc.v1.RevokeSignInTokenRequest
+	(*CreateSMSMessageRequest)(nil),                      // 60: authsvc.v1.CreateSMSMessageRequest
+	(*ListUsersRequest)(nil),                             // 61: authsvc.v1.ListUsersRequest
+	(*GetUserRequest)(nil),                               // 62: authsvc.v1.GetUserRequest
+	(*CreateUserRequest)(nil),                            // 63: authsvc.v1.CreateUserRequest
+	(*UpdateUserRequest)(nil),                            // 64: authsvc.v1.UpdateUserRequest
+	(*UpdateUserMetadataRequest)(nil),                    // 65: authsvc.v1.UpdateUserMetadataRequest
+	(*DeleteUserRequest)(nil),                            // 66: authsvc.v1.DeleteUserRequest
+	(*CountUsersRequest)(nil),                            // 67: authsvc.v1.CountUsersRequest
+	(*ListUserOAuthAccessTokensRequest)(nil),             // 68: authsvc.v1.ListUserOAuthAccessTokensRequest
+	(*DisableUserMFARequest)(nil),                        // 69: authsvc.v1.DisableUserMFARequest
+	(*ListUserOrganizationMembershipsRequest)(nil),       // 70: authsvc.v1.ListUserOrganizationMembershipsRequest
+	(*VerifyUserPasswordRequest)(nil),                    // 71: authsvc.v1.VerifyUserPasswordRequest
+	(*BanUserRequest)(nil),                               // 72: authsvc.v1.BanUserRequest
+	(*UnbanUserRequest)(nil),                             // 73: authsvc.v1.UnbanUserRequest
+	(*GetInterstitialRequest)(nil),                       // 74: authsvc.v1.GetInterstitialRequest
+	(*ListAllowlistIdentifiersResponse)(nil),             // 75: authsvc.v1.ListAllowlistIdentifiersResponse
+	(*CreateAllowlistIdentifierResponse)(nil),            // 76: authsvc.v1.CreateAllowlistIdentifierResponse
+	(*DeleteAllowlistIdentifierResponse)(nil),            // 77: authsvc.v1.DeleteAllowlistIdentifierResponse
+	(*ListClientsResponse)(nil),                          // 78: authsvc.v1.ListClientsResponse
+	(*GetClientResponse)(nil),                            // 79: authsvc.v1.GetClientResponse
+	(*VerifyClientResponse)(nil),                         // 80: authsvc.v1.VerifyClientResponse
+	(*GetEmailAddressResponse)(nil),                      // 81: authsvc.v1.GetEmailAddressResponse
+	(*CreateEmailAddressResponse)(nil),                   // 82: authsvc.v1.CreateEmailAddressResponse
+	(*UpdateEmailAddressResponse)(nil),                   // 83: authsvc.v1.UpdateEmailAddressResponse
+	(*DeleteEmailAddressResponse)(nil),                   // 84: authsvc.v1.DeleteEmailAddressResponse
+	(*CreateEmailResponse)(nil),                          // 85: authsvc.v1.CreateEmailResponse
+	(*ListInvitationsResponse)(nil),                      // 86: authsvc.v1.ListInvitationsResponse
+	(*CreateInvitationResponse)(nil),                     // 87: authsvc.v1.CreateInvitationResponse
+	(*RevokeInvitationResponse)(nil),                     // 88: authsvc.v1.RevokeInvitationResponse
+	(*ListOrganizationsResponse)(nil),                    // 89: authsvc.v1.ListOrganizationsResponse
+	(*CreateOrganizationResponse)(nil),                   // 90: authsvc.v1.CreateOrganizationResponse
+	(*GetOrganizationResponse)(nil),                      // 91: authsvc.v1.GetOrganizationResponse
+	(*UpdateOrganizationResponse)(nil),                   // 92: authsvc.v1.UpdateOrganizationResponse
+	(*UpdateOrganizationMetadataResponse)(nil),           // 93: authsvc.v1.UpdateOrganizationMetadataResponse
+	(*DeleteOrganizationResponse)(nil),                   // 94: authsvc.v1.DeleteOrganizationResponse
+	(*ListOrganizationMembershipsResponse)(nil),          // 95: authsvc.v1.ListOrganizationMembershipsResponse
+	(*CreateOrganizationMembershipResponse)(nil),         // 96: authsvc.v1.CreateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipResponse)(nil),         // 97: authsvc.v1.UpdateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 98: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	(*DeleteOrganizationMembershipResponse)(nil),         // 99: authsvc.v1.DeleteOrganizationMembershipResponse
+	(*ListPendingOrganizationInvitationsResponse)(nil),   // 100: authsvc.v1.ListPendingOrganizationInvitationsResponse
+	(*CreateOrganizationInvitationResponse)(nil),         // 101: authsvc.v1.CreateOrganizationInvitationResponse
+	(*RevokeOrganizationInvitationResponse)(nil),         // 102: authsvc.v1.RevokeOrganizationInvitationResponse
+	(*GetPhoneNumberResponse)(nil),                       // 103: authsvc.v1.GetPhoneNumberResponse
+	(*CreatePhoneNumberResponse)(nil),                    // 104: authsvc.v1.CreatePhoneNumberResponse
+	(*UpdatePhoneNumberResponse)(nil),                    // 105: authsvc.v1.UpdatePhoneNumberResponse
+	(*DeletePhoneNumberResponse)(nil),                    // 106: authsvc.v1.DeletePhoneNumberResponse
+	(*ListRedirectUrlsResponse)(nil),                     // 107: authsvc.v1.ListRedirectUrlsResponse
+	(*GetRedirectUrlResponse)(nil),                       // 108: authsvc.v1.GetRedirectUrlResponse
+	(*CreateRedirectUrlResponse)(nil),                    // 109: authsvc.v1.CreateRedirectUrlResponse
+	(*DeleteRedirectUrlResponse)(nil),                    // 110: authsvc.v1.DeleteRedirectUrlResponse
+	(*ListSessionsResponse)(nil),                         // 111: authsvc.v1.ListSessionsResponse
+	(*GetSessionResponse)(nil),                           // 112: authsvc.v1.GetSessionResponse
+	(*RevokeSessionResponse)(nil),                        // 113: authsvc.v1.RevokeSessionResponse
+	(*VerifySessionResponse)(nil),                        // 114: authsvc.v1.VerifySessionResponse
+	(*CreateSessionTokenResponse)(nil),                   // 115: authsvc.v1.CreateSessionTokenResponse
+	(*CreateSessionResponse)(nil),                        // 116: authsvc.v1.CreateSessionResponse
+	(*CreateSignInTokenResponse)(nil),                    // 117: authsvc.v1.CreateSignInTokenResponse
+	(*RevokeSignInTokenResponse)(nil),                    // 118: authsvc.v1.RevokeSignInTokenResponse
+	(*CreateSMSMessageResponse)(nil),                     // 119: authsvc.v1.CreateSMSMessageResponse
+	(*ListUsersResponse)(nil),                            // 120: authsvc.v1.ListUsersResponse
+	(*GetUserResponse)(nil),                              // 121: authsvc.v1.GetUserResponse
+	(*CreateUserResponse)(nil),                           // 122: authsvc.v1.CreateUserResponse
+	(*UpdateUserResponse)(nil),                           // 123: authsvc.v1.UpdateUserResponse
+	(*UpdateUserMetadataResponse)(nil),                   // 124: authsvc.v1.UpdateUserMetadataResponse
+	(*DeleteUserResponse)(nil),                           // 125: authsvc.v1.DeleteUserResponse
+	(*CountUsersResponse)(nil),                           // 126: authsvc.v1.CountUsersResponse
+	(*ListUserOAuthAccessTokensResponse)(nil),            // 127: authsvc.v1.ListUserOAuthAccessTokensResponse
+	(*DisableUserMFAResponse)(nil),                       // 128: authsvc.v1.DisableUserMFAResponse
+	(*ListUserOrganizationMembershipsResponse)(nil),      // 129: authsvc.v1.ListUserOrganizationMembershipsResponse
+	(*VerifyUserPasswordResponse)(nil),                   // 130: authsvc.v1.VerifyUserPasswordResponse
+	(*BanUserResponse)(nil),                              // 131: authsvc.v1.BanUserResponse
+	(*UnbanUserResponse)(nil),                            // 132: authsvc.v1.UnbanUserResponse
+	(*GetInterstitialResponse)(nil),                      // 133: authsvc.v1.GetInterstitialResponse
 }
 var file_authsvc_v1_auth_proto_depIdxs = []int32{
-	3,   // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
-	11,  // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
-	11,  // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
-	4,   // 3: authsvc.v1.Claims.reverification:type_name -> authsvc.v1.FactorVerificationAge
-	9,   // 4: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
+	4,   // 0: authsvc.v1.VerifySessionTokenResponse.claims:type_name -> authsvc.v1.Claims
+	15,  // 1: authsvc.v1.Claims.actor:type_name -> google.protobuf.Struct
+	15,  // 2: authsvc.v1.Claims.raw:type_name -> google.protobuf.Struct
+	5,   // 3: authsvc.v1.Claims.reverification:type_name -> authsvc.v1.FactorVerificationAge
+	13,  // 4: authsvc.v1.GetAuthStateRequest.headers:type_name -> authsvc.v1.GetAuthStateRequest.HeadersEntry
 	0,   // 5: authsvc.v1.GetAuthStateResponse.status:type_name -> authsvc.v1.AuthStatus
-	3,   // 6: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
-	10,  // 7: authsvc.v1.VerifyWebhookRequest.headers:type_name -> authsvc.v1.VerifyWebhookRequest.HeadersEntry
-	11,  // 8: authsvc.v1.VerifyWebhookResponse.data:type_name -> google.protobuf.Struct
-	11,  // 9: authsvc.v1.VerifyWebhookResponse.payload:type_name -> google.protobuf.Struct
-	1,   // 10: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
-	5,   // 11: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
-	7,   // 12: authsvc.v1.AuthService.VerifyWebhook:input_type -> authsvc.v1.VerifyWebhookRequest
-	12,  // 13: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
-	13,  // 14: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
-	14,  // 15: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
-	15,  // 16: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
-	16,  // 17: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
-	17,  // 18: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
-	18,  // 19: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
-	19,  // 20: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
-	20,  // 21: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
-	21,  // 22: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
-	22,  // 23: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
-	23,  // 24: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
-	24,  // 25: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
-	25,  // 26: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
-	26,  // 27: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
-	27,  // 28: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
-	28,  // 29: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
-	29,  // 30: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
-	30,  // 31: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
-	31,  // 32: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
-	32,  // 33: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
-	33,  // 34: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
-	34,  // 35: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
-	35,  // 36: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	36,  // 37: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
-	37,  // 38: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
-	38,  // 39: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
-	39,  // 40: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
-	40,  // 41: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
-	41,  // 42: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
-	42,  // 43: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
-	43,  // 44: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
-	44,  // 45: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
-	45,  // 46: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
-	46,  // 47: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
-	47,  // 48: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
-	48,  // 49: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
-	49,  // 50: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
-	50,  // 51: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
-	51,  // 52: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
-	52,  // 53: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
-	53,  // 54: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
-	54,  // 55: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
-	55,  // 56: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
-	56,  // 57: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
-	57,  // 58: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
-	58,  // 59: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
-	59,  // 60: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
-	60,  // 61: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
-	61,  // 62: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
-	62,  // 63: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
-	63,  // 64: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
-	64,  // 65: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
-	65,  // 66: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
-	66,  // 67: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
-	67,  // 68: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
-	68,  // 69: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
-	69,  // 70: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
-	70,  // 71: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
-	2,   // 72: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
-	6,   // 73: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
-	8,   // 74: authsvc.v1.AuthService.VerifyWebhook:output_type -> authsvc.v1.VerifyWebhookResponse
-	71,  // 75: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
-	72,  // 76: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
-	73,  // 77: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
-	74,  // 78: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
-	75,  // 79: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
-	76,  // 80: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
-	77,  // 81: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
-	78,  // 82: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
-	79,  // 83: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
-	80,  // 84: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
-	81,  // 85: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
-	82,  // 86: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
-	83,  // 87: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
-	84,  // 88: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
-	85,  // 89: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
-	86,  // 90: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
-	87,  // 91: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
-	88,  // 92: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
-	89,  // 93: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
-	90,  // 94: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
-	91,  // 95: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
-	92,  // 96: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
-	93,  // 97: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
-	94,  // 98: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	95,  // 99: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
-	96,  // 100: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
-	97,  // 101: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
-	98,  // 102: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
-	99,  // 103: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
-	100, // 104: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
-	101, // 105: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
-	102, // 106: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
-	103, // 107: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
-	104, // 108: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
-	105, // 109: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
-	106, // 110: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
-	107, // 111: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
-	108, // 112: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
-	109, // 113: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
-	110, // 114: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
-	111, // 115: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
-	112, // 116: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
-	113, // 117: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
-	114, // 118: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
-	115, // 119: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
-	116, // 120: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
-	117, // 121: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
-	118, // 122: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
-	119, // 123: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
-	120, // 124: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
-	121, // 125: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
-	122, // 126: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
-	123, // 127: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
-	124, // 128: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
-	125, // 129: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
-	126, // 130: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
-	127, // 131: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
-	128, // 132: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
-	129, // 133: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
-	72,  // [72:134] is the sub-list for method output_type
-	10,  // [10:72] is the sub-list for method input_type
-	10,  // [10:10] is the sub-list for extension type_name
-	10,  // [10:10] is the sub-list for extension extendee
-	0,   // [0:10] is the sub-list for field type_name
+	4,   // 6: authsvc.v1.GetAuthStateResponse.claims:type_name -> authsvc.v1.Claims
+	14,  // 7: authsvc.v1.VerifyWebhookRequest.headers:type_name -> authsvc.v1.VerifyWebhookRequest.HeadersEntry
+	15,  // 8: authsvc.v1.VerifyWebhookResponse.data:type_name -> google.protobuf.Struct
+	15,  // 9: authsvc.v1.VerifyWebhookResponse.payload:type_name -> google.protobuf.Struct
+	1,   // 10: authsvc.v1.VerifyTokenRequest.accepts:type_name -> authsvc.v1.TokenType
+	1,   // 11: authsvc.v1.VerifyTokenResponse.token_type:type_name -> authsvc.v1.TokenType
+	4,   // 12: authsvc.v1.VerifyTokenResponse.claims:type_name -> authsvc.v1.Claims
+	12,  // 13: authsvc.v1.VerifyTokenResponse.machine:type_name -> authsvc.v1.MachineIdentity
+	15,  // 14: authsvc.v1.MachineIdentity.claims:type_name -> google.protobuf.Struct
+	2,   // 15: authsvc.v1.AuthService.VerifySessionToken:input_type -> authsvc.v1.VerifySessionTokenRequest
+	6,   // 16: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
+	8,   // 17: authsvc.v1.AuthService.VerifyWebhook:input_type -> authsvc.v1.VerifyWebhookRequest
+	10,  // 18: authsvc.v1.AuthService.VerifyToken:input_type -> authsvc.v1.VerifyTokenRequest
+	16,  // 19: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
+	17,  // 20: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
+	18,  // 21: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
+	19,  // 22: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
+	20,  // 23: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
+	21,  // 24: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
+	22,  // 25: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
+	23,  // 26: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
+	24,  // 27: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
+	25,  // 28: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
+	26,  // 29: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
+	27,  // 30: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
+	28,  // 31: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
+	29,  // 32: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
+	30,  // 33: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
+	31,  // 34: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
+	32,  // 35: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
+	33,  // 36: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
+	34,  // 37: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
+	35,  // 38: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
+	36,  // 39: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
+	37,  // 40: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
+	38,  // 41: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
+	39,  // 42: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	40,  // 43: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
+	41,  // 44: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
+	42,  // 45: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
+	43,  // 46: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
+	44,  // 47: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
+	45,  // 48: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
+	46,  // 49: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
+	47,  // 50: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
+	48,  // 51: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
+	49,  // 52: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
+	50,  // 53: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
+	51,  // 54: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
+	52,  // 55: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
+	53,  // 56: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
+	54,  // 57: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
+	55,  // 58: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
+	56,  // 59: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
+	57,  // 60: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
+	58,  // 61: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
+	59,  // 62: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
+	60,  // 63: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
+	61,  // 64: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
+	62,  // 65: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
+	63,  // 66: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
+	64,  // 67: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
+	65,  // 68: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
+	66,  // 69: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
+	67,  // 70: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
+	68,  // 71: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
+	69,  // 72: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
+	70,  // 73: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
+	71,  // 74: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
+	72,  // 75: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
+	73,  // 76: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	74,  // 77: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
+	3,   // 78: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
+	7,   // 79: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
+	9,   // 80: authsvc.v1.AuthService.VerifyWebhook:output_type -> authsvc.v1.VerifyWebhookResponse
+	11,  // 81: authsvc.v1.AuthService.VerifyToken:output_type -> authsvc.v1.VerifyTokenResponse
+	75,  // 82: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
+	76,  // 83: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
+	77,  // 84: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
+	78,  // 85: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
+	79,  // 86: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
+	80,  // 87: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
+	81,  // 88: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
+	82,  // 89: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
+	83,  // 90: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
+	84,  // 91: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
+	85,  // 92: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
+	86,  // 93: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
+	87,  // 94: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
+	88,  // 95: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
+	89,  // 96: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
+	90,  // 97: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
+	91,  // 98: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
+	92,  // 99: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
+	93,  // 100: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
+	94,  // 101: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
+	95,  // 102: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
+	96,  // 103: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
+	97,  // 104: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
+	98,  // 105: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	99,  // 106: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
+	100, // 107: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
+	101, // 108: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
+	102, // 109: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
+	103, // 110: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
+	104, // 111: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
+	105, // 112: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
+	106, // 113: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
+	107, // 114: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
+	108, // 115: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
+	109, // 116: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
+	110, // 117: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
+	111, // 118: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
+	112, // 119: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
+	113, // 120: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
+	114, // 121: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
+	115, // 122: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
+	116, // 123: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
+	117, // 124: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
+	118, // 125: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
+	119, // 126: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
+	120, // 127: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
+	121, // 128: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
+	122, // 129: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
+	123, // 130: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
+	124, // 131: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
+	125, // 132: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
+	126, // 133: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
+	127, // 134: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
+	128, // 135: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
+	129, // 136: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
+	130, // 137: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
+	131, // 138: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
+	132, // 139: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	133, // 140: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
+	78,  // [78:141] is the sub-list for method output_type
+	15,  // [15:78] is the sub-list for method input_type
+	15,  // [15:15] is the sub-list for extension type_name
+	15,  // [15:15] is the sub-list for extension extendee
+	0,   // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_authsvc_v1_auth_proto_init() }
@@ -1330,13 +1724,17 @@ func file_authsvc_v1_auth_proto_init() {
 	}
 	file_authsvc_v1_resources_proto_init()
 	file_authsvc_v1_auth_proto_msgTypes[4].OneofWrappers = []any{}
+	file_authsvc_v1_auth_proto_msgTypes[9].OneofWrappers = []any{
+		(*VerifyTokenResponse_Claims)(nil),
+		(*VerifyTokenResponse_Machine)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_authsvc_v1_auth_proto_rawDesc), len(file_authsvc_v1_auth_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   10,
+			NumEnums:      2,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

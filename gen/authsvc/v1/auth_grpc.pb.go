@@ -22,6 +22,7 @@ const (
 	AuthService_VerifySessionToken_FullMethodName                   = "/authsvc.v1.AuthService/VerifySessionToken"
 	AuthService_GetAuthState_FullMethodName                         = "/authsvc.v1.AuthService/GetAuthState"
 	AuthService_VerifyWebhook_FullMethodName                        = "/authsvc.v1.AuthService/VerifyWebhook"
+	AuthService_VerifyToken_FullMethodName                          = "/authsvc.v1.AuthService/VerifyToken"
 	AuthService_ListAllowlistIdentifiers_FullMethodName             = "/authsvc.v1.AuthService/ListAllowlistIdentifiers"
 	AuthService_CreateAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/CreateAllowlistIdentifier"
 	AuthService_DeleteAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/DeleteAllowlistIdentifier"
@@ -107,6 +108,14 @@ type AuthServiceClient interface {
 	// a string "type" is INVALID_ARGUMENT; no secret configured is
 	// FAILED_PRECONDITION.
 	VerifyWebhook(ctx context.Context, in *VerifyWebhookRequest, opts ...grpc.CallOption) (*VerifyWebhookResponse, error)
+	// VerifyToken verifies a session token or a machine token (M2M token, API
+	// key, OAuth access token) of a kind the request accepts. Opaque machine
+	// tokens (mt_, ak_, oat_) are verified through the Backend API, and their
+	// successes are cached for a few seconds: a revocation is seen within
+	// that TTL (10 s by default). JWT M2M and OAuth tokens are verified
+	// locally with the instance's keys. A kind not accepted is
+	// UNAUTHENTICATED with reason token-type-mismatch.
+	VerifyToken(ctx context.Context, in *VerifyTokenRequest, opts ...grpc.CallOption) (*VerifyTokenResponse, error)
 	ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error)
 	CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error)
 	DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error)
@@ -200,6 +209,16 @@ func (c *authServiceClient) VerifyWebhook(ctx context.Context, in *VerifyWebhook
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(VerifyWebhookResponse)
 	err := c.cc.Invoke(ctx, AuthService_VerifyWebhook_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifyToken(ctx context.Context, in *VerifyTokenRequest, opts ...grpc.CallOption) (*VerifyTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifyToken_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -820,6 +839,14 @@ type AuthServiceServer interface {
 	// a string "type" is INVALID_ARGUMENT; no secret configured is
 	// FAILED_PRECONDITION.
 	VerifyWebhook(context.Context, *VerifyWebhookRequest) (*VerifyWebhookResponse, error)
+	// VerifyToken verifies a session token or a machine token (M2M token, API
+	// key, OAuth access token) of a kind the request accepts. Opaque machine
+	// tokens (mt_, ak_, oat_) are verified through the Backend API, and their
+	// successes are cached for a few seconds: a revocation is seen within
+	// that TTL (10 s by default). JWT M2M and OAuth tokens are verified
+	// locally with the instance's keys. A kind not accepted is
+	// UNAUTHENTICATED with reason token-type-mismatch.
+	VerifyToken(context.Context, *VerifyTokenRequest) (*VerifyTokenResponse, error)
 	ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error)
 	CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error)
 	DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error)
@@ -897,6 +924,9 @@ func (UnimplementedAuthServiceServer) GetAuthState(context.Context, *GetAuthStat
 }
 func (UnimplementedAuthServiceServer) VerifyWebhook(context.Context, *VerifyWebhookRequest) (*VerifyWebhookResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyWebhook not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifyToken(context.Context, *VerifyTokenRequest) (*VerifyTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyToken not implemented")
 }
 func (UnimplementedAuthServiceServer) ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAllowlistIdentifiers not implemented")
@@ -1146,6 +1176,24 @@ func _AuthService_VerifyWebhook_Handler(srv interface{}, ctx context.Context, de
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AuthServiceServer).VerifyWebhook(ctx, req.(*VerifyWebhookRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifyToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifyToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifyToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifyToken(ctx, req.(*VerifyTokenRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2230,6 +2278,10 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "VerifyWebhook",
 			Handler:    _AuthService_VerifyWebhook_Handler,
+		},
+		{
+			MethodName: "VerifyToken",
+			Handler:    _AuthService_VerifyToken_Handler,
 		},
 		{
 			MethodName: "ListAllowlistIdentifiers",

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/authsvc/authsvc/emulator"
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+)
+
+var verifyTokenCmd = regexp.MustCompile(`grpcurl -plaintext -d '([^']+)' (\S+) authsvc\.v1\.AuthService/VerifyToken`)
+
+// TestDevModeMachineBanner runs `authsvc dev` and replays the VerifyToken
+// commands its banner prints: the M2M token verifies as the emulator's
+// machine, the API key as the demo user, and each refused when only the
+// other kind is accepted.
+func TestDevModeMachineBanner(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	args := []string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}
+	go func() { done <- run(ctx, args, envFrom(nil), out, errOut) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("dev mode ended with %v", err)
+		}
+	})
+	var cmds [][]string
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if cmds = verifyTokenCmd.FindAllStringSubmatch(out.String(), -1); len(cmds) == 2 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("dev mode stopped before serving: %v\n%s", err, errOut.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if len(cmds) != 2 {
+		t.Fatalf("banner lacks the two VerifyToken commands:\n%s", out.String())
+	}
+	conn, err := grpc.NewClient(cmds[0][2], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := authsvcv1.NewAuthServiceClient(conn)
+	want := []struct {
+		kind    authsvcv1.TokenType
+		subject string
+	}{{authsvcv1.TokenType_TOKEN_TYPE_M2M, emulator.EmulatorMachineID}, {authsvcv1.TokenType_TOKEN_TYPE_API_KEY, devUser}}
+	for i, c := range cmds {
+		var req authsvcv1.VerifyTokenRequest
+		if err := protojson.Unmarshal([]byte(c[1]), &req); err != nil {
+			t.Fatalf("printed request %d is not VerifyTokenRequest JSON: %v", i, err)
+		}
+		resp, err := client.VerifyToken(ctx, &req)
+		if err != nil {
+			t.Fatalf("printed VerifyToken command %d fails: %v", i, err)
+		}
+		if resp.GetTokenType() != want[i].kind || resp.GetMachine().GetSubject() != want[i].subject {
+			t.Errorf("command %d: %v, want %v for %s", i, resp, want[i].kind, want[i].subject)
+		}
+		req.Accepts = []authsvcv1.TokenType{want[1-i].kind}
+		if _, err := client.VerifyToken(ctx, &req); err == nil {
+			t.Errorf("command %d verified with only the other kind accepted", i)
+		}
+	}
+}

@@ -1,0 +1,318 @@
+package emulator
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Machine tokens: M2M tokens (opaque mt_… or JWT), API keys (ak_…) and
+// OAuth access tokens (opaque oat_… or at+jwt), issued and verified at the
+// Backend API paths Clerk uses. The emulator's secret key stands for one
+// machine, [EmulatorMachineID]: M2M tokens are minted for it. Revoked,
+// expired and unknown tokens all answer 404 on verify, as Clerk does.
+
+// EmulatorMachineID is the machine the emulator's secret key belongs to:
+// the subject of every M2M token it mints.
+const EmulatorMachineID = "mch_emulator0000000000000000000"
+
+// m2mCategory is the cat header Clerk stamps on M2M JWTs.
+const m2mCategory = "cl_B7d4PD333AAA"
+
+// machineStore holds the opaque machine tokens by secret and by id. The
+// zero value is ready; it has its own lock.
+type machineStore struct {
+	mu       sync.Mutex
+	bySecret map[string]*machineToken
+	byID     map[string]*machineToken
+}
+
+// machineToken is one opaque token of any kind, in Clerk's JSON names.
+type machineToken struct {
+	Object           string         `json:"object"`
+	ID               string         `json:"id"`
+	Type             string         `json:"type,omitempty"`
+	Name             string         `json:"name,omitempty"`
+	Subject          string         `json:"subject"`
+	ClientID         string         `json:"client_id,omitempty"`
+	Claims           map[string]any `json:"claims"`
+	Scopes           []string       `json:"scopes"`
+	Revoked          bool           `json:"revoked"`
+	RevocationReason *string        `json:"revocation_reason"`
+	Expired          bool           `json:"expired"`
+	Expiration       *int64         `json:"expiration"`
+	CreatedAt        int64          `json:"created_at"`
+	UpdatedAt        int64          `json:"updated_at"`
+
+	secret string
+}
+
+func (s *machineStore) add(t *machineToken) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bySecret == nil {
+		s.bySecret, s.byID = map[string]*machineToken{}, map[string]*machineToken{}
+	}
+	s.bySecret[t.secret], s.byID[t.ID] = t, t
+}
+
+// verify returns a copy of the live token whose secret is secret and whose
+// object is object, or nil.
+func (s *machineStore) verify(object, secret string, nowMillis int64) *machineToken {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.bySecret[secret]
+	if t == nil || t.Object != object || t.Revoked || (t.Expiration != nil && *t.Expiration <= nowMillis) {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+func (s *machineStore) revoke(object, id, reason string, nowMillis int64) *machineToken {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.byID[id]
+	if t == nil || t.Object != object {
+		return nil
+	}
+	t.Revoked, t.UpdatedAt = true, nowMillis
+	if reason != "" {
+		t.RevocationReason = &reason
+	}
+	c := *t
+	return &c
+}
+
+func (e *Emulator) machineRoutes(handle func(string, apiFunc)) {
+	handle("POST /v1/m2m_tokens", e.createM2MToken)
+	handle("POST /v1/m2m_tokens/verify", e.verifyMachineToken("machine_to_machine_token", "token"))
+	handle("POST /v1/m2m_tokens/{id}/revoke", e.revokeMachineToken("machine_to_machine_token"))
+	handle("POST /v1/api_keys", e.createAPIKey)
+	handle("POST /v1/api_keys/verify", e.verifyMachineToken("api_key", "secret"))
+	handle("POST /v1/api_keys/{id}/revoke", e.revokeMachineToken("api_key"))
+	handle("POST /v1/oauth_applications/access_tokens/verify", e.verifyMachineToken("clerk_idp_oauth_access_token", "access_token"))
+}
+
+func (e *Emulator) expiry(seconds *int64) (*int64, error) {
+	if seconds == nil {
+		return nil, nil
+	}
+	if *seconds <= 0 {
+		return nil, errParamValue("seconds_until_expiration", "seconds_until_expiration must be positive")
+	}
+	exp := e.now().Add(time.Duration(*seconds) * time.Second).UnixMilli()
+	return &exp, nil
+}
+
+func (e *Emulator) createM2MToken(r *http.Request) (int, any, error) {
+	var req struct {
+		SecondsUntilExpiration *int64         `json:"seconds_until_expiration"`
+		Claims                 map[string]any `json:"claims"`
+		TokenFormat            string         `json:"token_format"`
+		Scopes                 []string       `json:"scopes"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	exp, err := e.expiry(req.SecondsUntilExpiration)
+	if err != nil {
+		return 0, nil, err
+	}
+	now := e.nowMillis()
+	t := &machineToken{Object: "machine_to_machine_token", ID: newID("mt_"), Subject: EmulatorMachineID,
+		Claims: req.Claims, Scopes: nonNil(req.Scopes), Expiration: exp, CreatedAt: now, UpdatedAt: now}
+	switch req.TokenFormat {
+	case "", "opaque":
+		t.secret = newID("mt_")
+		e.mach.add(t)
+	case "jwt":
+		if exp == nil {
+			return 0, nil, errParamValue("seconds_until_expiration", "a jwt m2m token needs seconds_until_expiration")
+		}
+		t.secret, err = e.signM2MJWT(t)
+		if err != nil {
+			return 0, nil, err
+		}
+	default:
+		return 0, nil, errParamValue("token_format", "token_format must be opaque or jwt")
+	}
+	return http.StatusOK, withToken(t, "token"), nil
+}
+
+// signM2MJWT signs an M2M JWT for t: the M2M category in the header, sub
+// the machine, jti the token id, aud the scopes.
+func (e *Emulator) signM2MJWT(t *machineToken) (string, error) {
+	claims := map[string]any{}
+	for k, v := range t.Claims {
+		claims[k] = v
+	}
+	now := e.now().Unix()
+	claims["iss"], claims["sub"], claims["jti"] = e.issuer, t.Subject, t.ID
+	claims["iat"], claims["nbf"], claims["exp"] = now, now-5, *t.Expiration/1000
+	claims["aud"] = t.Scopes
+	return e.signWith(map[string]string{"alg": "RS256", "typ": "JWT", "kid": e.kid, "cat": m2mCategory}, claims)
+}
+
+func (e *Emulator) createAPIKey(r *http.Request) (int, any, error) {
+	var req struct {
+		Name                   string         `json:"name"`
+		Subject                string         `json:"subject"`
+		Description            *string        `json:"description"`
+		Claims                 map[string]any `json:"claims"`
+		Scopes                 []string       `json:"scopes"`
+		CreatedBy              *string        `json:"created_by"`
+		SecondsUntilExpiration *int64         `json:"seconds_until_expiration"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	switch {
+	case req.Name == "":
+		return 0, nil, errParamMissing("name")
+	case !strings.HasPrefix(req.Subject, "user_") && !strings.HasPrefix(req.Subject, "org_"):
+		return 0, nil, errParamValue("subject", "subject must be a user or organization id")
+	}
+	exp, err := e.expiry(req.SecondsUntilExpiration)
+	if err != nil {
+		return 0, nil, err
+	}
+	now := e.nowMillis()
+	t := &machineToken{Object: "api_key", ID: newID("ak_"), Type: "api_key", Name: req.Name, Subject: req.Subject,
+		Claims: req.Claims, Scopes: nonNil(req.Scopes), Expiration: exp, CreatedAt: now, UpdatedAt: now, secret: newID("ak_")}
+	e.mach.add(t)
+	return http.StatusOK, withToken(t, "secret"), nil
+}
+
+// verifyMachineToken answers a verify endpoint: the token's resource, or
+// 404 when it is unknown, revoked or expired.
+func (e *Emulator) verifyMachineToken(object, field string) apiFunc {
+	return func(r *http.Request) (int, any, error) {
+		var req map[string]string
+		if err := decodeBody(r, &req); err != nil {
+			return 0, nil, err
+		}
+		secret := req[field]
+		if secret == "" {
+			return 0, nil, errParamMissing(field)
+		}
+		t := e.mach.verify(object, secret, e.nowMillis())
+		if t == nil {
+			return 0, nil, errNotFound("token")
+		}
+		return http.StatusOK, t, nil
+	}
+}
+
+func (e *Emulator) revokeMachineToken(object string) apiFunc {
+	return func(r *http.Request) (int, any, error) {
+		var req struct {
+			RevocationReason string `json:"revocation_reason"`
+		}
+		if err := decodeBody(r, &req); err != nil {
+			return 0, nil, err
+		}
+		t := e.mach.revoke(object, r.PathValue("id"), req.RevocationReason, e.nowMillis())
+		if t == nil {
+			return 0, nil, errNotFound(strings.ReplaceAll(object, "_", " "))
+		}
+		return http.StatusOK, t, nil
+	}
+}
+
+// MintOAuthAccessToken issues an OAuth access token for subject (user_…)
+// from the OAuth application clientID with scopes, valid for ttl: an
+// opaque oat_… token that the verify endpoint knows, or (jwt true) an
+// at+jwt signed with the instance key. OAuth tokens are minted by Clerk's
+// OAuth flow, not the Backend API, so this is a Go helper with no route.
+func (e *Emulator) MintOAuthAccessToken(subject, clientID string, scopes []string, ttl time.Duration, jwt bool) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("emulator: oauth token ttl must be positive")
+	}
+	now := e.now()
+	exp := now.Add(ttl).UnixMilli()
+	t := &machineToken{Object: "clerk_idp_oauth_access_token", ID: newID("oat_"), Type: "oauth_token", Name: "emulator oauth app",
+		Subject: subject, ClientID: clientID, Scopes: nonNil(scopes), Expiration: &exp, CreatedAt: now.UnixMilli(), UpdatedAt: now.UnixMilli()}
+	if !jwt {
+		t.secret = newID("oat_")
+		e.mach.add(t)
+		return t.secret, nil
+	}
+	claims := map[string]any{"iss": e.issuer, "sub": subject, "client_id": clientID, "jti": t.ID,
+		"scope": strings.Join(scopes, " "), "iat": now.Unix(), "nbf": now.Unix() - 5, "exp": exp / 1000}
+	return e.signWith(map[string]string{"alg": "RS256", "typ": "at+jwt", "kid": e.kid}, claims)
+}
+
+// signWith returns the compact RS256 JWS of claims under header.
+func (e *Emulator) signWith(header map[string]string, claims map[string]any) (string, error) {
+	h, err := json.Marshal(header)
+	if err != nil {
+		return "", fmt.Errorf("emulator: encode token header: %w", err)
+	}
+	p, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("emulator: encode token claims: %w", err)
+	}
+	input := b64.EncodeToString(h) + "." + b64.EncodeToString(p)
+	digest := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(nil, e.key, crypto.SHA256, digest[:])
+	if err != nil {
+		return "", fmt.Errorf("emulator: sign token: %w", err)
+	}
+	return input + "." + b64.EncodeToString(sig), nil
+}
+
+// withToken is t as created: its JSON plus the secret under key.
+func withToken(t *machineToken, key string) map[string]any {
+	b, _ := json.Marshal(t) // a machineToken always encodes
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	m[key] = t.secret
+	return m
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// MintM2MToken mints an M2M token for [EmulatorMachineID] valid for ttl,
+// as POST /v1/m2m_tokens does: opaque (mt_…) or, with jwt, a JWT with the
+// M2M category. For dev mode and tests that do not go through HTTP.
+func (e *Emulator) MintM2MToken(ttl time.Duration, jwt bool) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("emulator: m2m token ttl must be positive")
+	}
+	now := e.nowMillis()
+	exp := e.now().Add(ttl).UnixMilli()
+	t := &machineToken{Object: "machine_to_machine_token", ID: newID("mt_"), Subject: EmulatorMachineID,
+		Scopes: []string{}, Expiration: &exp, CreatedAt: now, UpdatedAt: now}
+	if jwt {
+		return e.signM2MJWT(t)
+	}
+	t.secret = newID("mt_")
+	e.mach.add(t)
+	return t.secret, nil
+}
+
+// CreateAPIKey creates an API key named name for subject (user_… or
+// org_…) that never expires, as POST /v1/api_keys does, and returns its
+// secret (ak_…) and id.
+func (e *Emulator) CreateAPIKey(name, subject string) (secret, id string, err error) {
+	if name == "" || (!strings.HasPrefix(subject, "user_") && !strings.HasPrefix(subject, "org_")) {
+		return "", "", fmt.Errorf("emulator: an api key needs a name and a user or organization subject")
+	}
+	now := e.nowMillis()
+	t := &machineToken{Object: "api_key", ID: newID("ak_"), Type: "api_key", Name: name, Subject: subject,
+		Scopes: []string{}, CreatedAt: now, UpdatedAt: now, secret: newID("ak_")}
+	e.mach.add(t)
+	return t.secret, t.ID, nil
+}
