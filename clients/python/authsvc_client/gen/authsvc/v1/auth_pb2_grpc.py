@@ -36,6 +36,11 @@ class AuthServiceStub(object):
                 request_serializer=authsvc_dot_v1_dot_auth__pb2.VerifyWebhookRequest.SerializeToString,
                 response_deserializer=authsvc_dot_v1_dot_auth__pb2.VerifyWebhookResponse.FromString,
                 )
+        self.VerifyToken = channel.unary_unary(
+                '/authsvc.v1.AuthService/VerifyToken',
+                request_serializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenResponse.FromString,
+                )
         self.ListAllowlistIdentifiers = channel.unary_unary(
                 '/authsvc.v1.AuthService/ListAllowlistIdentifiers',
                 request_serializer=authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersRequest.SerializeToString,
@@ -365,6 +370,19 @@ class AuthServiceServicer(object):
         webhook-signature-invalid; a signed body that is not a JSON object with
         a string "type" is INVALID_ARGUMENT; no secret configured is
         FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyToken(self, request, context):
+        """VerifyToken verifies a session token or a machine token (M2M token, API
+        key, OAuth access token) of a kind the request accepts. Opaque machine
+        tokens (mt_, ak_, oat_) are verified through the Backend API, and their
+        successes are cached for a few seconds: a revocation is seen within
+        that TTL (10 s by default). JWT M2M and OAuth tokens are verified
+        locally with the instance's keys. A kind not accepted is
+        UNAUTHENTICATED with reason token-type-mismatch.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -746,6 +764,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     request_deserializer=authsvc_dot_v1_dot_auth__pb2.VerifyWebhookRequest.FromString,
                     response_serializer=authsvc_dot_v1_dot_auth__pb2.VerifyWebhookResponse.SerializeToString,
             ),
+            'VerifyToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyToken,
+                    request_deserializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenResponse.SerializeToString,
+            ),
             'ListAllowlistIdentifiers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAllowlistIdentifiers,
                     request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersRequest.FromString,
@@ -1105,6 +1128,23 @@ class AuthService(object):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifyWebhook',
             authsvc_dot_v1_dot_auth__pb2.VerifyWebhookRequest.SerializeToString,
             authsvc_dot_v1_dot_auth__pb2.VerifyWebhookResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def VerifyToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifyToken',
+            authsvc_dot_v1_dot_auth__pb2.VerifyTokenRequest.SerializeToString,
+            authsvc_dot_v1_dot_auth__pb2.VerifyTokenResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
