@@ -2,11 +2,12 @@
 # Runs every fuzz target of the module for N executions each (default
 # 1000000), two targets at a time with one worker each, and prints one line
 # per target: package, target, executions, seconds, result.
-# Usage: scripts/fuzz-all.sh [N] [package pattern, e.g. ./verifier/...]
+# Usage: scripts/fuzz-all.sh [N] [package patterns…, e.g. ./verifier/...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
-pattern=${2:-./...}
+shift || true
+patterns=("${@:-./...}")
 log=${FUZZ_LOG_DIR:-$(mktemp -d)}
 run() {
 	local dir=$1 name=$2
@@ -21,7 +22,7 @@ run() {
 	printf '%-40s %-26s %10s execs %5ds %s\n' "${dir#$PWD/}" "$name" "${execs:-?}" $((SECONDS - start)) "$res"
 }
 jobs=()
-for dir in $(go list -f '{{.Dir}}' "$pattern"); do
+for dir in $(go list -f '{{.Dir}}' "${patterns[@]}"); do
 	for name in $(grep -h -o '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
 		run "$dir" "$name" &
 		jobs+=($!)
