@@ -473,3 +473,25 @@ func trailerValues(h http.Header, name string) []string {
 }
 
 var curlCmd = regexp.MustCompile(`curl -H '(Content-Type: application/json)' -d '([^']+)' (http://\S+)`)
+
+// TestConnectHTTP2: DESIGN "HTTP listener" serves HTTP/2 as well: a
+// cleartext HTTP/2 client (prior knowledge, as gRPC-Web and Connect
+// clients in a mesh use it) gets a Connect answer over HTTP/2.
+func TestConnectHTTP2(t *testing.T) {
+	t.Parallel()
+	d := startDev(t, nil)
+	p := new(http.Protocols)
+	p.SetUnencryptedHTTP2(true)
+	client := &http.Client{Transport: &http.Transport{Protocols: p}}
+	body := []byte(`{"token":"` + d.token + `"}`)
+	resp, err := client.Post("http://"+d.httpAddr+"/authsvc.v1.AuthService/VerifySessionToken", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var got authsvcv1.VerifySessionTokenResponse
+	if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusOK || protojson.Unmarshal(b, &got) != nil || got.GetClaims().GetUserId() != devUser {
+		t.Fatalf("%s %d %s, want HTTP/2 200 with %s's claims", resp.Proto, resp.StatusCode, b, devUser)
+	}
+}
