@@ -16,7 +16,7 @@ run:
 
 ## test: the lint gate (gofmt, vet, buf lint/format, generated code current), every test with the race detector, the deployment checks (deploy/) and the client kits' tests, run side by side.
 test:
-	@$(MAKE) --no-print-directory -j4 --output-sync=target lint test-go test-deploy test-python
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint test-go test-deploy test-python test-node
 
 test-go:
 	$(GO) test -race -count=1 -timeout 8m ./...
@@ -25,12 +25,22 @@ test-go:
 # strictly, the overlay rendered, the Dockerfile's build run and its binary
 # checked static. No -race: these tests share no state between goroutines,
 # and the race build of k8s.io/api would only make the gate slower.
-test-deploy:
+test-deploy: lint-vet
 	cd deploy && $(GO) vet ./... && $(GO) test -count=1 -timeout 8m ./...
 
 ## test-python: the Python kit's tests (clients/python) against a live authsvc dev; skipped, saying so, without a python3 that imports grpc (CI=true: a failure).
-test-python:
-	@GO="$(GO)" clients/python/test.sh
+test-python: test-bin
+	@GO="$(GO)" AUTHSVC_BIN=$(TESTBIN) clients/python/test.sh
+
+# test-bin is the authsvc binary the client kits' tests run, built once and in
+# the configuration lint-vet already compiled (CGO_ENABLED=0, -trimpath), so a
+# cold make test compiles the dependencies once for it, vet and deploy/'s image
+# build together instead of once each.
+TESTBIN := $(TOOLS)/authsvc-test
+.PHONY: test-bin
+test-bin: lint-vet
+	@mkdir -p $(TOOLS)
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(TESTBIN) ./cmd/authsvc
 
 ## build: bin/authsvc, static (CGO_ENABLED=0), -trimpath, version and commit stamped (scripts/build.sh, as the Dockerfile).
 build:
@@ -88,9 +98,34 @@ check-generated: $(BUF)
 	  echo "gen/ differs from what make generate produces from proto/ (\"Only in gen\": a file it does not produce): run make generate and commit"; exit 1; }; } && \
 	PY_GEN_OUT="$$tmp/pygen" clients/python/generate.sh && \
 	{ [ ! -d "$$tmp/pygen" ] || diff -r clients/python/authsvc_client/gen "$$tmp/pygen" >"$$tmp/pydiff" || { cat "$$tmp/pydiff"; \
-	  echo "clients/python/authsvc_client/gen/ differs from what make generate produces: run make generate and commit"; exit 1; }; }
+	  echo "clients/python/authsvc_client/gen/ differs from what make generate produces: run make generate and commit"; exit 1; }; } && \
+	if [ -x clients/node/node_modules/.bin/protoc-gen-es ]; then \
+	  $(BUF) generate --template buf.gen.node.yaml -o "$$tmp/node" && \
+	  { diff -r clients/node/src/gen "$$tmp/node/clients/node/src/gen" >"$$tmp/nodediff" || { cat "$$tmp/nodediff"; \
+	    echo "clients/node/src/gen/ differs from what make generate produces: run make generate and commit"; exit 1; }; }; \
+	elif [ "$$CI" = true ]; then echo "check-generated: clients/node/node_modules is missing (npm ci in clients/node), required with CI=true"; exit 1; \
+	else echo "check-generated: clients/node/src/gen/ not checked (run npm ci in clients/node first)"; fi
 
 $(BUF):
 	@mkdir -p $(TOOLS)
 	GOBIN=$(TOOLS)/.build-buf-$(BUF_VERSION) $(GO) install github.com/bufbuild/buf/cmd/buf@$(BUF_VERSION)
 	mv $(TOOLS)/.build-buf-$(BUF_VERSION)/buf $@ && rmdir $(TOOLS)/.build-buf-$(BUF_VERSION)
+
+## test-node: the Node kit's tests (clients/node) against a live `authsvc dev`; skipped with a line when node/npm are missing, a failure under CI=true.
+.PHONY: test-node generate-node
+NODE_OK = command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)'
+test-node: test-bin
+	@if { $(NODE_OK); }; then \
+		cd clients/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && AUTHSVC_BIN=$(TESTBIN) npm test; \
+	elif [ "$$CI" = true ]; then \
+		echo "test-node: FAIL: clients/node needs Node.js >= 20 and npm, required with CI=true"; exit 1; \
+	else \
+		echo "test-node: SKIPPED: clients/node needs Node.js >= 20 and npm (not found)"; \
+	fi
+
+## generate-node: regenerate clients/node/src/gen/ when clients/node/node_modules holds the pinned protoc-gen-es.
+generate: generate-node
+generate-node: $(BUF)
+	@if [ -x clients/node/node_modules/.bin/protoc-gen-es ]; then $(BUF) generate --template buf.gen.node.yaml; \
+	else echo "generate: clients/node/src/gen/ not regenerated (run npm ci in clients/node first)"; fi
+

@@ -30,10 +30,15 @@ if [ -z "$py" ]; then
 	exit 0
 fi
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-(cd "$root" && "${GO:-go}" build -o "$tmp/authsvc" ./cmd/authsvc)
+# AUTHSVC_BIN: a binary make test built already (shared with the Node kit).
+bin="${AUTHSVC_BIN:-}"
+if [ -z "$bin" ]; then
+	tmp="$(mktemp -d)"
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$root" && "${GO:-go}" build -o "$tmp/authsvc" ./cmd/authsvc)
+	bin="$tmp/authsvc"
+fi
 read -r grpc_v pb_v <<<"$versions"
 echo "clients/python: the Python kit's tests with $py (grpcio $grpc_v, protobuf $pb_v)"
 cd "$here"
-AUTHSVC_BIN="$tmp/authsvc" PYTHONDONTWRITEBYTECODE=1 "$py" -m unittest discover -s tests -t .
+AUTHSVC_BIN="$bin" PYTHONDONTWRITEBYTECODE=1 "$py" -m unittest discover -s tests -t .

@@ -122,6 +122,19 @@ Mint another token: go run ./cmd/authsvc dev token --user %[4]s
 (no grpcurl? go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3)
 
 `, at.GRPCAddr, at.HTTPAddr, emulatorURL, devUser, devTokenTTL, token, callerKey)
+	if at.HTTPAddr != "" {
+		printDevCurl(w, at.HTTPAddr, token)
+	}
+}
+
+// printDevCurl prints the same verification over HTTP (Connect JSON), for
+// callers with no gRPC tooling at all.
+func printDevCurl(w io.Writer, httpAddr, token string) {
+	fmt.Fprintf(w, `Or over HTTP (Connect JSON, also gRPC-Web) on the HTTP port, with plain curl:
+
+  curl -H 'Content-Type: application/json' -d '{"token":"%[2]s"}' http://%[1]s/authsvc.v1.AuthService/VerifySessionToken
+
+`, httpAddr, token)
 }
 
 // runDevToken mints a session token for a user of a running `authsvc dev`,

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
@@ -118,6 +119,21 @@ func TestDevModeBanner(t *testing.T) {
 		t.Errorf("GetUser with a wrong key: %v, want PermissionDenied", err)
 	}
 
+	// The curl line, replayed with net/http: its header, body and URL.
+	cm := curlCmd.FindStringSubmatch(banner)
+	if cm == nil {
+		t.Fatalf("banner lacks the curl command:\n%s", banner)
+	}
+	name, value, _ := strings.Cut(cm[1], ": ")
+	if name != "Content-Type" {
+		t.Fatalf("the curl command sends %q, want a Content-Type", cm[1])
+	}
+	cresp, body := post(t, cm[3], value, nil, []byte(cm[2]))
+	var viaHTTP authsvcv1.VerifySessionTokenResponse
+	if cresp.StatusCode != http.StatusOK || protojson.Unmarshal(body, &viaHTTP) != nil || viaHTTP.GetClaims().GetUserId() != devUser {
+		t.Errorf("the printed curl command answers %d %s, want 200 with %s's claims", cresp.StatusCode, body, devUser)
+	}
+
 	backend := regexp.MustCompile(`emulator: http://(\S+) `).FindStringSubmatch(banner)
 	if backend == nil {
 		t.Fatalf("banner lacks the emulator address:\n%s", banner)
@@ -149,7 +165,7 @@ func TestDevModeBanner(t *testing.T) {
 // devMetrics are series the calls above must have produced on /metrics.
 var devMetrics = []string{
 	`grpc_server_handled_total{grpc_code="OK",grpc_method="VerifySessionToken"`,
-	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 2`,
+	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 3`,
 	`authsvc_decision_cache_requests_total{result="miss"}`, `authsvc_jwks_fetches_total{result="success"} 1`,
 	`authsvc_backend_requests_total{code="200",operation="GET /users/{id}"} 1`, `authsvc_build_info{`,
 	"go_goroutines", "process_resident_memory_bytes",

@@ -5,10 +5,8 @@ import (
 	"context"
 	"io"
 	"net"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
@@ -17,44 +15,12 @@ import (
 	"github.com/authsvc/authsvc/internal/buildinfo"
 )
 
-var devGRPCAddr = regexp.MustCompile(`gRPC on (\S+) \(plaintext\)`)
-
-// startDev runs `authsvc dev` on loopback ports and returns its gRPC
-// address once the banner names it; the service stops at cleanup.
-func startDev(t *testing.T) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	args := []string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}
-	go func() { done <- run(ctx, args, envFrom(nil), out, errOut) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("dev mode ended with %v", err)
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-		if m := devGRPCAddr.FindStringSubmatch(out.String()); m != nil {
-			return m[1]
-		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("dev mode stopped before serving: %v\n%s", err, errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	t.Fatalf("dev mode printed no gRPC address:\n%s\nstderr:\n%s", out.String(), errOut.String())
-	return ""
-}
-
 // TestHealthcheck runs `authsvc healthcheck` against real services on
 // loopback: a running dev service is SERVING (exit 0), a server that says
 // NOT_SERVING and a closed port fail with one line naming the address.
 func TestHealthcheck(t *testing.T) {
 	t.Parallel()
-	devAddr := startDev(t)
+	devAddr := startDev(t, nil).grpcAddr
 	notServing := startHealthServer(t, healthpb.HealthCheckResponse_NOT_SERVING)
 	closed := closedPort(t)
 

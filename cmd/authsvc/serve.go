@@ -119,11 +119,18 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 			grpcLis.Close()
 			return fmt.Errorf("AUTHSVC_HTTP_ADDR (--http-addr): %w", err)
 		}
-		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: obs.tracing.HTTPHandler(httpMux(map[string]http.Handler{
+		connect, err := connectHandler(gs, cfg.MaxRecvBytes)
+		if err != nil {
+			grpcLis.Close()
+			httpLis.Close()
+			return err
+		}
+		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Protocols: httpProtocols(), Handler: obs.tracing.HTTPHandler(httpMux(map[string]http.Handler{
 			"GET /healthz":  healthz(),
 			"GET /readyz":   rd,
 			"GET /metrics":  obs.metrics.Handler(),
 			"/forward-auth": srv.ForwardAuthHandler(),
+			connectPattern:  connect,
 		}))}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+
+	"connectrpc.com/vanguard"
+	"connectrpc.com/vanguard/vanguardgrpc"
+	"google.golang.org/grpc"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/server"
+)
+
+// connectPattern is where the HTTP listener serves the AuthService: every
+// method at /authsvc.v1.AuthService/<Method>, and nothing else of the gRPC
+// server (health, reflection and Envoy's Check stay on the gRPC port).
+var connectPattern = "/" + authsvcv1.AuthService_ServiceDesc.ServiceName + "/"
+
+// envelopeBytes is the 5-byte frame header of gRPC-Web and of Connect's
+// streaming protocol, allowed on top of the message limit.
+const envelopeBytes = 5
+
+// connectHandler serves the AuthService on the HTTP listener in the
+// Connect protocol (JSON or binary protobuf, unary GET or POST) and
+// gRPC-Web, by transcoding each call with vanguardgrpc into a gRPC call on
+// gs itself. Every call therefore runs gs's whole chain (recovery,
+// metrics, logging, the caller policy with its authsvc-reason trailer,
+// verification telemetry) and its stats handlers (tracing), exactly as a
+// call on the gRPC port does; an error comes back as a Connect error whose
+// details carry the status details (google.rpc.ErrorInfo), with the HTTP
+// status Connect maps the code to.
+//
+// Limits: a request body is read through [http.MaxBytesReader] bounded at
+// maxRecvBytes (AUTHSVC_MAX_RECV_BYTES, default [server.DefaultMaxRecvBytes])
+// plus one frame header, and vanguard buffers no message (request or
+// response, compressed or not) larger than maxRecvBytes, so a gzip bomb is
+// refused too; gs's own MaxRecvMsgSize then applies to the transcoded
+// message. The per-connection stream limit and the connection limit of the
+// gRPC port do not apply here: the HTTP server's own limits do.
+//
+// gs must be fully registered: the services it serves are read once, here.
+func connectHandler(gs *grpc.Server, maxRecvBytes int) (http.Handler, error) {
+	if maxRecvBytes <= 0 {
+		maxRecvBytes = server.DefaultMaxRecvBytes
+	}
+	maxRecvBytes = min(maxRecvBytes, math.MaxUint32-envelopeBytes)
+	// The server forces its own proto codec (server/claimsmemo.go), so it
+	// must only ever see proto: vanguardgrpc would pass JSON through
+	// unchanged if any package registered a gRPC "json" codec, and the
+	// later option here wins over vanguardgrpc's default.
+	tc, err := vanguardgrpc.NewTranscoder(gs, vanguard.WithDefaultServiceOptions(
+		vanguard.WithTargetCodecs(vanguard.CodecProto),
+		vanguard.WithTargetProtocols(vanguard.ProtocolGRPC),
+		vanguard.WithMaxMessageBufferBytes(uint32(maxRecvBytes)),
+	))
+	if err != nil {
+		return nil, fmt.Errorf("connect handler: %w", err)
+	}
+	limit := int64(maxRecvBytes) + envelopeBytes
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		assumeConnect(r)
+		tc.ServeHTTP(w, r)
+	}), nil
+}
+
+// assumeConnect marks a unary POST that names no protocol as Connect, as
+// connect-go's handlers accept it: vanguard would otherwise take
+// `curl -H 'Content-Type: application/json' -d …` for REST, which the
+// AuthService has no routes for. gRPC, gRPC-Web and Connect streaming
+// requests name their protocol in the content type and are left alone.
+func assumeConnect(r *http.Request) {
+	if r.Method != http.MethodPost || r.Header.Get("Connect-Protocol-Version") != "" {
+		return
+	}
+	switch ct := r.Header.Get("Content-Type"); {
+	case strings.HasPrefix(ct, "application/grpc"), strings.HasPrefix(ct, "application/connect+"):
+	case strings.HasPrefix(ct, "application/json"), strings.HasPrefix(ct, "application/proto"):
+		r.Header.Set("Connect-Protocol-Version", "1")
+	}
+}
+
+// httpProtocols is what the HTTP listener speaks: HTTP/1.1 and HTTP/2
+// without TLS (h2c with prior knowledge), so Connect and gRPC-Web clients
+// can use either.
+func httpProtocols() *http.Protocols {
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return p
+}
