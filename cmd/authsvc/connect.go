@@ -55,7 +55,7 @@ func connectHandler(gs *grpc.Server, maxRecvBytes int) (http.Handler, error) {
 		vanguard.WithTargetCodecs(vanguard.CodecProto),
 		vanguard.WithTargetProtocols(vanguard.ProtocolGRPC),
 		vanguard.WithMaxMessageBufferBytes(uint32(maxRecvBytes)),
-	))
+	), vanguard.WithCodec(protoNamesJSON))
 	if err != nil {
 		return nil, fmt.Errorf("connect handler: %w", err)
 	}
@@ -65,6 +65,16 @@ func connectHandler(gs *grpc.Server, maxRecvBytes int) (http.Handler, error) {
 		assumeConnect(r)
 		tc.ServeHTTP(w, r)
 	}), nil
+}
+
+// protoNamesJSON is the JSON codec of the HTTP surface: field names as the
+// proto spells them (session_id, user_id), which are Clerk's JSON names
+// (DESIGN: the contract), instead of protojson's default lowerCamel.
+// Requests may use either form, as protojson always accepts both.
+func protoNamesJSON(res vanguard.TypeResolver) vanguard.Codec {
+	c := vanguard.NewJSONCodec(res)
+	c.MarshalOptions.UseProtoNames = true
+	return c
 }
 
 // assumeConnect marks a unary POST that names no protocol as Connect, as

@@ -147,6 +147,33 @@ func connectUnary(ct string, marshal func(proto.Message) ([]byte, error), unmars
 	}
 }
 
+// TestConnectJSONNames: Connect JSON answers use the proto field names,
+// which are Clerk's (user_id, session_id, org_slug), not lowerCamel.
+func TestConnectJSONNames(t *testing.T) {
+	t.Parallel()
+	d := startDev(t, nil)
+	body, _ := json.Marshal(map[string]string{"token": d.token})
+	resp, err := http.Post("http://"+d.httpAddr+"/authsvc.v1.AuthService/VerifySessionToken", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Claims map[string]any `json:"claims"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, decode: %v", resp.StatusCode, err)
+	}
+	for _, k := range []string{"user_id", "session_id", "org_slug", "expires_at"} {
+		if _, ok := got.Claims[k]; !ok {
+			t.Errorf("claims lack %q: %v", k, got.Claims)
+		}
+	}
+	if _, ok := got.Claims["userId"]; ok {
+		t.Errorf("claims use lowerCamel names: %v", got.Claims)
+	}
+}
+
 // parseConnectError reads a Connect JSON error body: its code and the
 // reason of its google.rpc.ErrorInfo detail.
 func parseConnectError(t *testing.T, b []byte) (codes.Code, string) {
