@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authsvc/authsvc/internal/fakeclock"
 )
 
 // TestCallerBudget: a caller at its own backend rate is refused, at once
@@ -121,7 +123,7 @@ func TestFloodCancelledThenOtherCallerServed(t *testing.T) {
 	t.Parallel()
 	const n, per, flood = 10, 10 * time.Second, 300
 	api, _ := scripted(t, nil, 200)
-	clk := newManualClock()
+	clk := fakeclock.New()
 	c := api.client(t, WithClock(clk), WithRateLimit(n, per), WithMaxWait(2*time.Second))
 	actx, cancelA := context.WithCancel(WithCallerBudget(t.Context(), "a", 1000))
 	defer cancelA()
@@ -144,7 +146,7 @@ func TestFloodCancelledThenOtherCallerServed(t *testing.T) {
 	}
 	// Wave 2 at t0+9s: n calls queue (their turn, 10 s, is within the
 	// 2 s max wait) and are cancelled while waiting.
-	clk.advance(9 * time.Second)
+	clk.Advance(9 * time.Second)
 	returned.Store(0)
 	wave2 := make(chan []error, 1)
 	go func() { wave2 <- runFlood(flood) }()
@@ -172,10 +174,10 @@ func TestFloodCancelledThenOtherCallerServed(t *testing.T) {
 	// (t0+10s) is within its max wait, so b waits in line, alone.
 	bctx := WithCallerBudget(t.Context(), "b", 1000)
 	first := make(chan error, 1)
-	before := clk.pending()
+	before := clk.Pending()
 	go func() { _, err := c.Sessions.Get(bctx, "sess_1"); first <- err }()
-	clk.waitTimers(before + 1)
-	clk.advance(time.Second) // the window of a's sent requests has passed
+	clk.WaitTimers(before + 1)
+	clk.Advance(time.Second) // the window of a's sent requests has passed
 	if err := <-first; err != nil {
 		t.Fatalf("b once the window passed: %v", err)
 	}

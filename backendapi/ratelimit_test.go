@@ -10,80 +10,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/internal/fakeclock"
 )
 
 // far is a give-up time no test reaches.
 var far = time.Now().Add(1000 * time.Hour)
-
-// manualClock is a Clock whose timers fire only when the test advances it.
-// waitTimers lets a test wait, without sleeping, until goroutines have
-// started to wait on it.
-type manualClock struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	now    time.Time
-	timers []manualTimer
-}
-
-type manualTimer struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newManualClock() *manualClock {
-	c := &manualClock{now: time.Now()}
-	c.cond = sync.NewCond(&c.mu)
-	return c
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.timers = append(c.timers, manualTimer{at: c.now.Add(d), ch: ch})
-	c.cond.Broadcast()
-	return ch
-}
-
-// advance moves the clock forward and fires the timers that are due.
-func (c *manualClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	c.timers = slices.DeleteFunc(c.timers, func(t manualTimer) bool {
-		if t.at.After(c.now) {
-			return false
-		}
-		t.ch <- c.now
-		return true
-	})
-}
-
-// waitTimers blocks until at least n timers are pending.
-func (c *manualClock) waitTimers(n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for len(c.timers) < n {
-		c.cond.Wait()
-	}
-}
-
-// pending is the number of timers not yet fired.
-func (c *manualClock) pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.timers)
-}
 
 // lineLen is the number of calls waiting in l.
 func (l *limiter) lineLen() int {
@@ -189,7 +121,7 @@ func TestLimiterCancelledWaitersFreeTheirPlace(t *testing.T) {
 	t.Parallel()
 	const n, per = 2, 10 * time.Second
 	for _, waiters := range []int{1, 2, 3, 7, 50, 200} {
-		clk := newManualClock()
+		clk := fakeclock.New()
 		l := newLimiter(n, per, clk)
 		for range n {
 			if _, err := l.acquire(t.Context(), far); err != nil {
@@ -204,7 +136,7 @@ func TestLimiterCancelledWaitersFreeTheirPlace(t *testing.T) {
 				errs <- err
 			}()
 		}
-		clk.waitTimers(waiters) // every waiter is in line, sleeping until its turn
+		clk.WaitTimers(waiters) // every waiter is in line, sleeping until its turn
 		cancel()
 		for range waiters {
 			if err := <-errs; !errors.Is(err, context.Canceled) {
@@ -214,7 +146,7 @@ func TestLimiterCancelledWaitersFreeTheirPlace(t *testing.T) {
 		if got := l.lineLen(); got != 0 {
 			t.Fatalf("%d waiters: %d left in line after cancellation", waiters, got)
 		}
-		clk.advance(per) // the window's two starts age out
+		clk.Advance(per) // the window's two starts age out
 		now := clk.Now()
 		for k := range n {
 			if _, err := l.acquire(t.Context(), now); err != nil {
@@ -228,7 +160,7 @@ func TestLimiterCancelledWaitersFreeTheirPlace(t *testing.T) {
 // when the line ahead of it does not move, leaving no trace.
 func TestLimiterWaiterGivesUp(t *testing.T) {
 	t.Parallel()
-	clk := newManualClock()
+	clk := fakeclock.New()
 	l := newLimiter(1, 10*time.Second, clk)
 	if _, err := l.acquire(t.Context(), far); err != nil {
 		t.Fatal(err)
@@ -242,11 +174,11 @@ func TestLimiterWaiterGivesUp(t *testing.T) {
 		_, err := l.acquire(t.Context(), giveUp)
 		done <- err
 	}()
-	clk.waitTimers(1)
+	clk.WaitTimers(1)
 	l.mu.Lock()
 	l.starts = append(l.starts, clk.Now().Add(9*time.Second))
 	l.mu.Unlock()
-	clk.advance(10 * time.Second) // the waiter wakes at its turn, finds the window full until 19 s
+	clk.Advance(10 * time.Second) // the waiter wakes at its turn, finds the window full until 19 s
 	var rl *RateLimitError
 	if err := <-done; !errors.As(err, &rl) {
 		t.Fatalf("acquire = %v, want a RateLimitError", err)

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,75 +14,9 @@ import (
 
 	"github.com/authsvc/authsvc/backendapi"
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/fakeclock"
 	"github.com/authsvc/authsvc/internal/policy"
 )
-
-// budgetClock is a backendapi.Clock whose timers fire only when the test
-// advances it, so a 10 s window passes without waiting 10 s.
-type budgetClock struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	now    time.Time
-	timers []budgetTimer
-}
-
-type budgetTimer struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newBudgetClock() *budgetClock {
-	c := &budgetClock{now: time.Now()}
-	c.cond = sync.NewCond(&c.mu)
-	return c
-}
-
-func (c *budgetClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *budgetClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.timers = append(c.timers, budgetTimer{at: c.now.Add(d), ch: ch})
-	c.cond.Broadcast()
-	return ch
-}
-
-func (c *budgetClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	c.timers = slices.DeleteFunc(c.timers, func(t budgetTimer) bool {
-		if t.at.After(c.now) {
-			return false
-		}
-		t.ch <- c.now
-		return true
-	})
-}
-
-func (c *budgetClock) pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.timers)
-}
-
-// waitTimers blocks until more than n timers are pending.
-func (c *budgetClock) waitTimers(n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for len(c.timers) <= n {
-		c.cond.Wait()
-	}
-}
 
 // inflight counts the unary handlers running, so a test can wait until
 // the server has seen the end of calls it cancelled.
@@ -196,7 +129,7 @@ func floodCounts(ctx context.Context, client pb.AuthServiceClient, k int, return
 func TestBackendBudgetFloodCannotPoison(t *testing.T) {
 	t.Parallel()
 	const n, per, flood = 10, 10 * time.Second, 200
-	clk := newBudgetClock()
+	clk := fakeclock.New()
 	running := newInflight()
 	client := newBackendClient(t, budgetStub(t).URL, budgetPolicy(t, "", ""), []grpc.UnaryServerInterceptor{running.interceptor},
 		backendapi.WithRateLimit(n, per), backendapi.WithMaxWait(2*time.Second), backendapi.WithClock(clk))
@@ -212,13 +145,13 @@ func TestBackendBudgetFloodCannotPoison(t *testing.T) {
 	}
 	// t0+3s: app is refused at once, as the window holds flood's n
 	// requests, which Clerk counts too.
-	clk.advance(3 * time.Second)
+	clk.Advance(3 * time.Second)
 	if _, err := client.GetUser(withKey(t.Context(), appKey), &pb.GetUserRequest{UserId: "user_1"}); status.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("app inside flood's window: %v, want RESOURCE_EXHAUSTED", err)
 	}
 	// t0+9s: a second flood; n calls wait in line (their turn, t0+10s, is
 	// within the max wait), then flood cancels everything.
-	clk.advance(6 * time.Second)
+	clk.Advance(6 * time.Second)
 	returned.Store(0)
 	wave := make(chan [3]int, 1)
 	go func() {
@@ -228,7 +161,7 @@ func TestBackendBudgetFloodCannotPoison(t *testing.T) {
 	for int(returned.Load()) < flood-n {
 		runtime.Gosched() // until the refused calls are back
 	}
-	clk.waitTimers(n - 1) // and the others wait on the clock
+	clk.WaitTimers(n) // and the others wait on the clock
 	cancelFlood()
 	if got := <-wave; got[0] != 0 || got[1]+got[2] != flood {
 		t.Fatalf("second flood: %d ok, %d refused, %d cancelled; want none ok", got[0], got[1], got[2])
@@ -237,13 +170,13 @@ func TestBackendBudgetFloodCannotPoison(t *testing.T) {
 	// Still t0+9s: app's turn comes at t0+10s, when flood's first n
 	// requests leave the window; cancelled waiters booked nothing.
 	served := make(chan error, 1)
-	before := clk.pending()
+	before := clk.Pending()
 	go func() {
 		_, err := client.GetUser(withKey(t.Context(), appKey), &pb.GetUserRequest{UserId: "user_1"})
 		served <- err
 	}()
-	clk.waitTimers(before)
-	clk.advance(time.Second)
+	clk.WaitTimers(before + 1)
+	clk.Advance(time.Second)
 	if err := <-served; err != nil {
 		t.Fatalf("app once the window passed: %v, want it served", err)
 	}
@@ -261,7 +194,7 @@ func TestBackendBudgetFloodCannotPoison(t *testing.T) {
 // window.
 func TestBackendBudgetPerCaller(t *testing.T) {
 	t.Parallel()
-	clk := newBudgetClock()
+	clk := fakeclock.New()
 	stub := budgetStub(t)
 	client := newBackendClient(t, stub.URL, budgetPolicy(t, "backend_rate: 2", ""), nil,
 		backendapi.WithRateLimit(5, 10*time.Second), backendapi.WithClock(clk))
