@@ -166,8 +166,8 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 //     cfg.ShutdownTimeout;
 //  3. past the timeout, the remaining calls are cut (a hard stop).
 func shutdown(log *slog.Logger, cfg *config, rd *readiness, gs *grpc.Server, httpSrv *http.Server) {
+	rd.drain() // before the line, so whoever reads the line sees NOT_SERVING
 	log.Info("shutdown: reporting NOT_SERVING, still serving", "delay", cfg.ShutdownDelay.String())
-	rd.drain()
 	time.Sleep(cfg.ShutdownDelay)
 
 	log.Info("shutdown: draining in-flight calls", "timeout", cfg.ShutdownTimeout.String())
