@@ -12,8 +12,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jwk"
 )
 
 // maxJWKSBody bounds the key-set response read into memory.
@@ -145,8 +145,8 @@ func parseJWKS(body []byte) (map[string]*verKey, error) {
 		if !ok {
 			continue
 		}
-		if vk := usableKey(k); vk != nil {
-			keys[k.KeyID()] = vk
+		if kid, vk := usableKey(k); vk != nil {
+			keys[kid] = vk
 		}
 	}
 	if len(keys) == 0 {
@@ -155,25 +155,32 @@ func parseJWKS(body []byte) (map[string]*verKey, error) {
 	return keys, nil
 }
 
-func usableKey(k jwk.Key) *verKey {
-	if k.KeyType() != jwa.RSA || k.KeyID() == "" || (k.KeyUsage() != "" && k.KeyUsage() != "sig") {
-		return nil
+// usableKey returns the key's kid and verification key, or nil when the key
+// is not one parseJWKS keeps.
+func usableKey(k jwk.Key) (string, *verKey) {
+	kid, _ := k.KeyID()
+	use, _ := k.KeyUsage()
+	if k.KeyType() != jwa.RSA() || kid == "" || (use != "" && use != "sig") {
+		return "", nil
 	}
-	alg := k.Algorithm().String()
+	alg := ""
+	if a, ok := k.Algorithm(); ok {
+		alg = a.String()
+	}
 	switch alg {
 	case "", "RS256", "RS384", "RS512":
 	default:
-		return nil
+		return "", nil
 	}
 	pk, err := k.PublicKey()
 	if err != nil {
-		return nil
+		return "", nil
 	}
 	var pub rsa.PublicKey
-	if pk.Raw(&pub) != nil || checkRSAKey(&pub) != nil {
-		return nil
+	if jwk.Export(pk, &pub) != nil || checkRSAKey(&pub) != nil {
+		return "", nil
 	}
-	return &verKey{pub: &pub, alg: alg}
+	return kid, &verKey{pub: &pub, alg: alg}
 }
 
 func fetchErr(detail string, err error) error {
