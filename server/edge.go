@@ -108,7 +108,7 @@ func newEdgeRequest(h *requestHeaders, path string) (edgeRequest, error) {
 	return edgeRequest{
 		facts:       facts,
 		path:        path,
-		acceptsHTML: strings.Contains(strings.ToLower(h.accept), "text/html"),
+		acceptsHTML: containsFoldASCII(h.accept, "text/html"),
 		clerk:       h.clerk,
 	}, nil
 }
@@ -163,6 +163,9 @@ func (s *Server) edgeDecide(ctx context.Context, req edgeRequest) edgeAnswer {
 // carried.
 func signedInAnswer(c *verifier.Claims, carried []string) edgeAnswer {
 	a := edgeAnswer{decision: edgeAllow, code: codes.OK, httpStatus: http.StatusOK, claims: c}
+	if len(carried) == 0 {
+		return a // the common case: nothing to remove, nothing to compute
+	}
 	hs, n := identityHeaders(c)
 	for _, name := range carried {
 		if !slices.ContainsFunc(hs[:n], func(h edgeHeader) bool { return h.name == name }) {
@@ -287,4 +290,16 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+// containsFoldASCII reports whether s contains sub, ASCII case-insensitively
+// (sub is lower case), without the copy strings.ToLower makes of every
+// Accept header.
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

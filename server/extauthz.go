@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"strings"
 	"sync"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -11,6 +10,7 @@ import (
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -66,11 +66,11 @@ func checkEdgeRequest(req *authv3.CheckRequest) (edgeRequest, error) {
 			if raw := hv.GetRawValue(); len(raw) > 0 {
 				v = string(raw)
 			}
-			h.add(strings.ToLower(hv.GetKey()), v)
+			h.add(lowerName(hv.GetKey()), v)
 		}
 	} else {
 		for name, v := range hr.GetHeaders() {
-			h.add(strings.ToLower(name), v)
+			h.add(lowerName(name), v)
 		}
 	}
 	if h.host == "" && h.authority == "" {
@@ -109,9 +109,7 @@ func (e extAuthz) checkResponse(a *edgeAnswer) *authv3.CheckResponse {
 	}
 }
 
-// okMessages are the per-call messages of an OK CheckResponse, allocated
-// together: the hot path (a signed-in request) costs one allocation, plus
-// the shared identity headers of identityMemo.
+// okMessages are the messages of an OK CheckResponse, allocated together.
 type okMessages struct {
 	resp   authv3.CheckResponse
 	status rpcstatus.Status
@@ -119,56 +117,74 @@ type okMessages struct {
 	ok     authv3.OkHttpResponse
 }
 
-// okResponse encodes an OK answer.
-func (e extAuthz) okResponse(a *edgeAnswer) *authv3.CheckResponse {
+func newOKResponse(headers []*corev3.HeaderValueOption, remove []string) *authv3.CheckResponse {
 	m := &okMessages{}
-	if a.claims != nil {
-		m.ok.Headers = e.memo.headers(a.claims)
-	}
-	m.ok.HeadersToRemove = a.remove
+	m.ok.Headers, m.ok.HeadersToRemove = headers, remove
 	m.oneof.OkResponse = &m.ok
-	m.status.Code = int32(a.code)
+	m.status.Code = int32(codes.OK)
 	m.resp.Status, m.resp.HttpResponse = &m.status, &m.oneof
 	return &m.resp
+}
+
+// okResponse encodes an OK answer. A signed-in request that carried no
+// x-clerk-* header (the hot path) gets the response remembered for its
+// claims, so it allocates nothing; one that did gets a fresh response
+// around the same shared identity headers.
+func (e extAuthz) okResponse(a *edgeAnswer) *authv3.CheckResponse {
+	if a.claims == nil {
+		return newOKResponse(nil, a.remove)
+	}
+	m := e.memo.get(a.claims)
+	if len(a.remove) == 0 {
+		return m.resp
+	}
+	return newOKResponse(m.headers, a.remove)
 }
 
 // identityMemoSize bounds identityMemo: under 1 KB of protobuf per entry.
 const identityMemoSize = 4096
 
-// identityMemo remembers the Envoy header options of claims the verifier
-// returned, keyed by the *verifier.Claims pointer, as claimsMemo does for
-// GetAuthState: the verifier's decision cache (keyed by the token) hands
-// out the same read-only pointer on every hit, so the seven messages are
-// built once per cached token, not once per Check. It decides nothing; the
-// decision is AuthState's on every call. The slices it returns are shared
-// between responses and must not be modified. When full it starts over.
+// identityMemo remembers, for claims the verifier returned, their Envoy
+// header options and the OK response made of them alone, keyed by the
+// *verifier.Claims pointer, as claimsMemo does for GetAuthState: the
+// verifier's decision cache (keyed by the token) hands out the same
+// read-only pointer on every hit, so the messages are built once per cached
+// token, not once per Check. It decides nothing; the decision is AuthState's
+// on every call. What it returns is shared between responses and must not be
+// modified. When full it starts over.
 type identityMemo struct {
 	mu sync.Mutex
-	m  map[*verifier.Claims][]*corev3.HeaderValueOption
+	m  map[*verifier.Claims]*identityEntry
 }
 
-func (m *identityMemo) headers(c *verifier.Claims) []*corev3.HeaderValueOption {
+type identityEntry struct {
+	headers []*corev3.HeaderValueOption
+	resp    *authv3.CheckResponse // OK, these headers, nothing removed
+}
+
+func (m *identityMemo) get(c *verifier.Claims) *identityEntry {
 	m.mu.Lock()
-	opts, ok := m.m[c]
+	e, ok := m.m[c]
 	m.mu.Unlock()
 	if ok {
-		return opts
+		return e
 	}
 	hs, n := identityHeaders(c)
-	opts = make([]*corev3.HeaderValueOption, n)
+	opts := make([]*corev3.HeaderValueOption, n)
 	for i, h := range hs[:n] {
 		opts[i] = &corev3.HeaderValueOption{
 			Header:       &corev3.HeaderValue{Key: h.name, Value: h.value},
 			AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
 		}
 	}
+	e = &identityEntry{headers: opts, resp: newOKResponse(opts, nil)}
 	m.mu.Lock()
 	if m.m == nil || len(m.m) >= identityMemoSize {
-		m.m = make(map[*verifier.Claims][]*corev3.HeaderValueOption, 64)
+		m.m = make(map[*verifier.Claims]*identityEntry, 64)
 	}
-	m.m[c] = opts
+	m.m[c] = e
 	m.mu.Unlock()
-	return opts
+	return e
 }
 
 // deniedHeader is a response header of a denied answer, replacing any value

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // ForwardAuthHandler returns the handler of /forward-auth, for nginx
@@ -24,7 +23,7 @@ func (s *Server) ForwardAuthHandler() http.Handler {
 func (s *Server) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 	var h requestHeaders
 	for name, values := range r.Header {
-		lower := strings.ToLower(name)
+		lower := lowerName(name)
 		for _, v := range values {
 			h.add(lower, v)
 		}

@@ -70,7 +70,7 @@ func lowerHeaders(in map[string]string) (map[string]string, error) {
 		if len(name) > MaxHeaderNameBytes {
 			return nil, invalidArgument("headers", fmt.Sprintf("a header name is longer than %d bytes", MaxHeaderNameBytes))
 		}
-		lower := strings.ToLower(name)
+		lower := lowerName(name)
 		if len(value) > MaxHeaderBytes {
 			return nil, invalidArgument("headers", fmt.Sprintf("header %q is longer than %d bytes", printableName(lower), MaxHeaderBytes))
 		}
@@ -268,4 +268,28 @@ func printableName(name string) string {
 		}
 		return r
 	}, name)
+}
+
+// lowerName is strings.ToLower for header names, which proxies and gRPC
+// metadata already send in lower case: it checks eight bytes at a time and
+// returns name itself when it has no upper-case or non-ASCII byte.
+func lowerName(name string) string {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(name); i += 8 {
+		x := uint64(name[i]) | uint64(name[i+1])<<8 | uint64(name[i+2])<<16 | uint64(name[i+3])<<24 |
+			uint64(name[i+4])<<32 | uint64(name[i+5])<<40 | uint64(name[i+6])<<48 | uint64(name[i+7])<<56
+		// With every byte below 0x80, adding 0x80-'A' (resp. 0x80-'Z'-1)
+		// sets a byte's high bit exactly when it is >= 'A' (resp. > 'Z'),
+		// without carries between bytes.
+		if x&highs != 0 || (x+(0x80-'A')*ones)&^(x+(0x80-'Z'-1)*ones)&highs != 0 {
+			return strings.ToLower(name)
+		}
+	}
+	for ; i < len(name); i++ {
+		if c := name[i]; c >= 0x80 || (c >= 'A' && c <= 'Z') {
+			return strings.ToLower(name)
+		}
+	}
+	return name
 }
