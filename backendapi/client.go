@@ -1,9 +1,7 @@
 package backendapi
 
 import (
-	"context"
 	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -107,21 +105,6 @@ func NewClient(secretKey string, opts ...Option) (*Client, error) {
 // isDevelopmentKey reports whether key is a Clerk development secret key.
 func isDevelopmentKey(key string) bool {
 	return strings.HasPrefix(key, "sk_test_") || strings.HasPrefix(key, "test_")
-}
-
-// GetInterstitial fetches the HTML interstitial page that a browser is shown
-// while Clerk refreshes its session cookie. It uses this client's base URL and
-// API version (the original used the module defaults) and does not cache.
-//
-// Backend API docs: https://clerk.com/docs/reference/backend-api/tag/Miscellaneous#operation/GetInterstitial
-func (c *Client) GetInterstitial(ctx context.Context) (string, error) {
-	req := newRequest(http.MethodGet, "internal", "interstitial")
-	req.accept = "text/html"
-	var html string
-	if err := c.do(ctx, req, &html); err != nil {
-		return "", err
-	}
-	return html, nil
 }
 
 // Ptr returns a pointer to v. Use it for the optional pointer fields of

@@ -48,6 +48,10 @@ func requireIDs(ids ...string) error {
 	return nil
 }
 
+// errNilParams is returned, without a request, when a method whose body has
+// required fields gets nil params.
+var errNilParams = errors.New("backendapi: params are required")
+
 // idempotent reports whether a failed attempt may be repeated after a 5xx or
 // a transport failure. GET and DELETE are idempotent by HTTP semantics. Clerk
 // documents no POST or PATCH of this client as idempotent (no idempotency

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
 
@@ -36,7 +37,7 @@ func benchDownstream(b *testing.B, protect bool) (testpb.TestServiceClient, cont
 	}
 	gs := grpc.NewServer(opts...)
 	testpb.RegisterTestServiceServer(gs, &downstream{})
-	client := testpb.NewTestServiceClient(serveBufconn(b, gs))
+	client := testpb.NewTestServiceClient(grpctest.Serve(b, gs))
 	ctx := withToken(b.Context(), iss.Mint(b, nil))
 	if _, err := client.EmptyCall(ctx, &testpb.Empty{}); err != nil { // warm the cache
 		b.Fatalf("EmptyCall: %v", err)

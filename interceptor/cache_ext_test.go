@@ -16,6 +16,8 @@ import (
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/fakeclock"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -88,7 +90,7 @@ func TestExpiredWhileCached(t *testing.T) {
 	t.Parallel()
 	start := time.Unix(1_800_000_000, 0)
 	exp := start.Add(60 * time.Second)
-	clock := &fakeClock{now: start}
+	clock := fakeclock.At(start)
 	fake := &fakeAuth{verify: func(ctx context.Context, req *authsvcv1.VerifySessionTokenRequest) (*authsvcv1.VerifySessionTokenResponse, error) {
 		if !clock.Now().Before(exp) {
 			return nil, reasonStatus(codes.Unauthenticated, verifier.ReasonExpired)
@@ -274,7 +276,7 @@ func TestUnaryAndStreamShareCache(t *testing.T) {
 				grpc.ChainStreamInterceptor(interceptor.StreamServerInterceptor(streamOpt)),
 			)
 			testpb.RegisterTestServiceServer(gs, &downstream{})
-			client := testpb.NewTestServiceClient(serveBufconn(t, gs))
+			client := testpb.NewTestServiceClient(grpctest.Serve(t, gs))
 			ctx := withToken(t.Context(), "a")
 			if _, err := client.EmptyCall(ctx, &testpb.Empty{}); err != nil {
 				t.Fatalf("EmptyCall: %v", err)
@@ -319,7 +321,7 @@ func TestCacheTTLAfterKeyRemoval(t *testing.T) {
 	tok := iss.Mint(t, map[string]any{"exp": time.Now().Add(time.Hour).Unix()})
 	conn := &switchConn{}
 	conn.cur.Store(before)
-	clock := &fakeClock{now: time.Now()}
+	clock := fakeclock.At(time.Now())
 	start := clock.Now()
 	client, _ := startDownstream(t, &downstream{}, interceptor.WithRemote(conn), interceptor.WithCache(interceptor.CacheConfig{Now: clock.Now}))
 	if _, err := client.EmptyCall(withToken(t.Context(), tok), &testpb.Empty{}); err != nil {
@@ -351,7 +353,7 @@ func TestCacheTTLAfterKeyRemoval(t *testing.T) {
 func TestCacheTTLOption(t *testing.T) {
 	t.Parallel()
 	fake := &fakeAuth{verify: acceptAll(time.Now().Add(time.Hour))}
-	clock := &fakeClock{now: time.Now()}
+	clock := fakeclock.At(time.Now())
 	start := clock.Now()
 	client, _ := startDownstream(t, &downstream{}, interceptor.WithRemote(startFakeAuth(t, fake)),
 		interceptor.WithCache(interceptor.CacheConfig{TTL: 5 * time.Second, Now: clock.Now}))

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
 
@@ -106,7 +107,7 @@ func TestClientInterceptors(t *testing.T) {
 			rec := &recordingServer{}
 			gs := grpc.NewServer()
 			testpb.RegisterTestServiceServer(gs, rec)
-			conn := serveBufconn(t, gs,
+			conn := grpctest.Serve(t, gs,
 				grpc.WithChainUnaryInterceptor(interceptor.UnaryClientInterceptor(tt.opts...)),
 				grpc.WithChainStreamInterceptor(interceptor.StreamClientInterceptor(tt.opts...)),
 			)

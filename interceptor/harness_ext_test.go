@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,39 +13,17 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier"
 )
-
-// serveBufconn registers nothing itself: it serves gs on an in-memory
-// listener and returns a client connection; both close at cleanup.
-func serveBufconn(t testing.TB, gs *grpc.Server, dialOpts ...grpc.DialOption) *grpc.ClientConn {
-	t.Helper()
-	lis := bufconn.Listen(1 << 20)
-	go func() { _ = gs.Serve(lis) }()
-	opts := append([]grpc.DialOption{
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-	}, dialOpts...)
-	conn, err := grpc.NewClient("passthrough:///bufconn", opts...)
-	if err != nil {
-		t.Fatalf("dial bufconn: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = conn.Close()
-		gs.Stop()
-	})
-	return conn
-}
 
 // fakeAuth is an AuthService whose VerifySessionToken is a function field;
 // it counts the calls that reach it.
@@ -67,7 +43,7 @@ func startFakeAuth(t testing.TB, f *fakeAuth) *grpc.ClientConn {
 	t.Helper()
 	gs := grpc.NewServer()
 	authsvcv1.RegisterAuthServiceServer(gs, f)
-	return serveBufconn(t, gs)
+	return grpctest.Serve(t, gs)
 }
 
 // acceptAll is a fakeAuth verify that accepts every token as user
@@ -167,7 +143,7 @@ func startDownstreamDial(t testing.TB, d *downstream, dialOpts []grpc.DialOption
 	testpb.RegisterTestServiceServer(gs, d)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)
-	conn := serveBufconn(t, gs, dialOpts...)
+	conn := grpctest.Serve(t, gs, dialOpts...)
 	return testpb.NewTestServiceClient(conn), conn
 }
 
@@ -186,24 +162,6 @@ func checkStatus(t *testing.T, err error, code codes.Code, reason verifier.Reaso
 	if got := interceptor.ReasonOf(err); got != reason {
 		t.Fatalf("reason = %q, want %q (err %v)", got, reason, err)
 	}
-}
-
-// fakeClock is a settable clock for the decision cache.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
 }
 
 // selectorMatch adapts a predicate on the full method name to a Matcher.

@@ -15,6 +15,7 @@ import (
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
@@ -59,7 +60,7 @@ func startAuthsvcWith(t testing.TB, cfg verifier.Config, gate chan struct{}) (*g
 		return h(ctx, req)
 	}
 	gs, _ := server.NewGRPCServer(srv, server.GRPCOptions{Unary: []grpc.UnaryServerInterceptor{count}})
-	return serveBufconn(t, gs), calls, gs
+	return grpctest.Serve(t, gs), calls, gs
 }
 
 // tokenCase is one row of the end-to-end verification table, run in both

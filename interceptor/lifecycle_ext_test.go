@@ -10,6 +10,7 @@ import (
 	testpb "google.golang.org/grpc/interop/grpc_testing"
 
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/fakeclock"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -82,7 +83,7 @@ func TestEndToEndExpiredWhileCached(t *testing.T) {
 	iss := verifiertest.NewIssuer(t)
 	now := time.Now().Truncate(time.Second)
 	exp := now.Add(60 * time.Second)
-	clock := &fakeClock{now: now}
+	clock := fakeclock.At(now)
 	cfg := iss.Config()
 	cfg.Now = clock.Now
 	conn, calls, _ := startAuthsvcWith(t, cfg, nil)

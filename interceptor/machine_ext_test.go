@@ -2,7 +2,6 @@ package interceptor_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -13,6 +12,8 @@ import (
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/emulatortest"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -39,23 +40,13 @@ type machineSetup struct {
 
 func newMachineSetup(t *testing.T) *machineSetup {
 	t.Helper()
-	em, err := emulator.New(emulator.Options{Seed: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(em.Handler())
-	t.Cleanup(hs.Close)
-	backend, err := backendapi.NewClient(em.SecretKey(), backendapi.WithBaseURL(hs.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newVerifier(t, verifier.Config{SecretKey: em.SecretKey(), APIURL: hs.URL, Issuers: []string{em.Issuer()}})
-	srv, err := server.New(server.Config{Verifier: v, Backend: backend})
+	b := emulatortest.Start(t, nil)
+	srv, err := server.New(server.Config{Verifier: b.Verifier, Backend: b.Client})
 	if err != nil {
 		t.Fatal(err)
 	}
 	gs, _ := server.NewGRPCServer(srv, server.GRPCOptions{})
-	return &machineSetup{em: em, backend: backend, v: v, authsvc: serveBufconn(t, gs)}
+	return &machineSetup{em: b.Emulator, backend: b.Client, v: b.Verifier, authsvc: grpctest.Serve(t, gs)}
 }
 
 func (s *machineSetup) tokens(t *testing.T) (m2mOpaque, m2mJWT, apiKey, session string) {
@@ -73,15 +64,7 @@ func (s *machineSetup) tokens(t *testing.T) (m2mOpaque, m2mJWT, apiKey, session 
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := s.backend.Sessions.Create(t.Context(), &backendapi.CreateSessionParams{UserID: emulator.SeedUserAlice})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := s.backend.Sessions.CreateToken(t.Context(), sess.ID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o.Token, j.Token, k.Secret, st.JWT
+	return o.Token, j.Token, k.Secret, emulatortest.SessionToken(t, s.backend, emulator.SeedUserAlice)
 }
 
 // TestInterceptorMachineCallers: with WithAcceptedTokens the handler sees
@@ -142,5 +125,5 @@ func startMachineDownstream(t *testing.T, opts ...interceptor.Option) testpb.Tes
 	t.Helper()
 	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(opts...)))
 	testpb.RegisterTestServiceServer(gs, &machineDownstream{})
-	return testpb.NewTestServiceClient(serveBufconn(t, gs))
+	return testpb.NewTestServiceClient(grpctest.Serve(t, gs))
 }

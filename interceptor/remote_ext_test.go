@@ -15,6 +15,7 @@ import (
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier"
 )
 
@@ -209,7 +210,7 @@ func TestAuthsvcDown(t *testing.T) {
 			t.Parallel()
 			gs := grpc.NewServer()
 			authsvcv1.RegisterAuthServiceServer(gs, &fakeAuth{verify: acceptAll(time.Now().Add(time.Minute))})
-			authConn := serveBufconn(t, gs)
+			authConn := grpctest.Serve(t, gs)
 			gs.Stop()
 			d := &downstream{}
 			client, _ := startDownstream(t, d, append(tt.opts, interceptor.WithRemote(authConn))...)

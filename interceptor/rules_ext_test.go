@@ -13,6 +13,7 @@ import (
 
 	"github.com/authsvc/authsvc/interceptor"
 	"github.com/authsvc/authsvc/internal/attackvectors"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -46,16 +47,12 @@ func TestEndToEndAttackVectors(t *testing.T) {
 			d := &downstream{}
 			client, _ := startDownstream(t, d, m.mode(t, iss))
 			now := time.Now().Unix()
-			for _, a := range attackvectors.All() {
-				t.Run(a.Name, func(t *testing.T) {
-					t.Parallel()
-					token := a.Token(t, iss, now)
-					for range 2 {
-						_, err := client.UnaryCall(withToken(t.Context(), token), &testpb.SimpleRequest{})
-						checkStatus(t, err, codes.Unauthenticated, a.Reason)
-					}
-				})
-			}
+			attackvectors.Run(t, iss, now, func(t *testing.T, a attackvectors.Attack, token string) {
+				for range 2 {
+					_, err := client.UnaryCall(withToken(t.Context(), token), &testpb.SimpleRequest{})
+					checkStatus(t, err, codes.Unauthenticated, a.Reason)
+				}
+			})
 			t.Cleanup(func() {
 				if n := d.calls.Load(); n != 0 {
 					t.Errorf("handler ran %d times, want 0", n)
@@ -97,7 +94,7 @@ func TestEndToEndNewRulesAndClaims(t *testing.T) {
 			srv := &claimsServer{seen: make(chan *interceptor.Claims, 1)}
 			gs := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptor.UnaryServerInterceptor(m.mode(t, iss))))
 			testpb.RegisterTestServiceServer(gs, srv)
-			client := testpb.NewTestServiceClient(serveBufconn(t, gs))
+			client := testpb.NewTestServiceClient(grpctest.Serve(t, gs))
 			tests := []struct {
 				name   string
 				token  string

@@ -1,15 +1,12 @@
 package server
 
 import (
-	"context"
-	"net"
 	"testing"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/grpctest"
 )
 
 // startBufconn serves s over an in-memory listener with the production
@@ -17,21 +14,8 @@ import (
 // by t.Cleanup.
 func startBufconn(t testing.TB, s *Server, opts GRPCOptions) *grpc.ClientConn {
 	t.Helper()
-	lis := bufconn.Listen(1 << 20)
 	gs, _ := NewGRPCServer(s, opts)
-	go func() { _ = gs.Serve(lis) }()
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-	)
-	if err != nil {
-		t.Fatalf("dial bufconn: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = conn.Close()
-		gs.Stop()
-	})
-	return conn
+	return grpctest.Serve(t, gs)
 }
 
 // newTestClient is startBufconn returning an AuthService client.

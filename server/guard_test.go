@@ -2,20 +2,18 @@ package server
 
 import (
 	"context"
-	"net"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/internal/policy"
 	"github.com/authsvc/authsvc/internal/rpcstatus"
 	"github.com/authsvc/authsvc/verifier"
@@ -48,21 +46,9 @@ func (d *denials) code(method string) (codes.Code, bool) {
 // would build it.
 func serveRegistered(t *testing.T, s *Server) *grpc.ClientConn {
 	t.Helper()
-	lis := bufconn.Listen(1 << 20)
 	gs := grpc.NewServer()
 	s.Register(gs)
-	go func() { _ = gs.Serve(lis) }()
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = conn.Close()
-		gs.Stop()
-	})
-	return conn
+	return grpctest.Serve(t, gs)
 }
 
 // TestNoPolicyDeniesEveryProxyRPC builds the server without any policy, as
@@ -160,19 +146,10 @@ func TestRegisterRunsServerInterceptors(t *testing.T) {
 		sawCode = status.Code(err)
 		return resp, err
 	}
-	lis := bufconn.Listen(1 << 20)
 	gs := grpc.NewServer(grpc.UnaryInterceptor(outer))
 	newProxyServer(t, nil).Register(gs)
-	go func() { _ = gs.Serve(lis) }()
-	t.Cleanup(gs.Stop)
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	_, err = pb.NewAuthServiceClient(conn).GetUser(t.Context(), &pb.GetUserRequest{UserId: "user_1"})
+	conn := grpctest.Serve(t, gs)
+	_, err := pb.NewAuthServiceClient(conn).GetUser(t.Context(), &pb.GetUserRequest{UserId: "user_1"})
 	if status.Code(err) != codes.Unauthenticated || sawCode != codes.Unauthenticated {
 		t.Errorf("GetUser: %v, interceptor saw %v; want Unauthenticated for both", err, sawCode)
 	}

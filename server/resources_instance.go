@@ -7,7 +7,8 @@ import (
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
 
-// Instance-wide RPCs: allowlist, invitations, redirect URLs, interstitial.
+// Instance-wide RPCs: allowlist, invitations, redirect URLs, emails, SMS
+// messages, interstitial.
 
 // ListAllowlistIdentifiers lists the allowlist.
 func (s *Server) ListAllowlistIdentifiers(ctx context.Context, _ *pb.ListAllowlistIdentifiersRequest) (*pb.ListAllowlistIdentifiersResponse, error) {
@@ -94,6 +95,22 @@ func (s *Server) DeleteRedirectUrl(ctx context.Context, req *pb.DeleteRedirectUr
 	}
 	return proxy[pb.DeleteRedirectUrlResponse](s, "deleted_object", func(b *backendapi.Client) (*backendapi.DeletedObject, error) {
 		return b.RedirectURLs.Delete(ctx, req.GetRedirectUrlId())
+	})
+}
+
+// CreateEmail sends an email to one of a user's email addresses.
+func (s *Server) CreateEmail(ctx context.Context, req *pb.CreateEmailRequest) (*pb.CreateEmailResponse, error) {
+	p := &backendapi.CreateEmailParams{FromEmailName: req.GetFromEmailName(), EmailAddressID: req.GetEmailAddressId(), Subject: req.GetSubject(), Body: req.GetBody()}
+	return proxy[pb.CreateEmailResponse](s, "email", func(b *backendapi.Client) (*backendapi.Email, error) {
+		return b.Emails.Create(ctx, p)
+	})
+}
+
+// CreateSMSMessage sends a text message to one of a user's phone numbers.
+func (s *Server) CreateSMSMessage(ctx context.Context, req *pb.CreateSMSMessageRequest) (*pb.CreateSMSMessageResponse, error) {
+	p := &backendapi.CreateSMSMessageParams{PhoneNumberID: req.GetPhoneNumberId(), Message: req.GetMessage()}
+	return proxy[pb.CreateSMSMessageResponse](s, "sms_message", func(b *backendapi.Client) (*backendapi.SMSMessage, error) {
+		return b.SMSMessages.Create(ctx, p)
 	})
 }
 

@@ -39,32 +39,28 @@ func TestAttackVectorsOverGRPC(t *testing.T) {
 	iss := verifiertest.NewIssuer(t)
 	client := newVerifyClient(t, iss.Config())
 	now := time.Now().Unix()
-	for _, a := range attackvectors.All() {
-		t.Run(a.Name, func(t *testing.T) {
-			t.Parallel()
-			token := a.Token(t, iss, now)
-			for range 2 {
-				resp, err := client.VerifySessionToken(context.Background(), &authsvcv1.VerifySessionTokenRequest{Token: token})
-				wantRejected(t, err, a.Reason)
-				if resp != nil {
-					t.Fatalf("response %v with the error", resp)
-				}
+	attackvectors.Run(t, iss, now, func(t *testing.T, a attackvectors.Attack, token string) {
+		for range 2 {
+			resp, err := client.VerifySessionToken(context.Background(), &authsvcv1.VerifySessionTokenRequest{Token: token})
+			wantRejected(t, err, a.Reason)
+			if resp != nil {
+				t.Fatalf("response %v with the error", resp)
 			}
-			reqs := map[verifier.AuthReason]*authsvcv1.GetAuthStateRequest{
-				a.Header: {HeaderToken: &token},
-				a.Cookie: {Headers: map[string]string{"cookie": "__client_uat=1; __session=" + token, "user-agent": "Mozilla/5.0", "host": "app.example.com"}},
+		}
+		reqs := map[verifier.AuthReason]*authsvcv1.GetAuthStateRequest{
+			a.Header: {HeaderToken: &token},
+			a.Cookie: {Headers: map[string]string{"cookie": "__client_uat=1; __session=" + token, "user-agent": "Mozilla/5.0", "host": "app.example.com"}},
+		}
+		for want, req := range reqs {
+			resp, err := client.GetAuthState(context.Background(), req)
+			if err != nil {
+				t.Fatalf("GetAuthState: %v", err)
 			}
-			for want, req := range reqs {
-				resp, err := client.GetAuthState(context.Background(), req)
-				if err != nil {
-					t.Fatalf("GetAuthState: %v", err)
-				}
-				if resp.GetStatus() != authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_OUT || resp.GetReason() != string(want) || resp.GetClaims() != nil {
-					t.Errorf("GetAuthState = %v/%s claims %v, want signed out/%s", resp.GetStatus(), resp.GetReason(), resp.GetClaims(), want)
-				}
+			if resp.GetStatus() != authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_OUT || resp.GetReason() != string(want) || resp.GetClaims() != nil {
+				t.Errorf("GetAuthState = %v/%s claims %v, want signed out/%s", resp.GetStatus(), resp.GetReason(), resp.GetClaims(), want)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestVerifySessionTokenNewRules covers rules 5, 7 and 10 over gRPC with

@@ -28,7 +28,7 @@ const maxErrorDetails = 20
 var errBackendNotConfigured = status.Error(codes.FailedPrecondition, "backend api not configured")
 
 // backendStatus turns an error of a backendapi call into the status the
-// contract documents (see resources.proto): the HTTP status picks the code
+// contract documents (see common.proto): the HTTP status picks the code
 // and Clerk's errors[] and trace id travel as ErrorInfo details. Messages
 // carry Clerk's code and message, never the secret key or a token.
 func backendStatus(err error) error {

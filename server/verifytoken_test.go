@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +11,8 @@ import (
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
+	"github.com/authsvc/authsvc/internal/emulatortest"
+	"github.com/authsvc/authsvc/internal/fakeclock"
 	"github.com/authsvc/authsvc/internal/telemetry"
 	"github.com/authsvc/authsvc/verifier"
 )
@@ -20,23 +20,10 @@ import (
 // machineEnv is authsvc over bufconn in front of an emulator, sharing one
 // settable clock.
 type machineEnv struct {
-	mu      sync.Mutex
-	now     time.Time
+	clock   *fakeclock.Clock
 	em      *emulator.Emulator
 	backend *backendapi.Client
 	client  authsvcv1.AuthServiceClient
-}
-
-func (e *machineEnv) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-func (e *machineEnv) advance(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
 }
 
 func newMachineEnv(t *testing.T) *machineEnv {
@@ -46,27 +33,13 @@ func newMachineEnv(t *testing.T) *machineEnv {
 
 func newMachineEnvWith(t *testing.T, opts GRPCOptions) *machineEnv {
 	t.Helper()
-	env := &machineEnv{now: time.Now().Truncate(time.Second)}
-	em, err := emulator.New(emulator.Options{Now: env.clock, Seed: true})
+	env := &machineEnv{clock: fakeclock.At(time.Now().Truncate(time.Second))}
+	b := emulatortest.Start(t, env.clock.Now)
+	srv, err := New(Config{Verifier: b.Verifier, Backend: b.Client})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(em.Handler())
-	t.Cleanup(hs.Close)
-	backend, err := backendapi.NewClient(em.SecretKey(), backendapi.WithBaseURL(hs.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := verifier.New(verifier.Config{SecretKey: em.SecretKey(), APIURL: hs.URL, Issuers: []string{em.Issuer()}, Now: env.clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(v.Close)
-	srv, err := New(Config{Verifier: v, Backend: backend})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.em, env.backend, env.client = em, backend, newTestClient(t, srv, opts)
+	env.em, env.backend, env.client = b.Emulator, b.Client, newTestClient(t, srv, opts)
 	return env
 }
 
@@ -99,15 +72,7 @@ func (e *machineEnv) oauth(t *testing.T, jwt bool) string {
 
 func (e *machineEnv) session(t *testing.T) string {
 	t.Helper()
-	s, err := e.backend.Sessions.Create(t.Context(), &backendapi.CreateSessionParams{UserID: emulator.SeedUserAlice})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := e.backend.Sessions.CreateToken(t.Context(), s.ID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.JWT
+	return emulatortest.SessionToken(t, e.backend, emulator.SeedUserAlice)
 }
 
 var (
@@ -175,7 +140,7 @@ func TestVerifyTokenOverGRPC(t *testing.T) {
 			t.Parallel()
 			env := newMachineEnv(t)
 			tok := tt.mint(t, env)
-			env.advance(tt.advance)
+			env.clock.Advance(tt.advance)
 			resp, err := env.client.VerifyToken(t.Context(), &authsvcv1.VerifyTokenRequest{Token: tok, Accepts: tt.accepts})
 			if tt.wantWhy != "" {
 				code, info := errorInfo(t, err)
@@ -233,11 +198,11 @@ func TestVerifyTokenRevokedAPIKeyAfterTTL(t *testing.T) {
 	if _, err := env.backend.APIKeys.Revoke(t.Context(), k.ID); err != nil {
 		t.Fatal(err)
 	}
-	env.advance(verifier.DefaultOpaqueCacheTTL - time.Second)
+	env.clock.Advance(verifier.DefaultOpaqueCacheTTL - time.Second)
 	if _, err := env.client.VerifyToken(t.Context(), req); err != nil {
 		t.Fatalf("within the TTL: %v, want the cached success", err)
 	}
-	env.advance(time.Second)
+	env.clock.Advance(time.Second)
 	_, err := env.client.VerifyToken(t.Context(), req)
 	if code, info := errorInfo(t, err); code != codes.Unauthenticated || info.GetMetadata()["reason"] != string(verifier.ReasonTokenInvalid) {
 		t.Fatalf("after the TTL: %v, want UNAUTHENTICATED token-invalid", err)

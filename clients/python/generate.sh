@@ -38,7 +38,9 @@ mkdir -p "$tmp/gen"
 "$protoc" -I "$root/proto" \
 	--python_out="$tmp/gen" --grpc_python_out="$tmp/gen" \
 	--plugin=protoc-gen-grpc_python="$plugin" \
-	authsvc/v1/auth.proto authsvc/v1/resources.proto
+	authsvc/v1/auth.proto authsvc/v1/common.proto authsvc/v1/users.proto \
+	authsvc/v1/sessions.proto authsvc/v1/organizations.proto \
+	authsvc/v1/identifications.proto authsvc/v1/instance.proto
 "$protoc" -I "$here/proto" --python_out="$tmp" authsvc_client/gen/rpc_status.proto
 mv "$tmp/authsvc_client/gen/rpc_status_pb2.py" "$tmp/gen/"
 

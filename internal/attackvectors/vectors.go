@@ -64,6 +64,19 @@ func (a Attack) Token(t testing.TB, iss *verifiertest.Issuer, now int64) string 
 	return iss.MintRaw(t, h, []byte(a.payload(base{iss: iss.URL, now: now})))
 }
 
+// Run runs check for every row of the table, each as a parallel subtest
+// named after the row, with the row's token minted by iss for the Unix time
+// now.
+func Run(t *testing.T, iss *verifiertest.Issuer, now int64, check func(t *testing.T, a Attack, token string)) {
+	t.Helper()
+	for _, a := range All() {
+		t.Run(a.Name, func(t *testing.T) {
+			t.Parallel()
+			check(t, a, a.Token(t, iss, now))
+		})
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // All returns the table; each call returns new rows.

@@ -1,6 +1,8 @@
-// Package fakeclock is a manual clock for tests of code that waits on a
-// backendapi.Clock (Now and After): its timers fire only when the test
-// advances it, so a 10 s rate-limit window passes without waiting 10 s.
+// Package fakeclock is a manual clock for tests of code that reads the time
+// (a Now func: the verifier, the emulator, the interceptor's decision cache)
+// or waits on a backendapi.Clock (Now and After): its time moves and its
+// timers fire only when the test moves it, so a 10 s rate-limit window
+// passes without waiting 10 s.
 //
 // It is for tests only; nothing in the service uses it.
 package fakeclock
@@ -11,8 +13,8 @@ import (
 	"time"
 )
 
-// Clock is a manual clock starting at the real time of [New]. Safe for
-// concurrent use.
+// Clock is a manual clock starting at the real time of [New], or at the
+// time given to [At]. Safe for concurrent use.
 type Clock struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -26,8 +28,11 @@ type timer struct {
 }
 
 // New returns a Clock set to time.Now().
-func New() *Clock {
-	c := &Clock{now: time.Now()}
+func New() *Clock { return At(time.Now()) }
+
+// At returns a Clock set to t.
+func At(t time.Time) *Clock {
+	c := &Clock{now: t}
 	c.cond = sync.NewCond(&c.mu)
 	return c
 }
@@ -58,7 +63,20 @@ func (c *Clock) After(d time.Duration) <-chan time.Time {
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	c.set(c.now.Add(d))
+}
+
+// Set moves the clock to t, forward or back, and fires the timers that are
+// due at t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.set(t)
+}
+
+// set is Set with c.mu held.
+func (c *Clock) set(now time.Time) {
+	c.now = now
 	c.timers = slices.DeleteFunc(c.timers, func(t timer) bool {
 		if t.at.After(c.now) {
 			return false

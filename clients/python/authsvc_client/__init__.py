@@ -7,8 +7,9 @@
     state = client.get_auth_state(headers=request_headers)
     user = client.call("GetUser", pb.GetUserRequest(user_id=claims.user_id)).user
 
-The generated messages are in authsvc_client.pb (auth_pb2 and
-resources_pb2 re-exported) and the raw stub is Client.stub.
+The generated messages are in authsvc_client.pb (auth_pb2 and the
+resource groups' users_pb2, sessions_pb2, ... re-exported) and the raw
+stub is Client.stub.
 """
 
 from authsvc_client import pb

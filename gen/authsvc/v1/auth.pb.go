@@ -1227,7 +1227,7 @@ var File_authsvc_v1_auth_proto protoreflect.FileDescriptor
 const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"\x15authsvc/v1/auth.proto\x12\n" +
-	"authsvc.v1\x1a\x1aauthsvc/v1/resources.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x87\x01\n" +
+	"authsvc.v1\x1a authsvc/v1/identifications.proto\x1a\x19authsvc/v1/instance.proto\x1a\x1eauthsvc/v1/organizations.proto\x1a\x19authsvc/v1/sessions.proto\x1a\x16authsvc/v1/users.proto\x1a\x1cgoogle/protobuf/struct.proto\"\x87\x01\n" +
 	"\x19VerifySessionTokenRequest\x12\x14\n" +
 	"\x05token\x18\x01 \x01(\tR\x05token\x12-\n" +
 	"\x12authorized_parties\x18\x02 \x03(\tR\x11authorizedParties\x12%\n" +
@@ -1352,53 +1352,7 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\x12VerifySessionToken\x12%.authsvc.v1.VerifySessionTokenRequest\x1a&.authsvc.v1.VerifySessionTokenResponse\x12Q\n" +
 	"\fGetAuthState\x12\x1f.authsvc.v1.GetAuthStateRequest\x1a .authsvc.v1.GetAuthStateResponse\x12T\n" +
 	"\rVerifyWebhook\x12 .authsvc.v1.VerifyWebhookRequest\x1a!.authsvc.v1.VerifyWebhookResponse\x12N\n" +
-	"\vVerifyToken\x12\x1e.authsvc.v1.VerifyTokenRequest\x1a\x1f.authsvc.v1.VerifyTokenResponse\x12u\n" +
-	"\x18ListAllowlistIdentifiers\x12+.authsvc.v1.ListAllowlistIdentifiersRequest\x1a,.authsvc.v1.ListAllowlistIdentifiersResponse\x12x\n" +
-	"\x19CreateAllowlistIdentifier\x12,.authsvc.v1.CreateAllowlistIdentifierRequest\x1a-.authsvc.v1.CreateAllowlistIdentifierResponse\x12x\n" +
-	"\x19DeleteAllowlistIdentifier\x12,.authsvc.v1.DeleteAllowlistIdentifierRequest\x1a-.authsvc.v1.DeleteAllowlistIdentifierResponse\x12N\n" +
-	"\vListClients\x12\x1e.authsvc.v1.ListClientsRequest\x1a\x1f.authsvc.v1.ListClientsResponse\x12H\n" +
-	"\tGetClient\x12\x1c.authsvc.v1.GetClientRequest\x1a\x1d.authsvc.v1.GetClientResponse\x12Q\n" +
-	"\fVerifyClient\x12\x1f.authsvc.v1.VerifyClientRequest\x1a .authsvc.v1.VerifyClientResponse\x12Z\n" +
-	"\x0fGetEmailAddress\x12\".authsvc.v1.GetEmailAddressRequest\x1a#.authsvc.v1.GetEmailAddressResponse\x12c\n" +
-	"\x12CreateEmailAddress\x12%.authsvc.v1.CreateEmailAddressRequest\x1a&.authsvc.v1.CreateEmailAddressResponse\x12c\n" +
-	"\x12UpdateEmailAddress\x12%.authsvc.v1.UpdateEmailAddressRequest\x1a&.authsvc.v1.UpdateEmailAddressResponse\x12c\n" +
-	"\x12DeleteEmailAddress\x12%.authsvc.v1.DeleteEmailAddressRequest\x1a&.authsvc.v1.DeleteEmailAddressResponse\x12N\n" +
-	"\vCreateEmail\x12\x1e.authsvc.v1.CreateEmailRequest\x1a\x1f.authsvc.v1.CreateEmailResponse\x12Z\n" +
-	"\x0fListInvitations\x12\".authsvc.v1.ListInvitationsRequest\x1a#.authsvc.v1.ListInvitationsResponse\x12]\n" +
-	"\x10CreateInvitation\x12#.authsvc.v1.CreateInvitationRequest\x1a$.authsvc.v1.CreateInvitationResponse\x12]\n" +
-	"\x10RevokeInvitation\x12#.authsvc.v1.RevokeInvitationRequest\x1a$.authsvc.v1.RevokeInvitationResponse\x12`\n" +
-	"\x11ListOrganizations\x12$.authsvc.v1.ListOrganizationsRequest\x1a%.authsvc.v1.ListOrganizationsResponse\x12c\n" +
-	"\x12CreateOrganization\x12%.authsvc.v1.CreateOrganizationRequest\x1a&.authsvc.v1.CreateOrganizationResponse\x12Z\n" +
-	"\x0fGetOrganization\x12\".authsvc.v1.GetOrganizationRequest\x1a#.authsvc.v1.GetOrganizationResponse\x12c\n" +
-	"\x12UpdateOrganization\x12%.authsvc.v1.UpdateOrganizationRequest\x1a&.authsvc.v1.UpdateOrganizationResponse\x12{\n" +
-	"\x1aUpdateOrganizationMetadata\x12-.authsvc.v1.UpdateOrganizationMetadataRequest\x1a..authsvc.v1.UpdateOrganizationMetadataResponse\x12c\n" +
-	"\x12DeleteOrganization\x12%.authsvc.v1.DeleteOrganizationRequest\x1a&.authsvc.v1.DeleteOrganizationResponse\x12~\n" +
-	"\x1bListOrganizationMemberships\x12..authsvc.v1.ListOrganizationMembershipsRequest\x1a/.authsvc.v1.ListOrganizationMembershipsResponse\x12\x81\x01\n" +
-	"\x1cCreateOrganizationMembership\x12/.authsvc.v1.CreateOrganizationMembershipRequest\x1a0.authsvc.v1.CreateOrganizationMembershipResponse\x12\x81\x01\n" +
-	"\x1cUpdateOrganizationMembership\x12/.authsvc.v1.UpdateOrganizationMembershipRequest\x1a0.authsvc.v1.UpdateOrganizationMembershipResponse\x12\x99\x01\n" +
-	"$UpdateOrganizationMembershipMetadata\x127.authsvc.v1.UpdateOrganizationMembershipMetadataRequest\x1a8.authsvc.v1.UpdateOrganizationMembershipMetadataResponse\x12\x81\x01\n" +
-	"\x1cDeleteOrganizationMembership\x12/.authsvc.v1.DeleteOrganizationMembershipRequest\x1a0.authsvc.v1.DeleteOrganizationMembershipResponse\x12\x93\x01\n" +
-	"\"ListPendingOrganizationInvitations\x125.authsvc.v1.ListPendingOrganizationInvitationsRequest\x1a6.authsvc.v1.ListPendingOrganizationInvitationsResponse\x12\x81\x01\n" +
-	"\x1cCreateOrganizationInvitation\x12/.authsvc.v1.CreateOrganizationInvitationRequest\x1a0.authsvc.v1.CreateOrganizationInvitationResponse\x12\x81\x01\n" +
-	"\x1cRevokeOrganizationInvitation\x12/.authsvc.v1.RevokeOrganizationInvitationRequest\x1a0.authsvc.v1.RevokeOrganizationInvitationResponse\x12W\n" +
-	"\x0eGetPhoneNumber\x12!.authsvc.v1.GetPhoneNumberRequest\x1a\".authsvc.v1.GetPhoneNumberResponse\x12`\n" +
-	"\x11CreatePhoneNumber\x12$.authsvc.v1.CreatePhoneNumberRequest\x1a%.authsvc.v1.CreatePhoneNumberResponse\x12`\n" +
-	"\x11UpdatePhoneNumber\x12$.authsvc.v1.UpdatePhoneNumberRequest\x1a%.authsvc.v1.UpdatePhoneNumberResponse\x12`\n" +
-	"\x11DeletePhoneNumber\x12$.authsvc.v1.DeletePhoneNumberRequest\x1a%.authsvc.v1.DeletePhoneNumberResponse\x12]\n" +
-	"\x10ListRedirectUrls\x12#.authsvc.v1.ListRedirectUrlsRequest\x1a$.authsvc.v1.ListRedirectUrlsResponse\x12W\n" +
-	"\x0eGetRedirectUrl\x12!.authsvc.v1.GetRedirectUrlRequest\x1a\".authsvc.v1.GetRedirectUrlResponse\x12`\n" +
-	"\x11CreateRedirectUrl\x12$.authsvc.v1.CreateRedirectUrlRequest\x1a%.authsvc.v1.CreateRedirectUrlResponse\x12`\n" +
-	"\x11DeleteRedirectUrl\x12$.authsvc.v1.DeleteRedirectUrlRequest\x1a%.authsvc.v1.DeleteRedirectUrlResponse\x12Q\n" +
-	"\fListSessions\x12\x1f.authsvc.v1.ListSessionsRequest\x1a .authsvc.v1.ListSessionsResponse\x12K\n" +
-	"\n" +
-	"GetSession\x12\x1d.authsvc.v1.GetSessionRequest\x1a\x1e.authsvc.v1.GetSessionResponse\x12T\n" +
-	"\rRevokeSession\x12 .authsvc.v1.RevokeSessionRequest\x1a!.authsvc.v1.RevokeSessionResponse\x12T\n" +
-	"\rVerifySession\x12 .authsvc.v1.VerifySessionRequest\x1a!.authsvc.v1.VerifySessionResponse\x12c\n" +
-	"\x12CreateSessionToken\x12%.authsvc.v1.CreateSessionTokenRequest\x1a&.authsvc.v1.CreateSessionTokenResponse\x12T\n" +
-	"\rCreateSession\x12 .authsvc.v1.CreateSessionRequest\x1a!.authsvc.v1.CreateSessionResponse\x12`\n" +
-	"\x11CreateSignInToken\x12$.authsvc.v1.CreateSignInTokenRequest\x1a%.authsvc.v1.CreateSignInTokenResponse\x12`\n" +
-	"\x11RevokeSignInToken\x12$.authsvc.v1.RevokeSignInTokenRequest\x1a%.authsvc.v1.RevokeSignInTokenResponse\x12]\n" +
-	"\x10CreateSMSMessage\x12#.authsvc.v1.CreateSMSMessageRequest\x1a$.authsvc.v1.CreateSMSMessageResponse\x12H\n" +
+	"\vVerifyToken\x12\x1e.authsvc.v1.VerifyTokenRequest\x1a\x1f.authsvc.v1.VerifyTokenResponse\x12H\n" +
 	"\tListUsers\x12\x1c.authsvc.v1.ListUsersRequest\x1a\x1d.authsvc.v1.ListUsersResponse\x12B\n" +
 	"\aGetUser\x12\x1a.authsvc.v1.GetUserRequest\x1a\x1b.authsvc.v1.GetUserResponse\x12K\n" +
 	"\n" +
@@ -1415,7 +1369,53 @@ const file_authsvc_v1_auth_proto_rawDesc = "" +
 	"\x1fListUserOrganizationMemberships\x122.authsvc.v1.ListUserOrganizationMembershipsRequest\x1a3.authsvc.v1.ListUserOrganizationMembershipsResponse\x12c\n" +
 	"\x12VerifyUserPassword\x12%.authsvc.v1.VerifyUserPasswordRequest\x1a&.authsvc.v1.VerifyUserPasswordResponse\x12B\n" +
 	"\aBanUser\x12\x1a.authsvc.v1.BanUserRequest\x1a\x1b.authsvc.v1.BanUserResponse\x12H\n" +
-	"\tUnbanUser\x12\x1c.authsvc.v1.UnbanUserRequest\x1a\x1d.authsvc.v1.UnbanUserResponse\x12Z\n" +
+	"\tUnbanUser\x12\x1c.authsvc.v1.UnbanUserRequest\x1a\x1d.authsvc.v1.UnbanUserResponse\x12Q\n" +
+	"\fListSessions\x12\x1f.authsvc.v1.ListSessionsRequest\x1a .authsvc.v1.ListSessionsResponse\x12K\n" +
+	"\n" +
+	"GetSession\x12\x1d.authsvc.v1.GetSessionRequest\x1a\x1e.authsvc.v1.GetSessionResponse\x12T\n" +
+	"\rRevokeSession\x12 .authsvc.v1.RevokeSessionRequest\x1a!.authsvc.v1.RevokeSessionResponse\x12T\n" +
+	"\rVerifySession\x12 .authsvc.v1.VerifySessionRequest\x1a!.authsvc.v1.VerifySessionResponse\x12c\n" +
+	"\x12CreateSessionToken\x12%.authsvc.v1.CreateSessionTokenRequest\x1a&.authsvc.v1.CreateSessionTokenResponse\x12T\n" +
+	"\rCreateSession\x12 .authsvc.v1.CreateSessionRequest\x1a!.authsvc.v1.CreateSessionResponse\x12N\n" +
+	"\vListClients\x12\x1e.authsvc.v1.ListClientsRequest\x1a\x1f.authsvc.v1.ListClientsResponse\x12H\n" +
+	"\tGetClient\x12\x1c.authsvc.v1.GetClientRequest\x1a\x1d.authsvc.v1.GetClientResponse\x12Q\n" +
+	"\fVerifyClient\x12\x1f.authsvc.v1.VerifyClientRequest\x1a .authsvc.v1.VerifyClientResponse\x12`\n" +
+	"\x11CreateSignInToken\x12$.authsvc.v1.CreateSignInTokenRequest\x1a%.authsvc.v1.CreateSignInTokenResponse\x12`\n" +
+	"\x11RevokeSignInToken\x12$.authsvc.v1.RevokeSignInTokenRequest\x1a%.authsvc.v1.RevokeSignInTokenResponse\x12`\n" +
+	"\x11ListOrganizations\x12$.authsvc.v1.ListOrganizationsRequest\x1a%.authsvc.v1.ListOrganizationsResponse\x12c\n" +
+	"\x12CreateOrganization\x12%.authsvc.v1.CreateOrganizationRequest\x1a&.authsvc.v1.CreateOrganizationResponse\x12Z\n" +
+	"\x0fGetOrganization\x12\".authsvc.v1.GetOrganizationRequest\x1a#.authsvc.v1.GetOrganizationResponse\x12c\n" +
+	"\x12UpdateOrganization\x12%.authsvc.v1.UpdateOrganizationRequest\x1a&.authsvc.v1.UpdateOrganizationResponse\x12{\n" +
+	"\x1aUpdateOrganizationMetadata\x12-.authsvc.v1.UpdateOrganizationMetadataRequest\x1a..authsvc.v1.UpdateOrganizationMetadataResponse\x12c\n" +
+	"\x12DeleteOrganization\x12%.authsvc.v1.DeleteOrganizationRequest\x1a&.authsvc.v1.DeleteOrganizationResponse\x12~\n" +
+	"\x1bListOrganizationMemberships\x12..authsvc.v1.ListOrganizationMembershipsRequest\x1a/.authsvc.v1.ListOrganizationMembershipsResponse\x12\x81\x01\n" +
+	"\x1cCreateOrganizationMembership\x12/.authsvc.v1.CreateOrganizationMembershipRequest\x1a0.authsvc.v1.CreateOrganizationMembershipResponse\x12\x81\x01\n" +
+	"\x1cUpdateOrganizationMembership\x12/.authsvc.v1.UpdateOrganizationMembershipRequest\x1a0.authsvc.v1.UpdateOrganizationMembershipResponse\x12\x99\x01\n" +
+	"$UpdateOrganizationMembershipMetadata\x127.authsvc.v1.UpdateOrganizationMembershipMetadataRequest\x1a8.authsvc.v1.UpdateOrganizationMembershipMetadataResponse\x12\x81\x01\n" +
+	"\x1cDeleteOrganizationMembership\x12/.authsvc.v1.DeleteOrganizationMembershipRequest\x1a0.authsvc.v1.DeleteOrganizationMembershipResponse\x12\x93\x01\n" +
+	"\"ListPendingOrganizationInvitations\x125.authsvc.v1.ListPendingOrganizationInvitationsRequest\x1a6.authsvc.v1.ListPendingOrganizationInvitationsResponse\x12\x81\x01\n" +
+	"\x1cCreateOrganizationInvitation\x12/.authsvc.v1.CreateOrganizationInvitationRequest\x1a0.authsvc.v1.CreateOrganizationInvitationResponse\x12\x81\x01\n" +
+	"\x1cRevokeOrganizationInvitation\x12/.authsvc.v1.RevokeOrganizationInvitationRequest\x1a0.authsvc.v1.RevokeOrganizationInvitationResponse\x12Z\n" +
+	"\x0fGetEmailAddress\x12\".authsvc.v1.GetEmailAddressRequest\x1a#.authsvc.v1.GetEmailAddressResponse\x12c\n" +
+	"\x12CreateEmailAddress\x12%.authsvc.v1.CreateEmailAddressRequest\x1a&.authsvc.v1.CreateEmailAddressResponse\x12c\n" +
+	"\x12UpdateEmailAddress\x12%.authsvc.v1.UpdateEmailAddressRequest\x1a&.authsvc.v1.UpdateEmailAddressResponse\x12c\n" +
+	"\x12DeleteEmailAddress\x12%.authsvc.v1.DeleteEmailAddressRequest\x1a&.authsvc.v1.DeleteEmailAddressResponse\x12W\n" +
+	"\x0eGetPhoneNumber\x12!.authsvc.v1.GetPhoneNumberRequest\x1a\".authsvc.v1.GetPhoneNumberResponse\x12`\n" +
+	"\x11CreatePhoneNumber\x12$.authsvc.v1.CreatePhoneNumberRequest\x1a%.authsvc.v1.CreatePhoneNumberResponse\x12`\n" +
+	"\x11UpdatePhoneNumber\x12$.authsvc.v1.UpdatePhoneNumberRequest\x1a%.authsvc.v1.UpdatePhoneNumberResponse\x12`\n" +
+	"\x11DeletePhoneNumber\x12$.authsvc.v1.DeletePhoneNumberRequest\x1a%.authsvc.v1.DeletePhoneNumberResponse\x12u\n" +
+	"\x18ListAllowlistIdentifiers\x12+.authsvc.v1.ListAllowlistIdentifiersRequest\x1a,.authsvc.v1.ListAllowlistIdentifiersResponse\x12x\n" +
+	"\x19CreateAllowlistIdentifier\x12,.authsvc.v1.CreateAllowlistIdentifierRequest\x1a-.authsvc.v1.CreateAllowlistIdentifierResponse\x12x\n" +
+	"\x19DeleteAllowlistIdentifier\x12,.authsvc.v1.DeleteAllowlistIdentifierRequest\x1a-.authsvc.v1.DeleteAllowlistIdentifierResponse\x12Z\n" +
+	"\x0fListInvitations\x12\".authsvc.v1.ListInvitationsRequest\x1a#.authsvc.v1.ListInvitationsResponse\x12]\n" +
+	"\x10CreateInvitation\x12#.authsvc.v1.CreateInvitationRequest\x1a$.authsvc.v1.CreateInvitationResponse\x12]\n" +
+	"\x10RevokeInvitation\x12#.authsvc.v1.RevokeInvitationRequest\x1a$.authsvc.v1.RevokeInvitationResponse\x12]\n" +
+	"\x10ListRedirectUrls\x12#.authsvc.v1.ListRedirectUrlsRequest\x1a$.authsvc.v1.ListRedirectUrlsResponse\x12W\n" +
+	"\x0eGetRedirectUrl\x12!.authsvc.v1.GetRedirectUrlRequest\x1a\".authsvc.v1.GetRedirectUrlResponse\x12`\n" +
+	"\x11CreateRedirectUrl\x12$.authsvc.v1.CreateRedirectUrlRequest\x1a%.authsvc.v1.CreateRedirectUrlResponse\x12`\n" +
+	"\x11DeleteRedirectUrl\x12$.authsvc.v1.DeleteRedirectUrlRequest\x1a%.authsvc.v1.DeleteRedirectUrlResponse\x12N\n" +
+	"\vCreateEmail\x12\x1e.authsvc.v1.CreateEmailRequest\x1a\x1f.authsvc.v1.CreateEmailResponse\x12]\n" +
+	"\x10CreateSMSMessage\x12#.authsvc.v1.CreateSMSMessageRequest\x1a$.authsvc.v1.CreateSMSMessageResponse\x12Z\n" +
 	"\x0fGetInterstitial\x12\".authsvc.v1.GetInterstitialRequest\x1a#.authsvc.v1.GetInterstitialResponseB5Z3github.com/authsvc/authsvc/gen/authsvc/v1;authsvcv1b\x06proto3"
 
 var (
@@ -1449,123 +1449,123 @@ var file_authsvc_v1_auth_proto_goTypes = []any{
 	nil,                                                  // 13: authsvc.v1.GetAuthStateRequest.HeadersEntry
 	nil,                                                  // 14: authsvc.v1.VerifyWebhookRequest.HeadersEntry
 	(*structpb.Struct)(nil),                              // 15: google.protobuf.Struct
-	(*ListAllowlistIdentifiersRequest)(nil),              // 16: authsvc.v1.ListAllowlistIdentifiersRequest
-	(*CreateAllowlistIdentifierRequest)(nil),             // 17: authsvc.v1.CreateAllowlistIdentifierRequest
-	(*DeleteAllowlistIdentifierRequest)(nil),             // 18: authsvc.v1.DeleteAllowlistIdentifierRequest
-	(*ListClientsRequest)(nil),                           // 19: authsvc.v1.ListClientsRequest
-	(*GetClientRequest)(nil),                             // 20: authsvc.v1.GetClientRequest
-	(*VerifyClientRequest)(nil),                          // 21: authsvc.v1.VerifyClientRequest
-	(*GetEmailAddressRequest)(nil),                       // 22: authsvc.v1.GetEmailAddressRequest
-	(*CreateEmailAddressRequest)(nil),                    // 23: authsvc.v1.CreateEmailAddressRequest
-	(*UpdateEmailAddressRequest)(nil),                    // 24: authsvc.v1.UpdateEmailAddressRequest
-	(*DeleteEmailAddressRequest)(nil),                    // 25: authsvc.v1.DeleteEmailAddressRequest
-	(*CreateEmailRequest)(nil),                           // 26: authsvc.v1.CreateEmailRequest
-	(*ListInvitationsRequest)(nil),                       // 27: authsvc.v1.ListInvitationsRequest
-	(*CreateInvitationRequest)(nil),                      // 28: authsvc.v1.CreateInvitationRequest
-	(*RevokeInvitationRequest)(nil),                      // 29: authsvc.v1.RevokeInvitationRequest
-	(*ListOrganizationsRequest)(nil),                     // 30: authsvc.v1.ListOrganizationsRequest
-	(*CreateOrganizationRequest)(nil),                    // 31: authsvc.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),                       // 32: authsvc.v1.GetOrganizationRequest
-	(*UpdateOrganizationRequest)(nil),                    // 33: authsvc.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationMetadataRequest)(nil),            // 34: authsvc.v1.UpdateOrganizationMetadataRequest
-	(*DeleteOrganizationRequest)(nil),                    // 35: authsvc.v1.DeleteOrganizationRequest
-	(*ListOrganizationMembershipsRequest)(nil),           // 36: authsvc.v1.ListOrganizationMembershipsRequest
-	(*CreateOrganizationMembershipRequest)(nil),          // 37: authsvc.v1.CreateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipRequest)(nil),          // 38: authsvc.v1.UpdateOrganizationMembershipRequest
-	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 39: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	(*DeleteOrganizationMembershipRequest)(nil),          // 40: authsvc.v1.DeleteOrganizationMembershipRequest
-	(*ListPendingOrganizationInvitationsRequest)(nil),    // 41: authsvc.v1.ListPendingOrganizationInvitationsRequest
-	(*CreateOrganizationInvitationRequest)(nil),          // 42: authsvc.v1.CreateOrganizationInvitationRequest
-	(*RevokeOrganizationInvitationRequest)(nil),          // 43: authsvc.v1.RevokeOrganizationInvitationRequest
-	(*GetPhoneNumberRequest)(nil),                        // 44: authsvc.v1.GetPhoneNumberRequest
-	(*CreatePhoneNumberRequest)(nil),                     // 45: authsvc.v1.CreatePhoneNumberRequest
-	(*UpdatePhoneNumberRequest)(nil),                     // 46: authsvc.v1.UpdatePhoneNumberRequest
-	(*DeletePhoneNumberRequest)(nil),                     // 47: authsvc.v1.DeletePhoneNumberRequest
-	(*ListRedirectUrlsRequest)(nil),                      // 48: authsvc.v1.ListRedirectUrlsRequest
-	(*GetRedirectUrlRequest)(nil),                        // 49: authsvc.v1.GetRedirectUrlRequest
-	(*CreateRedirectUrlRequest)(nil),                     // 50: authsvc.v1.CreateRedirectUrlRequest
-	(*DeleteRedirectUrlRequest)(nil),                     // 51: authsvc.v1.DeleteRedirectUrlRequest
-	(*ListSessionsRequest)(nil),                          // 52: authsvc.v1.ListSessionsRequest
-	(*GetSessionRequest)(nil),                            // 53: authsvc.v1.GetSessionRequest
-	(*RevokeSessionRequest)(nil),                         // 54: authsvc.v1.RevokeSessionRequest
-	(*VerifySessionRequest)(nil),                         // 55: authsvc.v1.VerifySessionRequest
-	(*CreateSessionTokenRequest)(nil),                    // 56: authsvc.v1.CreateSessionTokenRequest
-	(*CreateSessionRequest)(nil),                         // 57: authsvc.v1.CreateSessionRequest
-	(*CreateSignInTokenRequest)(nil),                     // 58: authsvc.v1.CreateSignInTokenRequest
-	(*RevokeSignInTokenRequest)(nil),                     // 59: authsvc.v1.RevokeSignInTokenRequest
-	(*CreateSMSMessageRequest)(nil),                      // 60: authsvc.v1.CreateSMSMessageRequest
-	(*ListUsersRequest)(nil),                             // 61: authsvc.v1.ListUsersRequest
-	(*GetUserRequest)(nil),                               // 62: authsvc.v1.GetUserRequest
-	(*CreateUserRequest)(nil),                            // 63: authsvc.v1.CreateUserRequest
-	(*UpdateUserRequest)(nil),                            // 64: authsvc.v1.UpdateUserRequest
-	(*UpdateUserMetadataRequest)(nil),                    // 65: authsvc.v1.UpdateUserMetadataRequest
-	(*DeleteUserRequest)(nil),                            // 66: authsvc.v1.DeleteUserRequest
-	(*CountUsersRequest)(nil),                            // 67: authsvc.v1.CountUsersRequest
-	(*ListUserOAuthAccessTokensRequest)(nil),             // 68: authsvc.v1.ListUserOAuthAccessTokensRequest
-	(*DisableUserMFARequest)(nil),                        // 69: authsvc.v1.DisableUserMFARequest
-	(*ListUserOrganizationMembershipsRequest)(nil),       // 70: authsvc.v1.ListUserOrganizationMembershipsRequest
-	(*VerifyUserPasswordRequest)(nil),                    // 71: authsvc.v1.VerifyUserPasswordRequest
-	(*BanUserRequest)(nil),                               // 72: authsvc.v1.BanUserRequest
-	(*UnbanUserRequest)(nil),                             // 73: authsvc.v1.UnbanUserRequest
+	(*ListUsersRequest)(nil),                             // 16: authsvc.v1.ListUsersRequest
+	(*GetUserRequest)(nil),                               // 17: authsvc.v1.GetUserRequest
+	(*CreateUserRequest)(nil),                            // 18: authsvc.v1.CreateUserRequest
+	(*UpdateUserRequest)(nil),                            // 19: authsvc.v1.UpdateUserRequest
+	(*UpdateUserMetadataRequest)(nil),                    // 20: authsvc.v1.UpdateUserMetadataRequest
+	(*DeleteUserRequest)(nil),                            // 21: authsvc.v1.DeleteUserRequest
+	(*CountUsersRequest)(nil),                            // 22: authsvc.v1.CountUsersRequest
+	(*ListUserOAuthAccessTokensRequest)(nil),             // 23: authsvc.v1.ListUserOAuthAccessTokensRequest
+	(*DisableUserMFARequest)(nil),                        // 24: authsvc.v1.DisableUserMFARequest
+	(*ListUserOrganizationMembershipsRequest)(nil),       // 25: authsvc.v1.ListUserOrganizationMembershipsRequest
+	(*VerifyUserPasswordRequest)(nil),                    // 26: authsvc.v1.VerifyUserPasswordRequest
+	(*BanUserRequest)(nil),                               // 27: authsvc.v1.BanUserRequest
+	(*UnbanUserRequest)(nil),                             // 28: authsvc.v1.UnbanUserRequest
+	(*ListSessionsRequest)(nil),                          // 29: authsvc.v1.ListSessionsRequest
+	(*GetSessionRequest)(nil),                            // 30: authsvc.v1.GetSessionRequest
+	(*RevokeSessionRequest)(nil),                         // 31: authsvc.v1.RevokeSessionRequest
+	(*VerifySessionRequest)(nil),                         // 32: authsvc.v1.VerifySessionRequest
+	(*CreateSessionTokenRequest)(nil),                    // 33: authsvc.v1.CreateSessionTokenRequest
+	(*CreateSessionRequest)(nil),                         // 34: authsvc.v1.CreateSessionRequest
+	(*ListClientsRequest)(nil),                           // 35: authsvc.v1.ListClientsRequest
+	(*GetClientRequest)(nil),                             // 36: authsvc.v1.GetClientRequest
+	(*VerifyClientRequest)(nil),                          // 37: authsvc.v1.VerifyClientRequest
+	(*CreateSignInTokenRequest)(nil),                     // 38: authsvc.v1.CreateSignInTokenRequest
+	(*RevokeSignInTokenRequest)(nil),                     // 39: authsvc.v1.RevokeSignInTokenRequest
+	(*ListOrganizationsRequest)(nil),                     // 40: authsvc.v1.ListOrganizationsRequest
+	(*CreateOrganizationRequest)(nil),                    // 41: authsvc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),                       // 42: authsvc.v1.GetOrganizationRequest
+	(*UpdateOrganizationRequest)(nil),                    // 43: authsvc.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationMetadataRequest)(nil),            // 44: authsvc.v1.UpdateOrganizationMetadataRequest
+	(*DeleteOrganizationRequest)(nil),                    // 45: authsvc.v1.DeleteOrganizationRequest
+	(*ListOrganizationMembershipsRequest)(nil),           // 46: authsvc.v1.ListOrganizationMembershipsRequest
+	(*CreateOrganizationMembershipRequest)(nil),          // 47: authsvc.v1.CreateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipRequest)(nil),          // 48: authsvc.v1.UpdateOrganizationMembershipRequest
+	(*UpdateOrganizationMembershipMetadataRequest)(nil),  // 49: authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	(*DeleteOrganizationMembershipRequest)(nil),          // 50: authsvc.v1.DeleteOrganizationMembershipRequest
+	(*ListPendingOrganizationInvitationsRequest)(nil),    // 51: authsvc.v1.ListPendingOrganizationInvitationsRequest
+	(*CreateOrganizationInvitationRequest)(nil),          // 52: authsvc.v1.CreateOrganizationInvitationRequest
+	(*RevokeOrganizationInvitationRequest)(nil),          // 53: authsvc.v1.RevokeOrganizationInvitationRequest
+	(*GetEmailAddressRequest)(nil),                       // 54: authsvc.v1.GetEmailAddressRequest
+	(*CreateEmailAddressRequest)(nil),                    // 55: authsvc.v1.CreateEmailAddressRequest
+	(*UpdateEmailAddressRequest)(nil),                    // 56: authsvc.v1.UpdateEmailAddressRequest
+	(*DeleteEmailAddressRequest)(nil),                    // 57: authsvc.v1.DeleteEmailAddressRequest
+	(*GetPhoneNumberRequest)(nil),                        // 58: authsvc.v1.GetPhoneNumberRequest
+	(*CreatePhoneNumberRequest)(nil),                     // 59: authsvc.v1.CreatePhoneNumberRequest
+	(*UpdatePhoneNumberRequest)(nil),                     // 60: authsvc.v1.UpdatePhoneNumberRequest
+	(*DeletePhoneNumberRequest)(nil),                     // 61: authsvc.v1.DeletePhoneNumberRequest
+	(*ListAllowlistIdentifiersRequest)(nil),              // 62: authsvc.v1.ListAllowlistIdentifiersRequest
+	(*CreateAllowlistIdentifierRequest)(nil),             // 63: authsvc.v1.CreateAllowlistIdentifierRequest
+	(*DeleteAllowlistIdentifierRequest)(nil),             // 64: authsvc.v1.DeleteAllowlistIdentifierRequest
+	(*ListInvitationsRequest)(nil),                       // 65: authsvc.v1.ListInvitationsRequest
+	(*CreateInvitationRequest)(nil),                      // 66: authsvc.v1.CreateInvitationRequest
+	(*RevokeInvitationRequest)(nil),                      // 67: authsvc.v1.RevokeInvitationRequest
+	(*ListRedirectUrlsRequest)(nil),                      // 68: authsvc.v1.ListRedirectUrlsRequest
+	(*GetRedirectUrlRequest)(nil),                        // 69: authsvc.v1.GetRedirectUrlRequest
+	(*CreateRedirectUrlRequest)(nil),                     // 70: authsvc.v1.CreateRedirectUrlRequest
+	(*DeleteRedirectUrlRequest)(nil),                     // 71: authsvc.v1.DeleteRedirectUrlRequest
+	(*CreateEmailRequest)(nil),                           // 72: authsvc.v1.CreateEmailRequest
+	(*CreateSMSMessageRequest)(nil),                      // 73: authsvc.v1.CreateSMSMessageRequest
 	(*GetInterstitialRequest)(nil),                       // 74: authsvc.v1.GetInterstitialRequest
-	(*ListAllowlistIdentifiersResponse)(nil),             // 75: authsvc.v1.ListAllowlistIdentifiersResponse
-	(*CreateAllowlistIdentifierResponse)(nil),            // 76: authsvc.v1.CreateAllowlistIdentifierResponse
-	(*DeleteAllowlistIdentifierResponse)(nil),            // 77: authsvc.v1.DeleteAllowlistIdentifierResponse
-	(*ListClientsResponse)(nil),                          // 78: authsvc.v1.ListClientsResponse
-	(*GetClientResponse)(nil),                            // 79: authsvc.v1.GetClientResponse
-	(*VerifyClientResponse)(nil),                         // 80: authsvc.v1.VerifyClientResponse
-	(*GetEmailAddressResponse)(nil),                      // 81: authsvc.v1.GetEmailAddressResponse
-	(*CreateEmailAddressResponse)(nil),                   // 82: authsvc.v1.CreateEmailAddressResponse
-	(*UpdateEmailAddressResponse)(nil),                   // 83: authsvc.v1.UpdateEmailAddressResponse
-	(*DeleteEmailAddressResponse)(nil),                   // 84: authsvc.v1.DeleteEmailAddressResponse
-	(*CreateEmailResponse)(nil),                          // 85: authsvc.v1.CreateEmailResponse
-	(*ListInvitationsResponse)(nil),                      // 86: authsvc.v1.ListInvitationsResponse
-	(*CreateInvitationResponse)(nil),                     // 87: authsvc.v1.CreateInvitationResponse
-	(*RevokeInvitationResponse)(nil),                     // 88: authsvc.v1.RevokeInvitationResponse
-	(*ListOrganizationsResponse)(nil),                    // 89: authsvc.v1.ListOrganizationsResponse
-	(*CreateOrganizationResponse)(nil),                   // 90: authsvc.v1.CreateOrganizationResponse
-	(*GetOrganizationResponse)(nil),                      // 91: authsvc.v1.GetOrganizationResponse
-	(*UpdateOrganizationResponse)(nil),                   // 92: authsvc.v1.UpdateOrganizationResponse
-	(*UpdateOrganizationMetadataResponse)(nil),           // 93: authsvc.v1.UpdateOrganizationMetadataResponse
-	(*DeleteOrganizationResponse)(nil),                   // 94: authsvc.v1.DeleteOrganizationResponse
-	(*ListOrganizationMembershipsResponse)(nil),          // 95: authsvc.v1.ListOrganizationMembershipsResponse
-	(*CreateOrganizationMembershipResponse)(nil),         // 96: authsvc.v1.CreateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipResponse)(nil),         // 97: authsvc.v1.UpdateOrganizationMembershipResponse
-	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 98: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	(*DeleteOrganizationMembershipResponse)(nil),         // 99: authsvc.v1.DeleteOrganizationMembershipResponse
-	(*ListPendingOrganizationInvitationsResponse)(nil),   // 100: authsvc.v1.ListPendingOrganizationInvitationsResponse
-	(*CreateOrganizationInvitationResponse)(nil),         // 101: authsvc.v1.CreateOrganizationInvitationResponse
-	(*RevokeOrganizationInvitationResponse)(nil),         // 102: authsvc.v1.RevokeOrganizationInvitationResponse
-	(*GetPhoneNumberResponse)(nil),                       // 103: authsvc.v1.GetPhoneNumberResponse
-	(*CreatePhoneNumberResponse)(nil),                    // 104: authsvc.v1.CreatePhoneNumberResponse
-	(*UpdatePhoneNumberResponse)(nil),                    // 105: authsvc.v1.UpdatePhoneNumberResponse
-	(*DeletePhoneNumberResponse)(nil),                    // 106: authsvc.v1.DeletePhoneNumberResponse
-	(*ListRedirectUrlsResponse)(nil),                     // 107: authsvc.v1.ListRedirectUrlsResponse
-	(*GetRedirectUrlResponse)(nil),                       // 108: authsvc.v1.GetRedirectUrlResponse
-	(*CreateRedirectUrlResponse)(nil),                    // 109: authsvc.v1.CreateRedirectUrlResponse
-	(*DeleteRedirectUrlResponse)(nil),                    // 110: authsvc.v1.DeleteRedirectUrlResponse
-	(*ListSessionsResponse)(nil),                         // 111: authsvc.v1.ListSessionsResponse
-	(*GetSessionResponse)(nil),                           // 112: authsvc.v1.GetSessionResponse
-	(*RevokeSessionResponse)(nil),                        // 113: authsvc.v1.RevokeSessionResponse
-	(*VerifySessionResponse)(nil),                        // 114: authsvc.v1.VerifySessionResponse
-	(*CreateSessionTokenResponse)(nil),                   // 115: authsvc.v1.CreateSessionTokenResponse
-	(*CreateSessionResponse)(nil),                        // 116: authsvc.v1.CreateSessionResponse
-	(*CreateSignInTokenResponse)(nil),                    // 117: authsvc.v1.CreateSignInTokenResponse
-	(*RevokeSignInTokenResponse)(nil),                    // 118: authsvc.v1.RevokeSignInTokenResponse
-	(*CreateSMSMessageResponse)(nil),                     // 119: authsvc.v1.CreateSMSMessageResponse
-	(*ListUsersResponse)(nil),                            // 120: authsvc.v1.ListUsersResponse
-	(*GetUserResponse)(nil),                              // 121: authsvc.v1.GetUserResponse
-	(*CreateUserResponse)(nil),                           // 122: authsvc.v1.CreateUserResponse
-	(*UpdateUserResponse)(nil),                           // 123: authsvc.v1.UpdateUserResponse
-	(*UpdateUserMetadataResponse)(nil),                   // 124: authsvc.v1.UpdateUserMetadataResponse
-	(*DeleteUserResponse)(nil),                           // 125: authsvc.v1.DeleteUserResponse
-	(*CountUsersResponse)(nil),                           // 126: authsvc.v1.CountUsersResponse
-	(*ListUserOAuthAccessTokensResponse)(nil),            // 127: authsvc.v1.ListUserOAuthAccessTokensResponse
-	(*DisableUserMFAResponse)(nil),                       // 128: authsvc.v1.DisableUserMFAResponse
-	(*ListUserOrganizationMembershipsResponse)(nil),      // 129: authsvc.v1.ListUserOrganizationMembershipsResponse
-	(*VerifyUserPasswordResponse)(nil),                   // 130: authsvc.v1.VerifyUserPasswordResponse
-	(*BanUserResponse)(nil),                              // 131: authsvc.v1.BanUserResponse
-	(*UnbanUserResponse)(nil),                            // 132: authsvc.v1.UnbanUserResponse
+	(*ListUsersResponse)(nil),                            // 75: authsvc.v1.ListUsersResponse
+	(*GetUserResponse)(nil),                              // 76: authsvc.v1.GetUserResponse
+	(*CreateUserResponse)(nil),                           // 77: authsvc.v1.CreateUserResponse
+	(*UpdateUserResponse)(nil),                           // 78: authsvc.v1.UpdateUserResponse
+	(*UpdateUserMetadataResponse)(nil),                   // 79: authsvc.v1.UpdateUserMetadataResponse
+	(*DeleteUserResponse)(nil),                           // 80: authsvc.v1.DeleteUserResponse
+	(*CountUsersResponse)(nil),                           // 81: authsvc.v1.CountUsersResponse
+	(*ListUserOAuthAccessTokensResponse)(nil),            // 82: authsvc.v1.ListUserOAuthAccessTokensResponse
+	(*DisableUserMFAResponse)(nil),                       // 83: authsvc.v1.DisableUserMFAResponse
+	(*ListUserOrganizationMembershipsResponse)(nil),      // 84: authsvc.v1.ListUserOrganizationMembershipsResponse
+	(*VerifyUserPasswordResponse)(nil),                   // 85: authsvc.v1.VerifyUserPasswordResponse
+	(*BanUserResponse)(nil),                              // 86: authsvc.v1.BanUserResponse
+	(*UnbanUserResponse)(nil),                            // 87: authsvc.v1.UnbanUserResponse
+	(*ListSessionsResponse)(nil),                         // 88: authsvc.v1.ListSessionsResponse
+	(*GetSessionResponse)(nil),                           // 89: authsvc.v1.GetSessionResponse
+	(*RevokeSessionResponse)(nil),                        // 90: authsvc.v1.RevokeSessionResponse
+	(*VerifySessionResponse)(nil),                        // 91: authsvc.v1.VerifySessionResponse
+	(*CreateSessionTokenResponse)(nil),                   // 92: authsvc.v1.CreateSessionTokenResponse
+	(*CreateSessionResponse)(nil),                        // 93: authsvc.v1.CreateSessionResponse
+	(*ListClientsResponse)(nil),                          // 94: authsvc.v1.ListClientsResponse
+	(*GetClientResponse)(nil),                            // 95: authsvc.v1.GetClientResponse
+	(*VerifyClientResponse)(nil),                         // 96: authsvc.v1.VerifyClientResponse
+	(*CreateSignInTokenResponse)(nil),                    // 97: authsvc.v1.CreateSignInTokenResponse
+	(*RevokeSignInTokenResponse)(nil),                    // 98: authsvc.v1.RevokeSignInTokenResponse
+	(*ListOrganizationsResponse)(nil),                    // 99: authsvc.v1.ListOrganizationsResponse
+	(*CreateOrganizationResponse)(nil),                   // 100: authsvc.v1.CreateOrganizationResponse
+	(*GetOrganizationResponse)(nil),                      // 101: authsvc.v1.GetOrganizationResponse
+	(*UpdateOrganizationResponse)(nil),                   // 102: authsvc.v1.UpdateOrganizationResponse
+	(*UpdateOrganizationMetadataResponse)(nil),           // 103: authsvc.v1.UpdateOrganizationMetadataResponse
+	(*DeleteOrganizationResponse)(nil),                   // 104: authsvc.v1.DeleteOrganizationResponse
+	(*ListOrganizationMembershipsResponse)(nil),          // 105: authsvc.v1.ListOrganizationMembershipsResponse
+	(*CreateOrganizationMembershipResponse)(nil),         // 106: authsvc.v1.CreateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipResponse)(nil),         // 107: authsvc.v1.UpdateOrganizationMembershipResponse
+	(*UpdateOrganizationMembershipMetadataResponse)(nil), // 108: authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	(*DeleteOrganizationMembershipResponse)(nil),         // 109: authsvc.v1.DeleteOrganizationMembershipResponse
+	(*ListPendingOrganizationInvitationsResponse)(nil),   // 110: authsvc.v1.ListPendingOrganizationInvitationsResponse
+	(*CreateOrganizationInvitationResponse)(nil),         // 111: authsvc.v1.CreateOrganizationInvitationResponse
+	(*RevokeOrganizationInvitationResponse)(nil),         // 112: authsvc.v1.RevokeOrganizationInvitationResponse
+	(*GetEmailAddressResponse)(nil),                      // 113: authsvc.v1.GetEmailAddressResponse
+	(*CreateEmailAddressResponse)(nil),                   // 114: authsvc.v1.CreateEmailAddressResponse
+	(*UpdateEmailAddressResponse)(nil),                   // 115: authsvc.v1.UpdateEmailAddressResponse
+	(*DeleteEmailAddressResponse)(nil),                   // 116: authsvc.v1.DeleteEmailAddressResponse
+	(*GetPhoneNumberResponse)(nil),                       // 117: authsvc.v1.GetPhoneNumberResponse
+	(*CreatePhoneNumberResponse)(nil),                    // 118: authsvc.v1.CreatePhoneNumberResponse
+	(*UpdatePhoneNumberResponse)(nil),                    // 119: authsvc.v1.UpdatePhoneNumberResponse
+	(*DeletePhoneNumberResponse)(nil),                    // 120: authsvc.v1.DeletePhoneNumberResponse
+	(*ListAllowlistIdentifiersResponse)(nil),             // 121: authsvc.v1.ListAllowlistIdentifiersResponse
+	(*CreateAllowlistIdentifierResponse)(nil),            // 122: authsvc.v1.CreateAllowlistIdentifierResponse
+	(*DeleteAllowlistIdentifierResponse)(nil),            // 123: authsvc.v1.DeleteAllowlistIdentifierResponse
+	(*ListInvitationsResponse)(nil),                      // 124: authsvc.v1.ListInvitationsResponse
+	(*CreateInvitationResponse)(nil),                     // 125: authsvc.v1.CreateInvitationResponse
+	(*RevokeInvitationResponse)(nil),                     // 126: authsvc.v1.RevokeInvitationResponse
+	(*ListRedirectUrlsResponse)(nil),                     // 127: authsvc.v1.ListRedirectUrlsResponse
+	(*GetRedirectUrlResponse)(nil),                       // 128: authsvc.v1.GetRedirectUrlResponse
+	(*CreateRedirectUrlResponse)(nil),                    // 129: authsvc.v1.CreateRedirectUrlResponse
+	(*DeleteRedirectUrlResponse)(nil),                    // 130: authsvc.v1.DeleteRedirectUrlResponse
+	(*CreateEmailResponse)(nil),                          // 131: authsvc.v1.CreateEmailResponse
+	(*CreateSMSMessageResponse)(nil),                     // 132: authsvc.v1.CreateSMSMessageResponse
 	(*GetInterstitialResponse)(nil),                      // 133: authsvc.v1.GetInterstitialResponse
 }
 var file_authsvc_v1_auth_proto_depIdxs = []int32{
@@ -1588,127 +1588,127 @@ var file_authsvc_v1_auth_proto_depIdxs = []int32{
 	6,   // 16: authsvc.v1.AuthService.GetAuthState:input_type -> authsvc.v1.GetAuthStateRequest
 	8,   // 17: authsvc.v1.AuthService.VerifyWebhook:input_type -> authsvc.v1.VerifyWebhookRequest
 	10,  // 18: authsvc.v1.AuthService.VerifyToken:input_type -> authsvc.v1.VerifyTokenRequest
-	16,  // 19: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
-	17,  // 20: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
-	18,  // 21: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
-	19,  // 22: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
-	20,  // 23: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
-	21,  // 24: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
-	22,  // 25: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
-	23,  // 26: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
-	24,  // 27: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
-	25,  // 28: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
-	26,  // 29: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
-	27,  // 30: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
-	28,  // 31: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
-	29,  // 32: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
-	30,  // 33: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
-	31,  // 34: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
-	32,  // 35: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
-	33,  // 36: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
-	34,  // 37: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
-	35,  // 38: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
-	36,  // 39: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
-	37,  // 40: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
-	38,  // 41: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
-	39,  // 42: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
-	40,  // 43: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
-	41,  // 44: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
-	42,  // 45: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
-	43,  // 46: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
-	44,  // 47: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
-	45,  // 48: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
-	46,  // 49: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
-	47,  // 50: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
-	48,  // 51: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
-	49,  // 52: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
-	50,  // 53: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
-	51,  // 54: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
-	52,  // 55: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
-	53,  // 56: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
-	54,  // 57: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
-	55,  // 58: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
-	56,  // 59: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
-	57,  // 60: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
-	58,  // 61: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
-	59,  // 62: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
-	60,  // 63: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
-	61,  // 64: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
-	62,  // 65: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
-	63,  // 66: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
-	64,  // 67: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
-	65,  // 68: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
-	66,  // 69: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
-	67,  // 70: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
-	68,  // 71: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
-	69,  // 72: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
-	70,  // 73: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
-	71,  // 74: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
-	72,  // 75: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
-	73,  // 76: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	16,  // 19: authsvc.v1.AuthService.ListUsers:input_type -> authsvc.v1.ListUsersRequest
+	17,  // 20: authsvc.v1.AuthService.GetUser:input_type -> authsvc.v1.GetUserRequest
+	18,  // 21: authsvc.v1.AuthService.CreateUser:input_type -> authsvc.v1.CreateUserRequest
+	19,  // 22: authsvc.v1.AuthService.UpdateUser:input_type -> authsvc.v1.UpdateUserRequest
+	20,  // 23: authsvc.v1.AuthService.UpdateUserMetadata:input_type -> authsvc.v1.UpdateUserMetadataRequest
+	21,  // 24: authsvc.v1.AuthService.DeleteUser:input_type -> authsvc.v1.DeleteUserRequest
+	22,  // 25: authsvc.v1.AuthService.CountUsers:input_type -> authsvc.v1.CountUsersRequest
+	23,  // 26: authsvc.v1.AuthService.ListUserOAuthAccessTokens:input_type -> authsvc.v1.ListUserOAuthAccessTokensRequest
+	24,  // 27: authsvc.v1.AuthService.DisableUserMFA:input_type -> authsvc.v1.DisableUserMFARequest
+	25,  // 28: authsvc.v1.AuthService.ListUserOrganizationMemberships:input_type -> authsvc.v1.ListUserOrganizationMembershipsRequest
+	26,  // 29: authsvc.v1.AuthService.VerifyUserPassword:input_type -> authsvc.v1.VerifyUserPasswordRequest
+	27,  // 30: authsvc.v1.AuthService.BanUser:input_type -> authsvc.v1.BanUserRequest
+	28,  // 31: authsvc.v1.AuthService.UnbanUser:input_type -> authsvc.v1.UnbanUserRequest
+	29,  // 32: authsvc.v1.AuthService.ListSessions:input_type -> authsvc.v1.ListSessionsRequest
+	30,  // 33: authsvc.v1.AuthService.GetSession:input_type -> authsvc.v1.GetSessionRequest
+	31,  // 34: authsvc.v1.AuthService.RevokeSession:input_type -> authsvc.v1.RevokeSessionRequest
+	32,  // 35: authsvc.v1.AuthService.VerifySession:input_type -> authsvc.v1.VerifySessionRequest
+	33,  // 36: authsvc.v1.AuthService.CreateSessionToken:input_type -> authsvc.v1.CreateSessionTokenRequest
+	34,  // 37: authsvc.v1.AuthService.CreateSession:input_type -> authsvc.v1.CreateSessionRequest
+	35,  // 38: authsvc.v1.AuthService.ListClients:input_type -> authsvc.v1.ListClientsRequest
+	36,  // 39: authsvc.v1.AuthService.GetClient:input_type -> authsvc.v1.GetClientRequest
+	37,  // 40: authsvc.v1.AuthService.VerifyClient:input_type -> authsvc.v1.VerifyClientRequest
+	38,  // 41: authsvc.v1.AuthService.CreateSignInToken:input_type -> authsvc.v1.CreateSignInTokenRequest
+	39,  // 42: authsvc.v1.AuthService.RevokeSignInToken:input_type -> authsvc.v1.RevokeSignInTokenRequest
+	40,  // 43: authsvc.v1.AuthService.ListOrganizations:input_type -> authsvc.v1.ListOrganizationsRequest
+	41,  // 44: authsvc.v1.AuthService.CreateOrganization:input_type -> authsvc.v1.CreateOrganizationRequest
+	42,  // 45: authsvc.v1.AuthService.GetOrganization:input_type -> authsvc.v1.GetOrganizationRequest
+	43,  // 46: authsvc.v1.AuthService.UpdateOrganization:input_type -> authsvc.v1.UpdateOrganizationRequest
+	44,  // 47: authsvc.v1.AuthService.UpdateOrganizationMetadata:input_type -> authsvc.v1.UpdateOrganizationMetadataRequest
+	45,  // 48: authsvc.v1.AuthService.DeleteOrganization:input_type -> authsvc.v1.DeleteOrganizationRequest
+	46,  // 49: authsvc.v1.AuthService.ListOrganizationMemberships:input_type -> authsvc.v1.ListOrganizationMembershipsRequest
+	47,  // 50: authsvc.v1.AuthService.CreateOrganizationMembership:input_type -> authsvc.v1.CreateOrganizationMembershipRequest
+	48,  // 51: authsvc.v1.AuthService.UpdateOrganizationMembership:input_type -> authsvc.v1.UpdateOrganizationMembershipRequest
+	49,  // 52: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:input_type -> authsvc.v1.UpdateOrganizationMembershipMetadataRequest
+	50,  // 53: authsvc.v1.AuthService.DeleteOrganizationMembership:input_type -> authsvc.v1.DeleteOrganizationMembershipRequest
+	51,  // 54: authsvc.v1.AuthService.ListPendingOrganizationInvitations:input_type -> authsvc.v1.ListPendingOrganizationInvitationsRequest
+	52,  // 55: authsvc.v1.AuthService.CreateOrganizationInvitation:input_type -> authsvc.v1.CreateOrganizationInvitationRequest
+	53,  // 56: authsvc.v1.AuthService.RevokeOrganizationInvitation:input_type -> authsvc.v1.RevokeOrganizationInvitationRequest
+	54,  // 57: authsvc.v1.AuthService.GetEmailAddress:input_type -> authsvc.v1.GetEmailAddressRequest
+	55,  // 58: authsvc.v1.AuthService.CreateEmailAddress:input_type -> authsvc.v1.CreateEmailAddressRequest
+	56,  // 59: authsvc.v1.AuthService.UpdateEmailAddress:input_type -> authsvc.v1.UpdateEmailAddressRequest
+	57,  // 60: authsvc.v1.AuthService.DeleteEmailAddress:input_type -> authsvc.v1.DeleteEmailAddressRequest
+	58,  // 61: authsvc.v1.AuthService.GetPhoneNumber:input_type -> authsvc.v1.GetPhoneNumberRequest
+	59,  // 62: authsvc.v1.AuthService.CreatePhoneNumber:input_type -> authsvc.v1.CreatePhoneNumberRequest
+	60,  // 63: authsvc.v1.AuthService.UpdatePhoneNumber:input_type -> authsvc.v1.UpdatePhoneNumberRequest
+	61,  // 64: authsvc.v1.AuthService.DeletePhoneNumber:input_type -> authsvc.v1.DeletePhoneNumberRequest
+	62,  // 65: authsvc.v1.AuthService.ListAllowlistIdentifiers:input_type -> authsvc.v1.ListAllowlistIdentifiersRequest
+	63,  // 66: authsvc.v1.AuthService.CreateAllowlistIdentifier:input_type -> authsvc.v1.CreateAllowlistIdentifierRequest
+	64,  // 67: authsvc.v1.AuthService.DeleteAllowlistIdentifier:input_type -> authsvc.v1.DeleteAllowlistIdentifierRequest
+	65,  // 68: authsvc.v1.AuthService.ListInvitations:input_type -> authsvc.v1.ListInvitationsRequest
+	66,  // 69: authsvc.v1.AuthService.CreateInvitation:input_type -> authsvc.v1.CreateInvitationRequest
+	67,  // 70: authsvc.v1.AuthService.RevokeInvitation:input_type -> authsvc.v1.RevokeInvitationRequest
+	68,  // 71: authsvc.v1.AuthService.ListRedirectUrls:input_type -> authsvc.v1.ListRedirectUrlsRequest
+	69,  // 72: authsvc.v1.AuthService.GetRedirectUrl:input_type -> authsvc.v1.GetRedirectUrlRequest
+	70,  // 73: authsvc.v1.AuthService.CreateRedirectUrl:input_type -> authsvc.v1.CreateRedirectUrlRequest
+	71,  // 74: authsvc.v1.AuthService.DeleteRedirectUrl:input_type -> authsvc.v1.DeleteRedirectUrlRequest
+	72,  // 75: authsvc.v1.AuthService.CreateEmail:input_type -> authsvc.v1.CreateEmailRequest
+	73,  // 76: authsvc.v1.AuthService.CreateSMSMessage:input_type -> authsvc.v1.CreateSMSMessageRequest
 	74,  // 77: authsvc.v1.AuthService.GetInterstitial:input_type -> authsvc.v1.GetInterstitialRequest
 	3,   // 78: authsvc.v1.AuthService.VerifySessionToken:output_type -> authsvc.v1.VerifySessionTokenResponse
 	7,   // 79: authsvc.v1.AuthService.GetAuthState:output_type -> authsvc.v1.GetAuthStateResponse
 	9,   // 80: authsvc.v1.AuthService.VerifyWebhook:output_type -> authsvc.v1.VerifyWebhookResponse
 	11,  // 81: authsvc.v1.AuthService.VerifyToken:output_type -> authsvc.v1.VerifyTokenResponse
-	75,  // 82: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
-	76,  // 83: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
-	77,  // 84: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
-	78,  // 85: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
-	79,  // 86: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
-	80,  // 87: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
-	81,  // 88: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
-	82,  // 89: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
-	83,  // 90: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
-	84,  // 91: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
-	85,  // 92: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
-	86,  // 93: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
-	87,  // 94: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
-	88,  // 95: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
-	89,  // 96: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
-	90,  // 97: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
-	91,  // 98: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
-	92,  // 99: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
-	93,  // 100: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
-	94,  // 101: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
-	95,  // 102: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
-	96,  // 103: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
-	97,  // 104: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
-	98,  // 105: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
-	99,  // 106: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
-	100, // 107: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
-	101, // 108: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
-	102, // 109: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
-	103, // 110: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
-	104, // 111: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
-	105, // 112: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
-	106, // 113: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
-	107, // 114: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
-	108, // 115: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
-	109, // 116: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
-	110, // 117: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
-	111, // 118: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
-	112, // 119: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
-	113, // 120: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
-	114, // 121: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
-	115, // 122: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
-	116, // 123: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
-	117, // 124: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
-	118, // 125: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
-	119, // 126: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
-	120, // 127: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
-	121, // 128: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
-	122, // 129: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
-	123, // 130: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
-	124, // 131: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
-	125, // 132: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
-	126, // 133: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
-	127, // 134: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
-	128, // 135: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
-	129, // 136: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
-	130, // 137: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
-	131, // 138: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
-	132, // 139: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	75,  // 82: authsvc.v1.AuthService.ListUsers:output_type -> authsvc.v1.ListUsersResponse
+	76,  // 83: authsvc.v1.AuthService.GetUser:output_type -> authsvc.v1.GetUserResponse
+	77,  // 84: authsvc.v1.AuthService.CreateUser:output_type -> authsvc.v1.CreateUserResponse
+	78,  // 85: authsvc.v1.AuthService.UpdateUser:output_type -> authsvc.v1.UpdateUserResponse
+	79,  // 86: authsvc.v1.AuthService.UpdateUserMetadata:output_type -> authsvc.v1.UpdateUserMetadataResponse
+	80,  // 87: authsvc.v1.AuthService.DeleteUser:output_type -> authsvc.v1.DeleteUserResponse
+	81,  // 88: authsvc.v1.AuthService.CountUsers:output_type -> authsvc.v1.CountUsersResponse
+	82,  // 89: authsvc.v1.AuthService.ListUserOAuthAccessTokens:output_type -> authsvc.v1.ListUserOAuthAccessTokensResponse
+	83,  // 90: authsvc.v1.AuthService.DisableUserMFA:output_type -> authsvc.v1.DisableUserMFAResponse
+	84,  // 91: authsvc.v1.AuthService.ListUserOrganizationMemberships:output_type -> authsvc.v1.ListUserOrganizationMembershipsResponse
+	85,  // 92: authsvc.v1.AuthService.VerifyUserPassword:output_type -> authsvc.v1.VerifyUserPasswordResponse
+	86,  // 93: authsvc.v1.AuthService.BanUser:output_type -> authsvc.v1.BanUserResponse
+	87,  // 94: authsvc.v1.AuthService.UnbanUser:output_type -> authsvc.v1.UnbanUserResponse
+	88,  // 95: authsvc.v1.AuthService.ListSessions:output_type -> authsvc.v1.ListSessionsResponse
+	89,  // 96: authsvc.v1.AuthService.GetSession:output_type -> authsvc.v1.GetSessionResponse
+	90,  // 97: authsvc.v1.AuthService.RevokeSession:output_type -> authsvc.v1.RevokeSessionResponse
+	91,  // 98: authsvc.v1.AuthService.VerifySession:output_type -> authsvc.v1.VerifySessionResponse
+	92,  // 99: authsvc.v1.AuthService.CreateSessionToken:output_type -> authsvc.v1.CreateSessionTokenResponse
+	93,  // 100: authsvc.v1.AuthService.CreateSession:output_type -> authsvc.v1.CreateSessionResponse
+	94,  // 101: authsvc.v1.AuthService.ListClients:output_type -> authsvc.v1.ListClientsResponse
+	95,  // 102: authsvc.v1.AuthService.GetClient:output_type -> authsvc.v1.GetClientResponse
+	96,  // 103: authsvc.v1.AuthService.VerifyClient:output_type -> authsvc.v1.VerifyClientResponse
+	97,  // 104: authsvc.v1.AuthService.CreateSignInToken:output_type -> authsvc.v1.CreateSignInTokenResponse
+	98,  // 105: authsvc.v1.AuthService.RevokeSignInToken:output_type -> authsvc.v1.RevokeSignInTokenResponse
+	99,  // 106: authsvc.v1.AuthService.ListOrganizations:output_type -> authsvc.v1.ListOrganizationsResponse
+	100, // 107: authsvc.v1.AuthService.CreateOrganization:output_type -> authsvc.v1.CreateOrganizationResponse
+	101, // 108: authsvc.v1.AuthService.GetOrganization:output_type -> authsvc.v1.GetOrganizationResponse
+	102, // 109: authsvc.v1.AuthService.UpdateOrganization:output_type -> authsvc.v1.UpdateOrganizationResponse
+	103, // 110: authsvc.v1.AuthService.UpdateOrganizationMetadata:output_type -> authsvc.v1.UpdateOrganizationMetadataResponse
+	104, // 111: authsvc.v1.AuthService.DeleteOrganization:output_type -> authsvc.v1.DeleteOrganizationResponse
+	105, // 112: authsvc.v1.AuthService.ListOrganizationMemberships:output_type -> authsvc.v1.ListOrganizationMembershipsResponse
+	106, // 113: authsvc.v1.AuthService.CreateOrganizationMembership:output_type -> authsvc.v1.CreateOrganizationMembershipResponse
+	107, // 114: authsvc.v1.AuthService.UpdateOrganizationMembership:output_type -> authsvc.v1.UpdateOrganizationMembershipResponse
+	108, // 115: authsvc.v1.AuthService.UpdateOrganizationMembershipMetadata:output_type -> authsvc.v1.UpdateOrganizationMembershipMetadataResponse
+	109, // 116: authsvc.v1.AuthService.DeleteOrganizationMembership:output_type -> authsvc.v1.DeleteOrganizationMembershipResponse
+	110, // 117: authsvc.v1.AuthService.ListPendingOrganizationInvitations:output_type -> authsvc.v1.ListPendingOrganizationInvitationsResponse
+	111, // 118: authsvc.v1.AuthService.CreateOrganizationInvitation:output_type -> authsvc.v1.CreateOrganizationInvitationResponse
+	112, // 119: authsvc.v1.AuthService.RevokeOrganizationInvitation:output_type -> authsvc.v1.RevokeOrganizationInvitationResponse
+	113, // 120: authsvc.v1.AuthService.GetEmailAddress:output_type -> authsvc.v1.GetEmailAddressResponse
+	114, // 121: authsvc.v1.AuthService.CreateEmailAddress:output_type -> authsvc.v1.CreateEmailAddressResponse
+	115, // 122: authsvc.v1.AuthService.UpdateEmailAddress:output_type -> authsvc.v1.UpdateEmailAddressResponse
+	116, // 123: authsvc.v1.AuthService.DeleteEmailAddress:output_type -> authsvc.v1.DeleteEmailAddressResponse
+	117, // 124: authsvc.v1.AuthService.GetPhoneNumber:output_type -> authsvc.v1.GetPhoneNumberResponse
+	118, // 125: authsvc.v1.AuthService.CreatePhoneNumber:output_type -> authsvc.v1.CreatePhoneNumberResponse
+	119, // 126: authsvc.v1.AuthService.UpdatePhoneNumber:output_type -> authsvc.v1.UpdatePhoneNumberResponse
+	120, // 127: authsvc.v1.AuthService.DeletePhoneNumber:output_type -> authsvc.v1.DeletePhoneNumberResponse
+	121, // 128: authsvc.v1.AuthService.ListAllowlistIdentifiers:output_type -> authsvc.v1.ListAllowlistIdentifiersResponse
+	122, // 129: authsvc.v1.AuthService.CreateAllowlistIdentifier:output_type -> authsvc.v1.CreateAllowlistIdentifierResponse
+	123, // 130: authsvc.v1.AuthService.DeleteAllowlistIdentifier:output_type -> authsvc.v1.DeleteAllowlistIdentifierResponse
+	124, // 131: authsvc.v1.AuthService.ListInvitations:output_type -> authsvc.v1.ListInvitationsResponse
+	125, // 132: authsvc.v1.AuthService.CreateInvitation:output_type -> authsvc.v1.CreateInvitationResponse
+	126, // 133: authsvc.v1.AuthService.RevokeInvitation:output_type -> authsvc.v1.RevokeInvitationResponse
+	127, // 134: authsvc.v1.AuthService.ListRedirectUrls:output_type -> authsvc.v1.ListRedirectUrlsResponse
+	128, // 135: authsvc.v1.AuthService.GetRedirectUrl:output_type -> authsvc.v1.GetRedirectUrlResponse
+	129, // 136: authsvc.v1.AuthService.CreateRedirectUrl:output_type -> authsvc.v1.CreateRedirectUrlResponse
+	130, // 137: authsvc.v1.AuthService.DeleteRedirectUrl:output_type -> authsvc.v1.DeleteRedirectUrlResponse
+	131, // 138: authsvc.v1.AuthService.CreateEmail:output_type -> authsvc.v1.CreateEmailResponse
+	132, // 139: authsvc.v1.AuthService.CreateSMSMessage:output_type -> authsvc.v1.CreateSMSMessageResponse
 	133, // 140: authsvc.v1.AuthService.GetInterstitial:output_type -> authsvc.v1.GetInterstitialResponse
 	78,  // [78:141] is the sub-list for method output_type
 	15,  // [15:78] is the sub-list for method input_type
@@ -1722,7 +1722,11 @@ func file_authsvc_v1_auth_proto_init() {
 	if File_authsvc_v1_auth_proto != nil {
 		return
 	}
-	file_authsvc_v1_resources_proto_init()
+	file_authsvc_v1_identifications_proto_init()
+	file_authsvc_v1_instance_proto_init()
+	file_authsvc_v1_organizations_proto_init()
+	file_authsvc_v1_sessions_proto_init()
+	file_authsvc_v1_users_proto_init()
 	file_authsvc_v1_auth_proto_msgTypes[4].OneofWrappers = []any{}
 	file_authsvc_v1_auth_proto_msgTypes[9].OneofWrappers = []any{
 		(*VerifyTokenResponse_Claims)(nil),

@@ -23,20 +23,30 @@ const (
 	AuthService_GetAuthState_FullMethodName                         = "/authsvc.v1.AuthService/GetAuthState"
 	AuthService_VerifyWebhook_FullMethodName                        = "/authsvc.v1.AuthService/VerifyWebhook"
 	AuthService_VerifyToken_FullMethodName                          = "/authsvc.v1.AuthService/VerifyToken"
-	AuthService_ListAllowlistIdentifiers_FullMethodName             = "/authsvc.v1.AuthService/ListAllowlistIdentifiers"
-	AuthService_CreateAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/CreateAllowlistIdentifier"
-	AuthService_DeleteAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/DeleteAllowlistIdentifier"
+	AuthService_ListUsers_FullMethodName                            = "/authsvc.v1.AuthService/ListUsers"
+	AuthService_GetUser_FullMethodName                              = "/authsvc.v1.AuthService/GetUser"
+	AuthService_CreateUser_FullMethodName                           = "/authsvc.v1.AuthService/CreateUser"
+	AuthService_UpdateUser_FullMethodName                           = "/authsvc.v1.AuthService/UpdateUser"
+	AuthService_UpdateUserMetadata_FullMethodName                   = "/authsvc.v1.AuthService/UpdateUserMetadata"
+	AuthService_DeleteUser_FullMethodName                           = "/authsvc.v1.AuthService/DeleteUser"
+	AuthService_CountUsers_FullMethodName                           = "/authsvc.v1.AuthService/CountUsers"
+	AuthService_ListUserOAuthAccessTokens_FullMethodName            = "/authsvc.v1.AuthService/ListUserOAuthAccessTokens"
+	AuthService_DisableUserMFA_FullMethodName                       = "/authsvc.v1.AuthService/DisableUserMFA"
+	AuthService_ListUserOrganizationMemberships_FullMethodName      = "/authsvc.v1.AuthService/ListUserOrganizationMemberships"
+	AuthService_VerifyUserPassword_FullMethodName                   = "/authsvc.v1.AuthService/VerifyUserPassword"
+	AuthService_BanUser_FullMethodName                              = "/authsvc.v1.AuthService/BanUser"
+	AuthService_UnbanUser_FullMethodName                            = "/authsvc.v1.AuthService/UnbanUser"
+	AuthService_ListSessions_FullMethodName                         = "/authsvc.v1.AuthService/ListSessions"
+	AuthService_GetSession_FullMethodName                           = "/authsvc.v1.AuthService/GetSession"
+	AuthService_RevokeSession_FullMethodName                        = "/authsvc.v1.AuthService/RevokeSession"
+	AuthService_VerifySession_FullMethodName                        = "/authsvc.v1.AuthService/VerifySession"
+	AuthService_CreateSessionToken_FullMethodName                   = "/authsvc.v1.AuthService/CreateSessionToken"
+	AuthService_CreateSession_FullMethodName                        = "/authsvc.v1.AuthService/CreateSession"
 	AuthService_ListClients_FullMethodName                          = "/authsvc.v1.AuthService/ListClients"
 	AuthService_GetClient_FullMethodName                            = "/authsvc.v1.AuthService/GetClient"
 	AuthService_VerifyClient_FullMethodName                         = "/authsvc.v1.AuthService/VerifyClient"
-	AuthService_GetEmailAddress_FullMethodName                      = "/authsvc.v1.AuthService/GetEmailAddress"
-	AuthService_CreateEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/CreateEmailAddress"
-	AuthService_UpdateEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/UpdateEmailAddress"
-	AuthService_DeleteEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/DeleteEmailAddress"
-	AuthService_CreateEmail_FullMethodName                          = "/authsvc.v1.AuthService/CreateEmail"
-	AuthService_ListInvitations_FullMethodName                      = "/authsvc.v1.AuthService/ListInvitations"
-	AuthService_CreateInvitation_FullMethodName                     = "/authsvc.v1.AuthService/CreateInvitation"
-	AuthService_RevokeInvitation_FullMethodName                     = "/authsvc.v1.AuthService/RevokeInvitation"
+	AuthService_CreateSignInToken_FullMethodName                    = "/authsvc.v1.AuthService/CreateSignInToken"
+	AuthService_RevokeSignInToken_FullMethodName                    = "/authsvc.v1.AuthService/RevokeSignInToken"
 	AuthService_ListOrganizations_FullMethodName                    = "/authsvc.v1.AuthService/ListOrganizations"
 	AuthService_CreateOrganization_FullMethodName                   = "/authsvc.v1.AuthService/CreateOrganization"
 	AuthService_GetOrganization_FullMethodName                      = "/authsvc.v1.AuthService/GetOrganization"
@@ -51,36 +61,26 @@ const (
 	AuthService_ListPendingOrganizationInvitations_FullMethodName   = "/authsvc.v1.AuthService/ListPendingOrganizationInvitations"
 	AuthService_CreateOrganizationInvitation_FullMethodName         = "/authsvc.v1.AuthService/CreateOrganizationInvitation"
 	AuthService_RevokeOrganizationInvitation_FullMethodName         = "/authsvc.v1.AuthService/RevokeOrganizationInvitation"
+	AuthService_GetEmailAddress_FullMethodName                      = "/authsvc.v1.AuthService/GetEmailAddress"
+	AuthService_CreateEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/CreateEmailAddress"
+	AuthService_UpdateEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/UpdateEmailAddress"
+	AuthService_DeleteEmailAddress_FullMethodName                   = "/authsvc.v1.AuthService/DeleteEmailAddress"
 	AuthService_GetPhoneNumber_FullMethodName                       = "/authsvc.v1.AuthService/GetPhoneNumber"
 	AuthService_CreatePhoneNumber_FullMethodName                    = "/authsvc.v1.AuthService/CreatePhoneNumber"
 	AuthService_UpdatePhoneNumber_FullMethodName                    = "/authsvc.v1.AuthService/UpdatePhoneNumber"
 	AuthService_DeletePhoneNumber_FullMethodName                    = "/authsvc.v1.AuthService/DeletePhoneNumber"
+	AuthService_ListAllowlistIdentifiers_FullMethodName             = "/authsvc.v1.AuthService/ListAllowlistIdentifiers"
+	AuthService_CreateAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/CreateAllowlistIdentifier"
+	AuthService_DeleteAllowlistIdentifier_FullMethodName            = "/authsvc.v1.AuthService/DeleteAllowlistIdentifier"
+	AuthService_ListInvitations_FullMethodName                      = "/authsvc.v1.AuthService/ListInvitations"
+	AuthService_CreateInvitation_FullMethodName                     = "/authsvc.v1.AuthService/CreateInvitation"
+	AuthService_RevokeInvitation_FullMethodName                     = "/authsvc.v1.AuthService/RevokeInvitation"
 	AuthService_ListRedirectUrls_FullMethodName                     = "/authsvc.v1.AuthService/ListRedirectUrls"
 	AuthService_GetRedirectUrl_FullMethodName                       = "/authsvc.v1.AuthService/GetRedirectUrl"
 	AuthService_CreateRedirectUrl_FullMethodName                    = "/authsvc.v1.AuthService/CreateRedirectUrl"
 	AuthService_DeleteRedirectUrl_FullMethodName                    = "/authsvc.v1.AuthService/DeleteRedirectUrl"
-	AuthService_ListSessions_FullMethodName                         = "/authsvc.v1.AuthService/ListSessions"
-	AuthService_GetSession_FullMethodName                           = "/authsvc.v1.AuthService/GetSession"
-	AuthService_RevokeSession_FullMethodName                        = "/authsvc.v1.AuthService/RevokeSession"
-	AuthService_VerifySession_FullMethodName                        = "/authsvc.v1.AuthService/VerifySession"
-	AuthService_CreateSessionToken_FullMethodName                   = "/authsvc.v1.AuthService/CreateSessionToken"
-	AuthService_CreateSession_FullMethodName                        = "/authsvc.v1.AuthService/CreateSession"
-	AuthService_CreateSignInToken_FullMethodName                    = "/authsvc.v1.AuthService/CreateSignInToken"
-	AuthService_RevokeSignInToken_FullMethodName                    = "/authsvc.v1.AuthService/RevokeSignInToken"
+	AuthService_CreateEmail_FullMethodName                          = "/authsvc.v1.AuthService/CreateEmail"
 	AuthService_CreateSMSMessage_FullMethodName                     = "/authsvc.v1.AuthService/CreateSMSMessage"
-	AuthService_ListUsers_FullMethodName                            = "/authsvc.v1.AuthService/ListUsers"
-	AuthService_GetUser_FullMethodName                              = "/authsvc.v1.AuthService/GetUser"
-	AuthService_CreateUser_FullMethodName                           = "/authsvc.v1.AuthService/CreateUser"
-	AuthService_UpdateUser_FullMethodName                           = "/authsvc.v1.AuthService/UpdateUser"
-	AuthService_UpdateUserMetadata_FullMethodName                   = "/authsvc.v1.AuthService/UpdateUserMetadata"
-	AuthService_DeleteUser_FullMethodName                           = "/authsvc.v1.AuthService/DeleteUser"
-	AuthService_CountUsers_FullMethodName                           = "/authsvc.v1.AuthService/CountUsers"
-	AuthService_ListUserOAuthAccessTokens_FullMethodName            = "/authsvc.v1.AuthService/ListUserOAuthAccessTokens"
-	AuthService_DisableUserMFA_FullMethodName                       = "/authsvc.v1.AuthService/DisableUserMFA"
-	AuthService_ListUserOrganizationMemberships_FullMethodName      = "/authsvc.v1.AuthService/ListUserOrganizationMemberships"
-	AuthService_VerifyUserPassword_FullMethodName                   = "/authsvc.v1.AuthService/VerifyUserPassword"
-	AuthService_BanUser_FullMethodName                              = "/authsvc.v1.AuthService/BanUser"
-	AuthService_UnbanUser_FullMethodName                            = "/authsvc.v1.AuthService/UnbanUser"
 	AuthService_GetInterstitial_FullMethodName                      = "/authsvc.v1.AuthService/GetInterstitial"
 )
 
@@ -116,20 +116,33 @@ type AuthServiceClient interface {
 	// locally with the instance's keys. A kind not accepted is
 	// UNAUTHENTICATED with reason token-type-mismatch.
 	VerifyToken(ctx context.Context, in *VerifyTokenRequest, opts ...grpc.CallOption) (*VerifyTokenResponse, error)
-	ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error)
-	CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error)
-	DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error)
+	// Users: users and everything under /users/{id} (users.proto).
+	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
+	GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error)
+	CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error)
+	UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error)
+	UpdateUserMetadata(ctx context.Context, in *UpdateUserMetadataRequest, opts ...grpc.CallOption) (*UpdateUserMetadataResponse, error)
+	DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error)
+	CountUsers(ctx context.Context, in *CountUsersRequest, opts ...grpc.CallOption) (*CountUsersResponse, error)
+	ListUserOAuthAccessTokens(ctx context.Context, in *ListUserOAuthAccessTokensRequest, opts ...grpc.CallOption) (*ListUserOAuthAccessTokensResponse, error)
+	DisableUserMFA(ctx context.Context, in *DisableUserMFARequest, opts ...grpc.CallOption) (*DisableUserMFAResponse, error)
+	ListUserOrganizationMemberships(ctx context.Context, in *ListUserOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListUserOrganizationMembershipsResponse, error)
+	VerifyUserPassword(ctx context.Context, in *VerifyUserPasswordRequest, opts ...grpc.CallOption) (*VerifyUserPasswordResponse, error)
+	BanUser(ctx context.Context, in *BanUserRequest, opts ...grpc.CallOption) (*BanUserResponse, error)
+	UnbanUser(ctx context.Context, in *UnbanUserRequest, opts ...grpc.CallOption) (*UnbanUserResponse, error)
+	// Sessions: sessions, clients and sign-in tokens (sessions.proto).
+	ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error)
+	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
+	RevokeSession(ctx context.Context, in *RevokeSessionRequest, opts ...grpc.CallOption) (*RevokeSessionResponse, error)
+	VerifySession(ctx context.Context, in *VerifySessionRequest, opts ...grpc.CallOption) (*VerifySessionResponse, error)
+	CreateSessionToken(ctx context.Context, in *CreateSessionTokenRequest, opts ...grpc.CallOption) (*CreateSessionTokenResponse, error)
+	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
 	ListClients(ctx context.Context, in *ListClientsRequest, opts ...grpc.CallOption) (*ListClientsResponse, error)
 	GetClient(ctx context.Context, in *GetClientRequest, opts ...grpc.CallOption) (*GetClientResponse, error)
 	VerifyClient(ctx context.Context, in *VerifyClientRequest, opts ...grpc.CallOption) (*VerifyClientResponse, error)
-	GetEmailAddress(ctx context.Context, in *GetEmailAddressRequest, opts ...grpc.CallOption) (*GetEmailAddressResponse, error)
-	CreateEmailAddress(ctx context.Context, in *CreateEmailAddressRequest, opts ...grpc.CallOption) (*CreateEmailAddressResponse, error)
-	UpdateEmailAddress(ctx context.Context, in *UpdateEmailAddressRequest, opts ...grpc.CallOption) (*UpdateEmailAddressResponse, error)
-	DeleteEmailAddress(ctx context.Context, in *DeleteEmailAddressRequest, opts ...grpc.CallOption) (*DeleteEmailAddressResponse, error)
-	CreateEmail(ctx context.Context, in *CreateEmailRequest, opts ...grpc.CallOption) (*CreateEmailResponse, error)
-	ListInvitations(ctx context.Context, in *ListInvitationsRequest, opts ...grpc.CallOption) (*ListInvitationsResponse, error)
-	CreateInvitation(ctx context.Context, in *CreateInvitationRequest, opts ...grpc.CallOption) (*CreateInvitationResponse, error)
-	RevokeInvitation(ctx context.Context, in *RevokeInvitationRequest, opts ...grpc.CallOption) (*RevokeInvitationResponse, error)
+	CreateSignInToken(ctx context.Context, in *CreateSignInTokenRequest, opts ...grpc.CallOption) (*CreateSignInTokenResponse, error)
+	RevokeSignInToken(ctx context.Context, in *RevokeSignInTokenRequest, opts ...grpc.CallOption) (*RevokeSignInTokenResponse, error)
+	// Organizations: organizations, memberships, invitations (organizations.proto).
 	ListOrganizations(ctx context.Context, in *ListOrganizationsRequest, opts ...grpc.CallOption) (*ListOrganizationsResponse, error)
 	CreateOrganization(ctx context.Context, in *CreateOrganizationRequest, opts ...grpc.CallOption) (*CreateOrganizationResponse, error)
 	GetOrganization(ctx context.Context, in *GetOrganizationRequest, opts ...grpc.CallOption) (*GetOrganizationResponse, error)
@@ -144,36 +157,28 @@ type AuthServiceClient interface {
 	ListPendingOrganizationInvitations(ctx context.Context, in *ListPendingOrganizationInvitationsRequest, opts ...grpc.CallOption) (*ListPendingOrganizationInvitationsResponse, error)
 	CreateOrganizationInvitation(ctx context.Context, in *CreateOrganizationInvitationRequest, opts ...grpc.CallOption) (*CreateOrganizationInvitationResponse, error)
 	RevokeOrganizationInvitation(ctx context.Context, in *RevokeOrganizationInvitationRequest, opts ...grpc.CallOption) (*RevokeOrganizationInvitationResponse, error)
+	// Identifications: email addresses, phone numbers (identifications.proto).
+	GetEmailAddress(ctx context.Context, in *GetEmailAddressRequest, opts ...grpc.CallOption) (*GetEmailAddressResponse, error)
+	CreateEmailAddress(ctx context.Context, in *CreateEmailAddressRequest, opts ...grpc.CallOption) (*CreateEmailAddressResponse, error)
+	UpdateEmailAddress(ctx context.Context, in *UpdateEmailAddressRequest, opts ...grpc.CallOption) (*UpdateEmailAddressResponse, error)
+	DeleteEmailAddress(ctx context.Context, in *DeleteEmailAddressRequest, opts ...grpc.CallOption) (*DeleteEmailAddressResponse, error)
 	GetPhoneNumber(ctx context.Context, in *GetPhoneNumberRequest, opts ...grpc.CallOption) (*GetPhoneNumberResponse, error)
 	CreatePhoneNumber(ctx context.Context, in *CreatePhoneNumberRequest, opts ...grpc.CallOption) (*CreatePhoneNumberResponse, error)
 	UpdatePhoneNumber(ctx context.Context, in *UpdatePhoneNumberRequest, opts ...grpc.CallOption) (*UpdatePhoneNumberResponse, error)
 	DeletePhoneNumber(ctx context.Context, in *DeletePhoneNumberRequest, opts ...grpc.CallOption) (*DeletePhoneNumberResponse, error)
+	// Instance: allowlist, invitations, redirect URLs, emails, SMS, interstitial (instance.proto).
+	ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error)
+	CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error)
+	DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error)
+	ListInvitations(ctx context.Context, in *ListInvitationsRequest, opts ...grpc.CallOption) (*ListInvitationsResponse, error)
+	CreateInvitation(ctx context.Context, in *CreateInvitationRequest, opts ...grpc.CallOption) (*CreateInvitationResponse, error)
+	RevokeInvitation(ctx context.Context, in *RevokeInvitationRequest, opts ...grpc.CallOption) (*RevokeInvitationResponse, error)
 	ListRedirectUrls(ctx context.Context, in *ListRedirectUrlsRequest, opts ...grpc.CallOption) (*ListRedirectUrlsResponse, error)
 	GetRedirectUrl(ctx context.Context, in *GetRedirectUrlRequest, opts ...grpc.CallOption) (*GetRedirectUrlResponse, error)
 	CreateRedirectUrl(ctx context.Context, in *CreateRedirectUrlRequest, opts ...grpc.CallOption) (*CreateRedirectUrlResponse, error)
 	DeleteRedirectUrl(ctx context.Context, in *DeleteRedirectUrlRequest, opts ...grpc.CallOption) (*DeleteRedirectUrlResponse, error)
-	ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error)
-	GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error)
-	RevokeSession(ctx context.Context, in *RevokeSessionRequest, opts ...grpc.CallOption) (*RevokeSessionResponse, error)
-	VerifySession(ctx context.Context, in *VerifySessionRequest, opts ...grpc.CallOption) (*VerifySessionResponse, error)
-	CreateSessionToken(ctx context.Context, in *CreateSessionTokenRequest, opts ...grpc.CallOption) (*CreateSessionTokenResponse, error)
-	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
-	CreateSignInToken(ctx context.Context, in *CreateSignInTokenRequest, opts ...grpc.CallOption) (*CreateSignInTokenResponse, error)
-	RevokeSignInToken(ctx context.Context, in *RevokeSignInTokenRequest, opts ...grpc.CallOption) (*RevokeSignInTokenResponse, error)
+	CreateEmail(ctx context.Context, in *CreateEmailRequest, opts ...grpc.CallOption) (*CreateEmailResponse, error)
 	CreateSMSMessage(ctx context.Context, in *CreateSMSMessageRequest, opts ...grpc.CallOption) (*CreateSMSMessageResponse, error)
-	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
-	GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error)
-	CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error)
-	UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error)
-	UpdateUserMetadata(ctx context.Context, in *UpdateUserMetadataRequest, opts ...grpc.CallOption) (*UpdateUserMetadataResponse, error)
-	DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error)
-	CountUsers(ctx context.Context, in *CountUsersRequest, opts ...grpc.CallOption) (*CountUsersResponse, error)
-	ListUserOAuthAccessTokens(ctx context.Context, in *ListUserOAuthAccessTokensRequest, opts ...grpc.CallOption) (*ListUserOAuthAccessTokensResponse, error)
-	DisableUserMFA(ctx context.Context, in *DisableUserMFARequest, opts ...grpc.CallOption) (*DisableUserMFAResponse, error)
-	ListUserOrganizationMemberships(ctx context.Context, in *ListUserOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListUserOrganizationMembershipsResponse, error)
-	VerifyUserPassword(ctx context.Context, in *VerifyUserPasswordRequest, opts ...grpc.CallOption) (*VerifyUserPasswordResponse, error)
-	BanUser(ctx context.Context, in *BanUserRequest, opts ...grpc.CallOption) (*BanUserResponse, error)
-	UnbanUser(ctx context.Context, in *UnbanUserRequest, opts ...grpc.CallOption) (*UnbanUserResponse, error)
 	GetInterstitial(ctx context.Context, in *GetInterstitialRequest, opts ...grpc.CallOption) (*GetInterstitialResponse, error)
 }
 
@@ -225,30 +230,190 @@ func (c *authServiceClient) VerifyToken(ctx context.Context, in *VerifyTokenRequ
 	return out, nil
 }
 
-func (c *authServiceClient) ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error) {
+func (c *authServiceClient) ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ListAllowlistIdentifiersResponse)
-	err := c.cc.Invoke(ctx, AuthService_ListAllowlistIdentifiers_FullMethodName, in, out, cOpts...)
+	out := new(ListUsersResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUsers_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *authServiceClient) CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error) {
+func (c *authServiceClient) GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateAllowlistIdentifierResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateAllowlistIdentifier_FullMethodName, in, out, cOpts...)
+	out := new(GetUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetUser_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *authServiceClient) DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error) {
+func (c *authServiceClient) CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(DeleteAllowlistIdentifierResponse)
-	err := c.cc.Invoke(ctx, AuthService_DeleteAllowlistIdentifier_FullMethodName, in, out, cOpts...)
+	out := new(CreateUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateUserMetadata(ctx context.Context, in *UpdateUserMetadataRequest, opts ...grpc.CallOption) (*UpdateUserMetadataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateUserMetadataResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateUserMetadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CountUsers(ctx context.Context, in *CountUsersRequest, opts ...grpc.CallOption) (*CountUsersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountUsersResponse)
+	err := c.cc.Invoke(ctx, AuthService_CountUsers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListUserOAuthAccessTokens(ctx context.Context, in *ListUserOAuthAccessTokensRequest, opts ...grpc.CallOption) (*ListUserOAuthAccessTokensResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUserOAuthAccessTokensResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUserOAuthAccessTokens_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DisableUserMFA(ctx context.Context, in *DisableUserMFARequest, opts ...grpc.CallOption) (*DisableUserMFAResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DisableUserMFAResponse)
+	err := c.cc.Invoke(ctx, AuthService_DisableUserMFA_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListUserOrganizationMemberships(ctx context.Context, in *ListUserOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListUserOrganizationMembershipsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUserOrganizationMembershipsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUserOrganizationMemberships_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifyUserPassword(ctx context.Context, in *VerifyUserPasswordRequest, opts ...grpc.CallOption) (*VerifyUserPasswordResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyUserPasswordResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifyUserPassword_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) BanUser(ctx context.Context, in *BanUserRequest, opts ...grpc.CallOption) (*BanUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BanUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_BanUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UnbanUser(ctx context.Context, in *UnbanUserRequest, opts ...grpc.CallOption) (*UnbanUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnbanUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_UnbanUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSessionsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListSessions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) RevokeSession(ctx context.Context, in *RevokeSessionRequest, opts ...grpc.CallOption) (*RevokeSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeSessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) VerifySession(ctx context.Context, in *VerifySessionRequest, opts ...grpc.CallOption) (*VerifySessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifySessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_VerifySession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateSessionToken(ctx context.Context, in *CreateSessionTokenRequest, opts ...grpc.CallOption) (*CreateSessionTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSessionTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSessionToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSessionResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSession_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -285,80 +450,20 @@ func (c *authServiceClient) VerifyClient(ctx context.Context, in *VerifyClientRe
 	return out, nil
 }
 
-func (c *authServiceClient) GetEmailAddress(ctx context.Context, in *GetEmailAddressRequest, opts ...grpc.CallOption) (*GetEmailAddressResponse, error) {
+func (c *authServiceClient) CreateSignInToken(ctx context.Context, in *CreateSignInTokenRequest, opts ...grpc.CallOption) (*CreateSignInTokenResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(GetEmailAddressResponse)
-	err := c.cc.Invoke(ctx, AuthService_GetEmailAddress_FullMethodName, in, out, cOpts...)
+	out := new(CreateSignInTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateSignInToken_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *authServiceClient) CreateEmailAddress(ctx context.Context, in *CreateEmailAddressRequest, opts ...grpc.CallOption) (*CreateEmailAddressResponse, error) {
+func (c *authServiceClient) RevokeSignInToken(ctx context.Context, in *RevokeSignInTokenRequest, opts ...grpc.CallOption) (*RevokeSignInTokenResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateEmailAddressResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateEmailAddress_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) UpdateEmailAddress(ctx context.Context, in *UpdateEmailAddressRequest, opts ...grpc.CallOption) (*UpdateEmailAddressResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(UpdateEmailAddressResponse)
-	err := c.cc.Invoke(ctx, AuthService_UpdateEmailAddress_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) DeleteEmailAddress(ctx context.Context, in *DeleteEmailAddressRequest, opts ...grpc.CallOption) (*DeleteEmailAddressResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(DeleteEmailAddressResponse)
-	err := c.cc.Invoke(ctx, AuthService_DeleteEmailAddress_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CreateEmail(ctx context.Context, in *CreateEmailRequest, opts ...grpc.CallOption) (*CreateEmailResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateEmailResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateEmail_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) ListInvitations(ctx context.Context, in *ListInvitationsRequest, opts ...grpc.CallOption) (*ListInvitationsResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ListInvitationsResponse)
-	err := c.cc.Invoke(ctx, AuthService_ListInvitations_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CreateInvitation(ctx context.Context, in *CreateInvitationRequest, opts ...grpc.CallOption) (*CreateInvitationResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateInvitationResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateInvitation_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) RevokeInvitation(ctx context.Context, in *RevokeInvitationRequest, opts ...grpc.CallOption) (*RevokeInvitationResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(RevokeInvitationResponse)
-	err := c.cc.Invoke(ctx, AuthService_RevokeInvitation_FullMethodName, in, out, cOpts...)
+	out := new(RevokeSignInTokenResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeSignInToken_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -505,6 +610,46 @@ func (c *authServiceClient) RevokeOrganizationInvitation(ctx context.Context, in
 	return out, nil
 }
 
+func (c *authServiceClient) GetEmailAddress(ctx context.Context, in *GetEmailAddressRequest, opts ...grpc.CallOption) (*GetEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateEmailAddress(ctx context.Context, in *CreateEmailAddressRequest, opts ...grpc.CallOption) (*CreateEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) UpdateEmailAddress(ctx context.Context, in *UpdateEmailAddressRequest, opts ...grpc.CallOption) (*UpdateEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_UpdateEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteEmailAddress(ctx context.Context, in *DeleteEmailAddressRequest, opts ...grpc.CallOption) (*DeleteEmailAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteEmailAddressResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteEmailAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *authServiceClient) GetPhoneNumber(ctx context.Context, in *GetPhoneNumberRequest, opts ...grpc.CallOption) (*GetPhoneNumberResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetPhoneNumberResponse)
@@ -539,6 +684,66 @@ func (c *authServiceClient) DeletePhoneNumber(ctx context.Context, in *DeletePho
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DeletePhoneNumberResponse)
 	err := c.cc.Invoke(ctx, AuthService_DeletePhoneNumber_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListAllowlistIdentifiers(ctx context.Context, in *ListAllowlistIdentifiersRequest, opts ...grpc.CallOption) (*ListAllowlistIdentifiersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAllowlistIdentifiersResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListAllowlistIdentifiers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateAllowlistIdentifier(ctx context.Context, in *CreateAllowlistIdentifierRequest, opts ...grpc.CallOption) (*CreateAllowlistIdentifierResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateAllowlistIdentifierResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateAllowlistIdentifier_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) DeleteAllowlistIdentifier(ctx context.Context, in *DeleteAllowlistIdentifierRequest, opts ...grpc.CallOption) (*DeleteAllowlistIdentifierResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteAllowlistIdentifierResponse)
+	err := c.cc.Invoke(ctx, AuthService_DeleteAllowlistIdentifier_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListInvitations(ctx context.Context, in *ListInvitationsRequest, opts ...grpc.CallOption) (*ListInvitationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListInvitationsResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListInvitations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) CreateInvitation(ctx context.Context, in *CreateInvitationRequest, opts ...grpc.CallOption) (*CreateInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateInvitationResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) RevokeInvitation(ctx context.Context, in *RevokeInvitationRequest, opts ...grpc.CallOption) (*RevokeInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeInvitationResponse)
+	err := c.cc.Invoke(ctx, AuthService_RevokeInvitation_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -585,80 +790,10 @@ func (c *authServiceClient) DeleteRedirectUrl(ctx context.Context, in *DeleteRed
 	return out, nil
 }
 
-func (c *authServiceClient) ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error) {
+func (c *authServiceClient) CreateEmail(ctx context.Context, in *CreateEmailRequest, opts ...grpc.CallOption) (*CreateEmailResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ListSessionsResponse)
-	err := c.cc.Invoke(ctx, AuthService_ListSessions_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) GetSession(ctx context.Context, in *GetSessionRequest, opts ...grpc.CallOption) (*GetSessionResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(GetSessionResponse)
-	err := c.cc.Invoke(ctx, AuthService_GetSession_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) RevokeSession(ctx context.Context, in *RevokeSessionRequest, opts ...grpc.CallOption) (*RevokeSessionResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(RevokeSessionResponse)
-	err := c.cc.Invoke(ctx, AuthService_RevokeSession_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) VerifySession(ctx context.Context, in *VerifySessionRequest, opts ...grpc.CallOption) (*VerifySessionResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(VerifySessionResponse)
-	err := c.cc.Invoke(ctx, AuthService_VerifySession_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CreateSessionToken(ctx context.Context, in *CreateSessionTokenRequest, opts ...grpc.CallOption) (*CreateSessionTokenResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateSessionTokenResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateSessionToken_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateSessionResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateSession_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CreateSignInToken(ctx context.Context, in *CreateSignInTokenRequest, opts ...grpc.CallOption) (*CreateSignInTokenResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateSignInTokenResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateSignInToken_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) RevokeSignInToken(ctx context.Context, in *RevokeSignInTokenRequest, opts ...grpc.CallOption) (*RevokeSignInTokenResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(RevokeSignInTokenResponse)
-	err := c.cc.Invoke(ctx, AuthService_RevokeSignInToken_FullMethodName, in, out, cOpts...)
+	out := new(CreateEmailResponse)
+	err := c.cc.Invoke(ctx, AuthService_CreateEmail_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -669,136 +804,6 @@ func (c *authServiceClient) CreateSMSMessage(ctx context.Context, in *CreateSMSM
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateSMSMessageResponse)
 	err := c.cc.Invoke(ctx, AuthService_CreateSMSMessage_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ListUsersResponse)
-	err := c.cc.Invoke(ctx, AuthService_ListUsers_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(GetUserResponse)
-	err := c.cc.Invoke(ctx, AuthService_GetUser_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CreateUserResponse)
-	err := c.cc.Invoke(ctx, AuthService_CreateUser_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(UpdateUserResponse)
-	err := c.cc.Invoke(ctx, AuthService_UpdateUser_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) UpdateUserMetadata(ctx context.Context, in *UpdateUserMetadataRequest, opts ...grpc.CallOption) (*UpdateUserMetadataResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(UpdateUserMetadataResponse)
-	err := c.cc.Invoke(ctx, AuthService_UpdateUserMetadata_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(DeleteUserResponse)
-	err := c.cc.Invoke(ctx, AuthService_DeleteUser_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) CountUsers(ctx context.Context, in *CountUsersRequest, opts ...grpc.CallOption) (*CountUsersResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(CountUsersResponse)
-	err := c.cc.Invoke(ctx, AuthService_CountUsers_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) ListUserOAuthAccessTokens(ctx context.Context, in *ListUserOAuthAccessTokensRequest, opts ...grpc.CallOption) (*ListUserOAuthAccessTokensResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ListUserOAuthAccessTokensResponse)
-	err := c.cc.Invoke(ctx, AuthService_ListUserOAuthAccessTokens_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) DisableUserMFA(ctx context.Context, in *DisableUserMFARequest, opts ...grpc.CallOption) (*DisableUserMFAResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(DisableUserMFAResponse)
-	err := c.cc.Invoke(ctx, AuthService_DisableUserMFA_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) ListUserOrganizationMemberships(ctx context.Context, in *ListUserOrganizationMembershipsRequest, opts ...grpc.CallOption) (*ListUserOrganizationMembershipsResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(ListUserOrganizationMembershipsResponse)
-	err := c.cc.Invoke(ctx, AuthService_ListUserOrganizationMemberships_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) VerifyUserPassword(ctx context.Context, in *VerifyUserPasswordRequest, opts ...grpc.CallOption) (*VerifyUserPasswordResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(VerifyUserPasswordResponse)
-	err := c.cc.Invoke(ctx, AuthService_VerifyUserPassword_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) BanUser(ctx context.Context, in *BanUserRequest, opts ...grpc.CallOption) (*BanUserResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(BanUserResponse)
-	err := c.cc.Invoke(ctx, AuthService_BanUser_FullMethodName, in, out, cOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *authServiceClient) UnbanUser(ctx context.Context, in *UnbanUserRequest, opts ...grpc.CallOption) (*UnbanUserResponse, error) {
-	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(UnbanUserResponse)
-	err := c.cc.Invoke(ctx, AuthService_UnbanUser_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -847,20 +852,33 @@ type AuthServiceServer interface {
 	// locally with the instance's keys. A kind not accepted is
 	// UNAUTHENTICATED with reason token-type-mismatch.
 	VerifyToken(context.Context, *VerifyTokenRequest) (*VerifyTokenResponse, error)
-	ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error)
-	CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error)
-	DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error)
+	// Users: users and everything under /users/{id} (users.proto).
+	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
+	GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error)
+	CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error)
+	UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error)
+	UpdateUserMetadata(context.Context, *UpdateUserMetadataRequest) (*UpdateUserMetadataResponse, error)
+	DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error)
+	CountUsers(context.Context, *CountUsersRequest) (*CountUsersResponse, error)
+	ListUserOAuthAccessTokens(context.Context, *ListUserOAuthAccessTokensRequest) (*ListUserOAuthAccessTokensResponse, error)
+	DisableUserMFA(context.Context, *DisableUserMFARequest) (*DisableUserMFAResponse, error)
+	ListUserOrganizationMemberships(context.Context, *ListUserOrganizationMembershipsRequest) (*ListUserOrganizationMembershipsResponse, error)
+	VerifyUserPassword(context.Context, *VerifyUserPasswordRequest) (*VerifyUserPasswordResponse, error)
+	BanUser(context.Context, *BanUserRequest) (*BanUserResponse, error)
+	UnbanUser(context.Context, *UnbanUserRequest) (*UnbanUserResponse, error)
+	// Sessions: sessions, clients and sign-in tokens (sessions.proto).
+	ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error)
+	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)
+	RevokeSession(context.Context, *RevokeSessionRequest) (*RevokeSessionResponse, error)
+	VerifySession(context.Context, *VerifySessionRequest) (*VerifySessionResponse, error)
+	CreateSessionToken(context.Context, *CreateSessionTokenRequest) (*CreateSessionTokenResponse, error)
+	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
 	ListClients(context.Context, *ListClientsRequest) (*ListClientsResponse, error)
 	GetClient(context.Context, *GetClientRequest) (*GetClientResponse, error)
 	VerifyClient(context.Context, *VerifyClientRequest) (*VerifyClientResponse, error)
-	GetEmailAddress(context.Context, *GetEmailAddressRequest) (*GetEmailAddressResponse, error)
-	CreateEmailAddress(context.Context, *CreateEmailAddressRequest) (*CreateEmailAddressResponse, error)
-	UpdateEmailAddress(context.Context, *UpdateEmailAddressRequest) (*UpdateEmailAddressResponse, error)
-	DeleteEmailAddress(context.Context, *DeleteEmailAddressRequest) (*DeleteEmailAddressResponse, error)
-	CreateEmail(context.Context, *CreateEmailRequest) (*CreateEmailResponse, error)
-	ListInvitations(context.Context, *ListInvitationsRequest) (*ListInvitationsResponse, error)
-	CreateInvitation(context.Context, *CreateInvitationRequest) (*CreateInvitationResponse, error)
-	RevokeInvitation(context.Context, *RevokeInvitationRequest) (*RevokeInvitationResponse, error)
+	CreateSignInToken(context.Context, *CreateSignInTokenRequest) (*CreateSignInTokenResponse, error)
+	RevokeSignInToken(context.Context, *RevokeSignInTokenRequest) (*RevokeSignInTokenResponse, error)
+	// Organizations: organizations, memberships, invitations (organizations.proto).
 	ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error)
 	CreateOrganization(context.Context, *CreateOrganizationRequest) (*CreateOrganizationResponse, error)
 	GetOrganization(context.Context, *GetOrganizationRequest) (*GetOrganizationResponse, error)
@@ -875,36 +893,28 @@ type AuthServiceServer interface {
 	ListPendingOrganizationInvitations(context.Context, *ListPendingOrganizationInvitationsRequest) (*ListPendingOrganizationInvitationsResponse, error)
 	CreateOrganizationInvitation(context.Context, *CreateOrganizationInvitationRequest) (*CreateOrganizationInvitationResponse, error)
 	RevokeOrganizationInvitation(context.Context, *RevokeOrganizationInvitationRequest) (*RevokeOrganizationInvitationResponse, error)
+	// Identifications: email addresses, phone numbers (identifications.proto).
+	GetEmailAddress(context.Context, *GetEmailAddressRequest) (*GetEmailAddressResponse, error)
+	CreateEmailAddress(context.Context, *CreateEmailAddressRequest) (*CreateEmailAddressResponse, error)
+	UpdateEmailAddress(context.Context, *UpdateEmailAddressRequest) (*UpdateEmailAddressResponse, error)
+	DeleteEmailAddress(context.Context, *DeleteEmailAddressRequest) (*DeleteEmailAddressResponse, error)
 	GetPhoneNumber(context.Context, *GetPhoneNumberRequest) (*GetPhoneNumberResponse, error)
 	CreatePhoneNumber(context.Context, *CreatePhoneNumberRequest) (*CreatePhoneNumberResponse, error)
 	UpdatePhoneNumber(context.Context, *UpdatePhoneNumberRequest) (*UpdatePhoneNumberResponse, error)
 	DeletePhoneNumber(context.Context, *DeletePhoneNumberRequest) (*DeletePhoneNumberResponse, error)
+	// Instance: allowlist, invitations, redirect URLs, emails, SMS, interstitial (instance.proto).
+	ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error)
+	CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error)
+	DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error)
+	ListInvitations(context.Context, *ListInvitationsRequest) (*ListInvitationsResponse, error)
+	CreateInvitation(context.Context, *CreateInvitationRequest) (*CreateInvitationResponse, error)
+	RevokeInvitation(context.Context, *RevokeInvitationRequest) (*RevokeInvitationResponse, error)
 	ListRedirectUrls(context.Context, *ListRedirectUrlsRequest) (*ListRedirectUrlsResponse, error)
 	GetRedirectUrl(context.Context, *GetRedirectUrlRequest) (*GetRedirectUrlResponse, error)
 	CreateRedirectUrl(context.Context, *CreateRedirectUrlRequest) (*CreateRedirectUrlResponse, error)
 	DeleteRedirectUrl(context.Context, *DeleteRedirectUrlRequest) (*DeleteRedirectUrlResponse, error)
-	ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error)
-	GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error)
-	RevokeSession(context.Context, *RevokeSessionRequest) (*RevokeSessionResponse, error)
-	VerifySession(context.Context, *VerifySessionRequest) (*VerifySessionResponse, error)
-	CreateSessionToken(context.Context, *CreateSessionTokenRequest) (*CreateSessionTokenResponse, error)
-	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
-	CreateSignInToken(context.Context, *CreateSignInTokenRequest) (*CreateSignInTokenResponse, error)
-	RevokeSignInToken(context.Context, *RevokeSignInTokenRequest) (*RevokeSignInTokenResponse, error)
+	CreateEmail(context.Context, *CreateEmailRequest) (*CreateEmailResponse, error)
 	CreateSMSMessage(context.Context, *CreateSMSMessageRequest) (*CreateSMSMessageResponse, error)
-	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
-	GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error)
-	CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error)
-	UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error)
-	UpdateUserMetadata(context.Context, *UpdateUserMetadataRequest) (*UpdateUserMetadataResponse, error)
-	DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error)
-	CountUsers(context.Context, *CountUsersRequest) (*CountUsersResponse, error)
-	ListUserOAuthAccessTokens(context.Context, *ListUserOAuthAccessTokensRequest) (*ListUserOAuthAccessTokensResponse, error)
-	DisableUserMFA(context.Context, *DisableUserMFARequest) (*DisableUserMFAResponse, error)
-	ListUserOrganizationMemberships(context.Context, *ListUserOrganizationMembershipsRequest) (*ListUserOrganizationMembershipsResponse, error)
-	VerifyUserPassword(context.Context, *VerifyUserPasswordRequest) (*VerifyUserPasswordResponse, error)
-	BanUser(context.Context, *BanUserRequest) (*BanUserResponse, error)
-	UnbanUser(context.Context, *UnbanUserRequest) (*UnbanUserResponse, error)
 	GetInterstitial(context.Context, *GetInterstitialRequest) (*GetInterstitialResponse, error)
 	mustEmbedUnimplementedAuthServiceServer()
 }
@@ -928,14 +938,62 @@ func (UnimplementedAuthServiceServer) VerifyWebhook(context.Context, *VerifyWebh
 func (UnimplementedAuthServiceServer) VerifyToken(context.Context, *VerifyTokenRequest) (*VerifyTokenResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyToken not implemented")
 }
-func (UnimplementedAuthServiceServer) ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method ListAllowlistIdentifiers not implemented")
+func (UnimplementedAuthServiceServer) ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUsers not implemented")
 }
-func (UnimplementedAuthServiceServer) CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateAllowlistIdentifier not implemented")
+func (UnimplementedAuthServiceServer) GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
 }
-func (UnimplementedAuthServiceServer) DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method DeleteAllowlistIdentifier not implemented")
+func (UnimplementedAuthServiceServer) CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateUserMetadata(context.Context, *UpdateUserMetadataRequest) (*UpdateUserMetadataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateUserMetadata not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteUser not implemented")
+}
+func (UnimplementedAuthServiceServer) CountUsers(context.Context, *CountUsersRequest) (*CountUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountUsers not implemented")
+}
+func (UnimplementedAuthServiceServer) ListUserOAuthAccessTokens(context.Context, *ListUserOAuthAccessTokensRequest) (*ListUserOAuthAccessTokensResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUserOAuthAccessTokens not implemented")
+}
+func (UnimplementedAuthServiceServer) DisableUserMFA(context.Context, *DisableUserMFARequest) (*DisableUserMFAResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableUserMFA not implemented")
+}
+func (UnimplementedAuthServiceServer) ListUserOrganizationMemberships(context.Context, *ListUserOrganizationMembershipsRequest) (*ListUserOrganizationMembershipsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUserOrganizationMemberships not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifyUserPassword(context.Context, *VerifyUserPasswordRequest) (*VerifyUserPasswordResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyUserPassword not implemented")
+}
+func (UnimplementedAuthServiceServer) BanUser(context.Context, *BanUserRequest) (*BanUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BanUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UnbanUser(context.Context, *UnbanUserRequest) (*UnbanUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnbanUser not implemented")
+}
+func (UnimplementedAuthServiceServer) ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSessions not implemented")
+}
+func (UnimplementedAuthServiceServer) GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSession not implemented")
+}
+func (UnimplementedAuthServiceServer) RevokeSession(context.Context, *RevokeSessionRequest) (*RevokeSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSession not implemented")
+}
+func (UnimplementedAuthServiceServer) VerifySession(context.Context, *VerifySessionRequest) (*VerifySessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifySession not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateSessionToken(context.Context, *CreateSessionTokenRequest) (*CreateSessionTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSessionToken not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSession not implemented")
 }
 func (UnimplementedAuthServiceServer) ListClients(context.Context, *ListClientsRequest) (*ListClientsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListClients not implemented")
@@ -946,29 +1004,11 @@ func (UnimplementedAuthServiceServer) GetClient(context.Context, *GetClientReque
 func (UnimplementedAuthServiceServer) VerifyClient(context.Context, *VerifyClientRequest) (*VerifyClientResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyClient not implemented")
 }
-func (UnimplementedAuthServiceServer) GetEmailAddress(context.Context, *GetEmailAddressRequest) (*GetEmailAddressResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method GetEmailAddress not implemented")
+func (UnimplementedAuthServiceServer) CreateSignInToken(context.Context, *CreateSignInTokenRequest) (*CreateSignInTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSignInToken not implemented")
 }
-func (UnimplementedAuthServiceServer) CreateEmailAddress(context.Context, *CreateEmailAddressRequest) (*CreateEmailAddressResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateEmailAddress not implemented")
-}
-func (UnimplementedAuthServiceServer) UpdateEmailAddress(context.Context, *UpdateEmailAddressRequest) (*UpdateEmailAddressResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method UpdateEmailAddress not implemented")
-}
-func (UnimplementedAuthServiceServer) DeleteEmailAddress(context.Context, *DeleteEmailAddressRequest) (*DeleteEmailAddressResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method DeleteEmailAddress not implemented")
-}
-func (UnimplementedAuthServiceServer) CreateEmail(context.Context, *CreateEmailRequest) (*CreateEmailResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateEmail not implemented")
-}
-func (UnimplementedAuthServiceServer) ListInvitations(context.Context, *ListInvitationsRequest) (*ListInvitationsResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method ListInvitations not implemented")
-}
-func (UnimplementedAuthServiceServer) CreateInvitation(context.Context, *CreateInvitationRequest) (*CreateInvitationResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateInvitation not implemented")
-}
-func (UnimplementedAuthServiceServer) RevokeInvitation(context.Context, *RevokeInvitationRequest) (*RevokeInvitationResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method RevokeInvitation not implemented")
+func (UnimplementedAuthServiceServer) RevokeSignInToken(context.Context, *RevokeSignInTokenRequest) (*RevokeSignInTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSignInToken not implemented")
 }
 func (UnimplementedAuthServiceServer) ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOrganizations not implemented")
@@ -1012,6 +1052,18 @@ func (UnimplementedAuthServiceServer) CreateOrganizationInvitation(context.Conte
 func (UnimplementedAuthServiceServer) RevokeOrganizationInvitation(context.Context, *RevokeOrganizationInvitationRequest) (*RevokeOrganizationInvitationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeOrganizationInvitation not implemented")
 }
+func (UnimplementedAuthServiceServer) GetEmailAddress(context.Context, *GetEmailAddressRequest) (*GetEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateEmailAddress(context.Context, *CreateEmailAddressRequest) (*CreateEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) UpdateEmailAddress(context.Context, *UpdateEmailAddressRequest) (*UpdateEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateEmailAddress not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteEmailAddress(context.Context, *DeleteEmailAddressRequest) (*DeleteEmailAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteEmailAddress not implemented")
+}
 func (UnimplementedAuthServiceServer) GetPhoneNumber(context.Context, *GetPhoneNumberRequest) (*GetPhoneNumberResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPhoneNumber not implemented")
 }
@@ -1023,6 +1075,24 @@ func (UnimplementedAuthServiceServer) UpdatePhoneNumber(context.Context, *Update
 }
 func (UnimplementedAuthServiceServer) DeletePhoneNumber(context.Context, *DeletePhoneNumberRequest) (*DeletePhoneNumberResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeletePhoneNumber not implemented")
+}
+func (UnimplementedAuthServiceServer) ListAllowlistIdentifiers(context.Context, *ListAllowlistIdentifiersRequest) (*ListAllowlistIdentifiersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAllowlistIdentifiers not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateAllowlistIdentifier(context.Context, *CreateAllowlistIdentifierRequest) (*CreateAllowlistIdentifierResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateAllowlistIdentifier not implemented")
+}
+func (UnimplementedAuthServiceServer) DeleteAllowlistIdentifier(context.Context, *DeleteAllowlistIdentifierRequest) (*DeleteAllowlistIdentifierResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteAllowlistIdentifier not implemented")
+}
+func (UnimplementedAuthServiceServer) ListInvitations(context.Context, *ListInvitationsRequest) (*ListInvitationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListInvitations not implemented")
+}
+func (UnimplementedAuthServiceServer) CreateInvitation(context.Context, *CreateInvitationRequest) (*CreateInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateInvitation not implemented")
+}
+func (UnimplementedAuthServiceServer) RevokeInvitation(context.Context, *RevokeInvitationRequest) (*RevokeInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeInvitation not implemented")
 }
 func (UnimplementedAuthServiceServer) ListRedirectUrls(context.Context, *ListRedirectUrlsRequest) (*ListRedirectUrlsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListRedirectUrls not implemented")
@@ -1036,71 +1106,11 @@ func (UnimplementedAuthServiceServer) CreateRedirectUrl(context.Context, *Create
 func (UnimplementedAuthServiceServer) DeleteRedirectUrl(context.Context, *DeleteRedirectUrlRequest) (*DeleteRedirectUrlResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteRedirectUrl not implemented")
 }
-func (UnimplementedAuthServiceServer) ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method ListSessions not implemented")
-}
-func (UnimplementedAuthServiceServer) GetSession(context.Context, *GetSessionRequest) (*GetSessionResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method GetSession not implemented")
-}
-func (UnimplementedAuthServiceServer) RevokeSession(context.Context, *RevokeSessionRequest) (*RevokeSessionResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method RevokeSession not implemented")
-}
-func (UnimplementedAuthServiceServer) VerifySession(context.Context, *VerifySessionRequest) (*VerifySessionResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method VerifySession not implemented")
-}
-func (UnimplementedAuthServiceServer) CreateSessionToken(context.Context, *CreateSessionTokenRequest) (*CreateSessionTokenResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateSessionToken not implemented")
-}
-func (UnimplementedAuthServiceServer) CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateSession not implemented")
-}
-func (UnimplementedAuthServiceServer) CreateSignInToken(context.Context, *CreateSignInTokenRequest) (*CreateSignInTokenResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateSignInToken not implemented")
-}
-func (UnimplementedAuthServiceServer) RevokeSignInToken(context.Context, *RevokeSignInTokenRequest) (*RevokeSignInTokenResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method RevokeSignInToken not implemented")
+func (UnimplementedAuthServiceServer) CreateEmail(context.Context, *CreateEmailRequest) (*CreateEmailResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEmail not implemented")
 }
 func (UnimplementedAuthServiceServer) CreateSMSMessage(context.Context, *CreateSMSMessageRequest) (*CreateSMSMessageResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateSMSMessage not implemented")
-}
-func (UnimplementedAuthServiceServer) ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method ListUsers not implemented")
-}
-func (UnimplementedAuthServiceServer) GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
-}
-func (UnimplementedAuthServiceServer) CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CreateUser not implemented")
-}
-func (UnimplementedAuthServiceServer) UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method UpdateUser not implemented")
-}
-func (UnimplementedAuthServiceServer) UpdateUserMetadata(context.Context, *UpdateUserMetadataRequest) (*UpdateUserMetadataResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method UpdateUserMetadata not implemented")
-}
-func (UnimplementedAuthServiceServer) DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method DeleteUser not implemented")
-}
-func (UnimplementedAuthServiceServer) CountUsers(context.Context, *CountUsersRequest) (*CountUsersResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method CountUsers not implemented")
-}
-func (UnimplementedAuthServiceServer) ListUserOAuthAccessTokens(context.Context, *ListUserOAuthAccessTokensRequest) (*ListUserOAuthAccessTokensResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method ListUserOAuthAccessTokens not implemented")
-}
-func (UnimplementedAuthServiceServer) DisableUserMFA(context.Context, *DisableUserMFARequest) (*DisableUserMFAResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method DisableUserMFA not implemented")
-}
-func (UnimplementedAuthServiceServer) ListUserOrganizationMemberships(context.Context, *ListUserOrganizationMembershipsRequest) (*ListUserOrganizationMembershipsResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method ListUserOrganizationMemberships not implemented")
-}
-func (UnimplementedAuthServiceServer) VerifyUserPassword(context.Context, *VerifyUserPasswordRequest) (*VerifyUserPasswordResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method VerifyUserPassword not implemented")
-}
-func (UnimplementedAuthServiceServer) BanUser(context.Context, *BanUserRequest) (*BanUserResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method BanUser not implemented")
-}
-func (UnimplementedAuthServiceServer) UnbanUser(context.Context, *UnbanUserRequest) (*UnbanUserResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method UnbanUser not implemented")
 }
 func (UnimplementedAuthServiceServer) GetInterstitial(context.Context, *GetInterstitialRequest) (*GetInterstitialResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetInterstitial not implemented")
@@ -1198,56 +1208,344 @@ func _AuthService_VerifyToken_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
-func _AuthService_ListAllowlistIdentifiers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ListAllowlistIdentifiersRequest)
+func _AuthService_ListUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUsersRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(AuthServiceServer).ListAllowlistIdentifiers(ctx, in)
+		return srv.(AuthServiceServer).ListUsers(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: AuthService_ListAllowlistIdentifiers_FullMethodName,
+		FullMethod: AuthService_ListUsers_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).ListAllowlistIdentifiers(ctx, req.(*ListAllowlistIdentifiersRequest))
+		return srv.(AuthServiceServer).ListUsers(ctx, req.(*ListUsersRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _AuthService_CreateAllowlistIdentifier_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateAllowlistIdentifierRequest)
+func _AuthService_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetUserRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateAllowlistIdentifier(ctx, in)
+		return srv.(AuthServiceServer).GetUser(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: AuthService_CreateAllowlistIdentifier_FullMethodName,
+		FullMethod: AuthService_GetUser_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateAllowlistIdentifier(ctx, req.(*CreateAllowlistIdentifierRequest))
+		return srv.(AuthServiceServer).GetUser(ctx, req.(*GetUserRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _AuthService_DeleteAllowlistIdentifier_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(DeleteAllowlistIdentifierRequest)
+func _AuthService_CreateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateUserRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(AuthServiceServer).DeleteAllowlistIdentifier(ctx, in)
+		return srv.(AuthServiceServer).CreateUser(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: AuthService_DeleteAllowlistIdentifier_FullMethodName,
+		FullMethod: AuthService_CreateUser_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).DeleteAllowlistIdentifier(ctx, req.(*DeleteAllowlistIdentifierRequest))
+		return srv.(AuthServiceServer).CreateUser(ctx, req.(*CreateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateUser(ctx, req.(*UpdateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateUserMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateUserMetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateUserMetadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateUserMetadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateUserMetadata(ctx, req.(*UpdateUserMetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteUser(ctx, req.(*DeleteUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CountUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountUsersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CountUsers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CountUsers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CountUsers(ctx, req.(*CountUsersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListUserOAuthAccessTokens_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUserOAuthAccessTokensRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListUserOAuthAccessTokens(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListUserOAuthAccessTokens_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListUserOAuthAccessTokens(ctx, req.(*ListUserOAuthAccessTokensRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DisableUserMFA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisableUserMFARequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DisableUserMFA(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DisableUserMFA_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DisableUserMFA(ctx, req.(*DisableUserMFARequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListUserOrganizationMemberships_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUserOrganizationMembershipsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListUserOrganizationMemberships(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListUserOrganizationMemberships_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListUserOrganizationMemberships(ctx, req.(*ListUserOrganizationMembershipsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifyUserPassword_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyUserPasswordRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifyUserPassword(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifyUserPassword_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifyUserPassword(ctx, req.(*VerifyUserPasswordRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_BanUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BanUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).BanUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_BanUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).BanUser(ctx, req.(*BanUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UnbanUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnbanUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UnbanUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UnbanUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UnbanUser(ctx, req.(*UnbanUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListSessions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSessionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListSessions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListSessions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListSessions(ctx, req.(*ListSessionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_GetSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetSession(ctx, req.(*GetSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_RevokeSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).RevokeSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_RevokeSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).RevokeSession(ctx, req.(*RevokeSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_VerifySession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifySessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).VerifySession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_VerifySession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).VerifySession(ctx, req.(*VerifySessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateSessionToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSessionTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateSessionToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateSessionToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateSessionToken(ctx, req.(*CreateSessionTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateSession(ctx, req.(*CreateSessionRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1306,146 +1604,38 @@ func _AuthService_VerifyClient_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
-func _AuthService_GetEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(GetEmailAddressRequest)
+func _AuthService_CreateSignInToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSignInTokenRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(AuthServiceServer).GetEmailAddress(ctx, in)
+		return srv.(AuthServiceServer).CreateSignInToken(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: AuthService_GetEmailAddress_FullMethodName,
+		FullMethod: AuthService_CreateSignInToken_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).GetEmailAddress(ctx, req.(*GetEmailAddressRequest))
+		return srv.(AuthServiceServer).CreateSignInToken(ctx, req.(*CreateSignInTokenRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _AuthService_CreateEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateEmailAddressRequest)
+func _AuthService_RevokeSignInToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeSignInTokenRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateEmailAddress(ctx, in)
+		return srv.(AuthServiceServer).RevokeSignInToken(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: AuthService_CreateEmailAddress_FullMethodName,
+		FullMethod: AuthService_RevokeSignInToken_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateEmailAddress(ctx, req.(*CreateEmailAddressRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_UpdateEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(UpdateEmailAddressRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).UpdateEmailAddress(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_UpdateEmailAddress_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).UpdateEmailAddress(ctx, req.(*UpdateEmailAddressRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_DeleteEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(DeleteEmailAddressRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).DeleteEmailAddress(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_DeleteEmailAddress_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).DeleteEmailAddress(ctx, req.(*DeleteEmailAddressRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CreateEmail_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateEmailRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateEmail(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CreateEmail_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateEmail(ctx, req.(*CreateEmailRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_ListInvitations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ListInvitationsRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).ListInvitations(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_ListInvitations_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).ListInvitations(ctx, req.(*ListInvitationsRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CreateInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateInvitationRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateInvitation(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CreateInvitation_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateInvitation(ctx, req.(*CreateInvitationRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_RevokeInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(RevokeInvitationRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).RevokeInvitation(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_RevokeInvitation_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).RevokeInvitation(ctx, req.(*RevokeInvitationRequest))
+		return srv.(AuthServiceServer).RevokeSignInToken(ctx, req.(*RevokeSignInTokenRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1702,6 +1892,78 @@ func _AuthService_RevokeOrganizationInvitation_Handler(srv interface{}, ctx cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthService_GetEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetEmailAddress(ctx, req.(*GetEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateEmailAddress(ctx, req.(*CreateEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_UpdateEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UpdateEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UpdateEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UpdateEmailAddress(ctx, req.(*UpdateEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteEmailAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteEmailAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteEmailAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteEmailAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteEmailAddress(ctx, req.(*DeleteEmailAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AuthService_GetPhoneNumber_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPhoneNumberRequest)
 	if err := dec(in); err != nil {
@@ -1770,6 +2032,114 @@ func _AuthService_DeletePhoneNumber_Handler(srv interface{}, ctx context.Context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AuthServiceServer).DeletePhoneNumber(ctx, req.(*DeletePhoneNumberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListAllowlistIdentifiers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAllowlistIdentifiersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListAllowlistIdentifiers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListAllowlistIdentifiers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListAllowlistIdentifiers(ctx, req.(*ListAllowlistIdentifiersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateAllowlistIdentifier_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateAllowlistIdentifierRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateAllowlistIdentifier(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateAllowlistIdentifier_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateAllowlistIdentifier(ctx, req.(*CreateAllowlistIdentifierRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_DeleteAllowlistIdentifier_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteAllowlistIdentifierRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).DeleteAllowlistIdentifier(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_DeleteAllowlistIdentifier_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).DeleteAllowlistIdentifier(ctx, req.(*DeleteAllowlistIdentifierRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListInvitations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListInvitationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListInvitations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListInvitations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListInvitations(ctx, req.(*ListInvitationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_CreateInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).CreateInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_CreateInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).CreateInvitation(ctx, req.(*CreateInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_RevokeInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).RevokeInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_RevokeInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).RevokeInvitation(ctx, req.(*RevokeInvitationRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1846,146 +2216,20 @@ func _AuthService_DeleteRedirectUrl_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
-func _AuthService_ListSessions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ListSessionsRequest)
+func _AuthService_CreateEmail_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEmailRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(AuthServiceServer).ListSessions(ctx, in)
+		return srv.(AuthServiceServer).CreateEmail(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: AuthService_ListSessions_FullMethodName,
+		FullMethod: AuthService_CreateEmail_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).ListSessions(ctx, req.(*ListSessionsRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_GetSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(GetSessionRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).GetSession(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_GetSession_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).GetSession(ctx, req.(*GetSessionRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_RevokeSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(RevokeSessionRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).RevokeSession(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_RevokeSession_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).RevokeSession(ctx, req.(*RevokeSessionRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_VerifySession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(VerifySessionRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).VerifySession(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_VerifySession_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).VerifySession(ctx, req.(*VerifySessionRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CreateSessionToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateSessionTokenRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateSessionToken(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CreateSessionToken_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateSessionToken(ctx, req.(*CreateSessionTokenRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CreateSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateSessionRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateSession(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CreateSession_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateSession(ctx, req.(*CreateSessionRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CreateSignInToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateSignInTokenRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateSignInToken(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CreateSignInToken_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateSignInToken(ctx, req.(*CreateSignInTokenRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_RevokeSignInToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(RevokeSignInTokenRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).RevokeSignInToken(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_RevokeSignInToken_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).RevokeSignInToken(ctx, req.(*RevokeSignInTokenRequest))
+		return srv.(AuthServiceServer).CreateEmail(ctx, req.(*CreateEmailRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2004,240 +2248,6 @@ func _AuthService_CreateSMSMessage_Handler(srv interface{}, ctx context.Context,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AuthServiceServer).CreateSMSMessage(ctx, req.(*CreateSMSMessageRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_ListUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ListUsersRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).ListUsers(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_ListUsers_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).ListUsers(ctx, req.(*ListUsersRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(GetUserRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).GetUser(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_GetUser_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).GetUser(ctx, req.(*GetUserRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CreateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateUserRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CreateUser(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CreateUser_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CreateUser(ctx, req.(*CreateUserRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_UpdateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(UpdateUserRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).UpdateUser(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_UpdateUser_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).UpdateUser(ctx, req.(*UpdateUserRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_UpdateUserMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(UpdateUserMetadataRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).UpdateUserMetadata(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_UpdateUserMetadata_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).UpdateUserMetadata(ctx, req.(*UpdateUserMetadataRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_DeleteUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(DeleteUserRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).DeleteUser(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_DeleteUser_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).DeleteUser(ctx, req.(*DeleteUserRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_CountUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CountUsersRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).CountUsers(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_CountUsers_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).CountUsers(ctx, req.(*CountUsersRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_ListUserOAuthAccessTokens_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ListUserOAuthAccessTokensRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).ListUserOAuthAccessTokens(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_ListUserOAuthAccessTokens_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).ListUserOAuthAccessTokens(ctx, req.(*ListUserOAuthAccessTokensRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_DisableUserMFA_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(DisableUserMFARequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).DisableUserMFA(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_DisableUserMFA_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).DisableUserMFA(ctx, req.(*DisableUserMFARequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_ListUserOrganizationMemberships_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ListUserOrganizationMembershipsRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).ListUserOrganizationMemberships(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_ListUserOrganizationMemberships_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).ListUserOrganizationMemberships(ctx, req.(*ListUserOrganizationMembershipsRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_VerifyUserPassword_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(VerifyUserPasswordRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).VerifyUserPassword(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_VerifyUserPassword_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).VerifyUserPassword(ctx, req.(*VerifyUserPasswordRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_BanUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(BanUserRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).BanUser(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_BanUser_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).BanUser(ctx, req.(*BanUserRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _AuthService_UnbanUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(UnbanUserRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(AuthServiceServer).UnbanUser(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: AuthService_UnbanUser_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(AuthServiceServer).UnbanUser(ctx, req.(*UnbanUserRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2284,16 +2294,80 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _AuthService_VerifyToken_Handler,
 		},
 		{
-			MethodName: "ListAllowlistIdentifiers",
-			Handler:    _AuthService_ListAllowlistIdentifiers_Handler,
+			MethodName: "ListUsers",
+			Handler:    _AuthService_ListUsers_Handler,
 		},
 		{
-			MethodName: "CreateAllowlistIdentifier",
-			Handler:    _AuthService_CreateAllowlistIdentifier_Handler,
+			MethodName: "GetUser",
+			Handler:    _AuthService_GetUser_Handler,
 		},
 		{
-			MethodName: "DeleteAllowlistIdentifier",
-			Handler:    _AuthService_DeleteAllowlistIdentifier_Handler,
+			MethodName: "CreateUser",
+			Handler:    _AuthService_CreateUser_Handler,
+		},
+		{
+			MethodName: "UpdateUser",
+			Handler:    _AuthService_UpdateUser_Handler,
+		},
+		{
+			MethodName: "UpdateUserMetadata",
+			Handler:    _AuthService_UpdateUserMetadata_Handler,
+		},
+		{
+			MethodName: "DeleteUser",
+			Handler:    _AuthService_DeleteUser_Handler,
+		},
+		{
+			MethodName: "CountUsers",
+			Handler:    _AuthService_CountUsers_Handler,
+		},
+		{
+			MethodName: "ListUserOAuthAccessTokens",
+			Handler:    _AuthService_ListUserOAuthAccessTokens_Handler,
+		},
+		{
+			MethodName: "DisableUserMFA",
+			Handler:    _AuthService_DisableUserMFA_Handler,
+		},
+		{
+			MethodName: "ListUserOrganizationMemberships",
+			Handler:    _AuthService_ListUserOrganizationMemberships_Handler,
+		},
+		{
+			MethodName: "VerifyUserPassword",
+			Handler:    _AuthService_VerifyUserPassword_Handler,
+		},
+		{
+			MethodName: "BanUser",
+			Handler:    _AuthService_BanUser_Handler,
+		},
+		{
+			MethodName: "UnbanUser",
+			Handler:    _AuthService_UnbanUser_Handler,
+		},
+		{
+			MethodName: "ListSessions",
+			Handler:    _AuthService_ListSessions_Handler,
+		},
+		{
+			MethodName: "GetSession",
+			Handler:    _AuthService_GetSession_Handler,
+		},
+		{
+			MethodName: "RevokeSession",
+			Handler:    _AuthService_RevokeSession_Handler,
+		},
+		{
+			MethodName: "VerifySession",
+			Handler:    _AuthService_VerifySession_Handler,
+		},
+		{
+			MethodName: "CreateSessionToken",
+			Handler:    _AuthService_CreateSessionToken_Handler,
+		},
+		{
+			MethodName: "CreateSession",
+			Handler:    _AuthService_CreateSession_Handler,
 		},
 		{
 			MethodName: "ListClients",
@@ -2308,36 +2382,12 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _AuthService_VerifyClient_Handler,
 		},
 		{
-			MethodName: "GetEmailAddress",
-			Handler:    _AuthService_GetEmailAddress_Handler,
+			MethodName: "CreateSignInToken",
+			Handler:    _AuthService_CreateSignInToken_Handler,
 		},
 		{
-			MethodName: "CreateEmailAddress",
-			Handler:    _AuthService_CreateEmailAddress_Handler,
-		},
-		{
-			MethodName: "UpdateEmailAddress",
-			Handler:    _AuthService_UpdateEmailAddress_Handler,
-		},
-		{
-			MethodName: "DeleteEmailAddress",
-			Handler:    _AuthService_DeleteEmailAddress_Handler,
-		},
-		{
-			MethodName: "CreateEmail",
-			Handler:    _AuthService_CreateEmail_Handler,
-		},
-		{
-			MethodName: "ListInvitations",
-			Handler:    _AuthService_ListInvitations_Handler,
-		},
-		{
-			MethodName: "CreateInvitation",
-			Handler:    _AuthService_CreateInvitation_Handler,
-		},
-		{
-			MethodName: "RevokeInvitation",
-			Handler:    _AuthService_RevokeInvitation_Handler,
+			MethodName: "RevokeSignInToken",
+			Handler:    _AuthService_RevokeSignInToken_Handler,
 		},
 		{
 			MethodName: "ListOrganizations",
@@ -2396,6 +2446,22 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _AuthService_RevokeOrganizationInvitation_Handler,
 		},
 		{
+			MethodName: "GetEmailAddress",
+			Handler:    _AuthService_GetEmailAddress_Handler,
+		},
+		{
+			MethodName: "CreateEmailAddress",
+			Handler:    _AuthService_CreateEmailAddress_Handler,
+		},
+		{
+			MethodName: "UpdateEmailAddress",
+			Handler:    _AuthService_UpdateEmailAddress_Handler,
+		},
+		{
+			MethodName: "DeleteEmailAddress",
+			Handler:    _AuthService_DeleteEmailAddress_Handler,
+		},
+		{
 			MethodName: "GetPhoneNumber",
 			Handler:    _AuthService_GetPhoneNumber_Handler,
 		},
@@ -2410,6 +2476,30 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeletePhoneNumber",
 			Handler:    _AuthService_DeletePhoneNumber_Handler,
+		},
+		{
+			MethodName: "ListAllowlistIdentifiers",
+			Handler:    _AuthService_ListAllowlistIdentifiers_Handler,
+		},
+		{
+			MethodName: "CreateAllowlistIdentifier",
+			Handler:    _AuthService_CreateAllowlistIdentifier_Handler,
+		},
+		{
+			MethodName: "DeleteAllowlistIdentifier",
+			Handler:    _AuthService_DeleteAllowlistIdentifier_Handler,
+		},
+		{
+			MethodName: "ListInvitations",
+			Handler:    _AuthService_ListInvitations_Handler,
+		},
+		{
+			MethodName: "CreateInvitation",
+			Handler:    _AuthService_CreateInvitation_Handler,
+		},
+		{
+			MethodName: "RevokeInvitation",
+			Handler:    _AuthService_RevokeInvitation_Handler,
 		},
 		{
 			MethodName: "ListRedirectUrls",
@@ -2428,92 +2518,12 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _AuthService_DeleteRedirectUrl_Handler,
 		},
 		{
-			MethodName: "ListSessions",
-			Handler:    _AuthService_ListSessions_Handler,
-		},
-		{
-			MethodName: "GetSession",
-			Handler:    _AuthService_GetSession_Handler,
-		},
-		{
-			MethodName: "RevokeSession",
-			Handler:    _AuthService_RevokeSession_Handler,
-		},
-		{
-			MethodName: "VerifySession",
-			Handler:    _AuthService_VerifySession_Handler,
-		},
-		{
-			MethodName: "CreateSessionToken",
-			Handler:    _AuthService_CreateSessionToken_Handler,
-		},
-		{
-			MethodName: "CreateSession",
-			Handler:    _AuthService_CreateSession_Handler,
-		},
-		{
-			MethodName: "CreateSignInToken",
-			Handler:    _AuthService_CreateSignInToken_Handler,
-		},
-		{
-			MethodName: "RevokeSignInToken",
-			Handler:    _AuthService_RevokeSignInToken_Handler,
+			MethodName: "CreateEmail",
+			Handler:    _AuthService_CreateEmail_Handler,
 		},
 		{
 			MethodName: "CreateSMSMessage",
 			Handler:    _AuthService_CreateSMSMessage_Handler,
-		},
-		{
-			MethodName: "ListUsers",
-			Handler:    _AuthService_ListUsers_Handler,
-		},
-		{
-			MethodName: "GetUser",
-			Handler:    _AuthService_GetUser_Handler,
-		},
-		{
-			MethodName: "CreateUser",
-			Handler:    _AuthService_CreateUser_Handler,
-		},
-		{
-			MethodName: "UpdateUser",
-			Handler:    _AuthService_UpdateUser_Handler,
-		},
-		{
-			MethodName: "UpdateUserMetadata",
-			Handler:    _AuthService_UpdateUserMetadata_Handler,
-		},
-		{
-			MethodName: "DeleteUser",
-			Handler:    _AuthService_DeleteUser_Handler,
-		},
-		{
-			MethodName: "CountUsers",
-			Handler:    _AuthService_CountUsers_Handler,
-		},
-		{
-			MethodName: "ListUserOAuthAccessTokens",
-			Handler:    _AuthService_ListUserOAuthAccessTokens_Handler,
-		},
-		{
-			MethodName: "DisableUserMFA",
-			Handler:    _AuthService_DisableUserMFA_Handler,
-		},
-		{
-			MethodName: "ListUserOrganizationMemberships",
-			Handler:    _AuthService_ListUserOrganizationMemberships_Handler,
-		},
-		{
-			MethodName: "VerifyUserPassword",
-			Handler:    _AuthService_VerifyUserPassword_Handler,
-		},
-		{
-			MethodName: "BanUser",
-			Handler:    _AuthService_BanUser_Handler,
-		},
-		{
-			MethodName: "UnbanUser",
-			Handler:    _AuthService_UnbanUser_Handler,
 		},
 		{
 			MethodName: "GetInterstitial",

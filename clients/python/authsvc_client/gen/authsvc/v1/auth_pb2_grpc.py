@@ -3,7 +3,11 @@
 import grpc
 
 from authsvc_client.gen.authsvc.v1 import auth_pb2 as authsvc_dot_v1_dot_auth__pb2
-from authsvc_client.gen.authsvc.v1 import resources_pb2 as authsvc_dot_v1_dot_resources__pb2
+from authsvc_client.gen.authsvc.v1 import identifications_pb2 as authsvc_dot_v1_dot_identifications__pb2
+from authsvc_client.gen.authsvc.v1 import instance_pb2 as authsvc_dot_v1_dot_instance__pb2
+from authsvc_client.gen.authsvc.v1 import organizations_pb2 as authsvc_dot_v1_dot_organizations__pb2
+from authsvc_client.gen.authsvc.v1 import sessions_pb2 as authsvc_dot_v1_dot_sessions__pb2
+from authsvc_client.gen.authsvc.v1 import users_pb2 as authsvc_dot_v1_dot_users__pb2
 
 
 class AuthServiceStub(object):
@@ -41,300 +45,300 @@ class AuthServiceStub(object):
                 request_serializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenRequest.SerializeToString,
                 response_deserializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenResponse.FromString,
                 )
-        self.ListAllowlistIdentifiers = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListAllowlistIdentifiers',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersResponse.FromString,
-                )
-        self.CreateAllowlistIdentifier = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateAllowlistIdentifier',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateAllowlistIdentifierRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateAllowlistIdentifierResponse.FromString,
-                )
-        self.DeleteAllowlistIdentifier = channel.unary_unary(
-                '/authsvc.v1.AuthService/DeleteAllowlistIdentifier',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteAllowlistIdentifierRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteAllowlistIdentifierResponse.FromString,
-                )
-        self.ListClients = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListClients',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListClientsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListClientsResponse.FromString,
-                )
-        self.GetClient = channel.unary_unary(
-                '/authsvc.v1.AuthService/GetClient',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetClientRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetClientResponse.FromString,
-                )
-        self.VerifyClient = channel.unary_unary(
-                '/authsvc.v1.AuthService/VerifyClient',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.VerifyClientRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.VerifyClientResponse.FromString,
-                )
-        self.GetEmailAddress = channel.unary_unary(
-                '/authsvc.v1.AuthService/GetEmailAddress',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetEmailAddressRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetEmailAddressResponse.FromString,
-                )
-        self.CreateEmailAddress = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateEmailAddress',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailAddressRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailAddressResponse.FromString,
-                )
-        self.UpdateEmailAddress = channel.unary_unary(
-                '/authsvc.v1.AuthService/UpdateEmailAddress',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateEmailAddressRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateEmailAddressResponse.FromString,
-                )
-        self.DeleteEmailAddress = channel.unary_unary(
-                '/authsvc.v1.AuthService/DeleteEmailAddress',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteEmailAddressRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteEmailAddressResponse.FromString,
-                )
-        self.CreateEmail = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateEmail',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailResponse.FromString,
-                )
-        self.ListInvitations = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListInvitations',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListInvitationsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListInvitationsResponse.FromString,
-                )
-        self.CreateInvitation = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateInvitation',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateInvitationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateInvitationResponse.FromString,
-                )
-        self.RevokeInvitation = channel.unary_unary(
-                '/authsvc.v1.AuthService/RevokeInvitation',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeInvitationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeInvitationResponse.FromString,
-                )
-        self.ListOrganizations = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListOrganizations',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationsResponse.FromString,
-                )
-        self.CreateOrganization = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateOrganization',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationResponse.FromString,
-                )
-        self.GetOrganization = channel.unary_unary(
-                '/authsvc.v1.AuthService/GetOrganization',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetOrganizationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetOrganizationResponse.FromString,
-                )
-        self.UpdateOrganization = channel.unary_unary(
-                '/authsvc.v1.AuthService/UpdateOrganization',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationResponse.FromString,
-                )
-        self.UpdateOrganizationMetadata = channel.unary_unary(
-                '/authsvc.v1.AuthService/UpdateOrganizationMetadata',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMetadataRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMetadataResponse.FromString,
-                )
-        self.DeleteOrganization = channel.unary_unary(
-                '/authsvc.v1.AuthService/DeleteOrganization',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationResponse.FromString,
-                )
-        self.ListOrganizationMemberships = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListOrganizationMemberships',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationMembershipsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationMembershipsResponse.FromString,
-                )
-        self.CreateOrganizationMembership = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateOrganizationMembership',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationMembershipRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationMembershipResponse.FromString,
-                )
-        self.UpdateOrganizationMembership = channel.unary_unary(
-                '/authsvc.v1.AuthService/UpdateOrganizationMembership',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipResponse.FromString,
-                )
-        self.UpdateOrganizationMembershipMetadata = channel.unary_unary(
-                '/authsvc.v1.AuthService/UpdateOrganizationMembershipMetadata',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipMetadataRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipMetadataResponse.FromString,
-                )
-        self.DeleteOrganizationMembership = channel.unary_unary(
-                '/authsvc.v1.AuthService/DeleteOrganizationMembership',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationMembershipRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationMembershipResponse.FromString,
-                )
-        self.ListPendingOrganizationInvitations = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListPendingOrganizationInvitations',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListPendingOrganizationInvitationsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListPendingOrganizationInvitationsResponse.FromString,
-                )
-        self.CreateOrganizationInvitation = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateOrganizationInvitation',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationInvitationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationInvitationResponse.FromString,
-                )
-        self.RevokeOrganizationInvitation = channel.unary_unary(
-                '/authsvc.v1.AuthService/RevokeOrganizationInvitation',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeOrganizationInvitationRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeOrganizationInvitationResponse.FromString,
-                )
-        self.GetPhoneNumber = channel.unary_unary(
-                '/authsvc.v1.AuthService/GetPhoneNumber',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetPhoneNumberRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetPhoneNumberResponse.FromString,
-                )
-        self.CreatePhoneNumber = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreatePhoneNumber',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreatePhoneNumberRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreatePhoneNumberResponse.FromString,
-                )
-        self.UpdatePhoneNumber = channel.unary_unary(
-                '/authsvc.v1.AuthService/UpdatePhoneNumber',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdatePhoneNumberRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdatePhoneNumberResponse.FromString,
-                )
-        self.DeletePhoneNumber = channel.unary_unary(
-                '/authsvc.v1.AuthService/DeletePhoneNumber',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeletePhoneNumberRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeletePhoneNumberResponse.FromString,
-                )
-        self.ListRedirectUrls = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListRedirectUrls',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListRedirectUrlsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListRedirectUrlsResponse.FromString,
-                )
-        self.GetRedirectUrl = channel.unary_unary(
-                '/authsvc.v1.AuthService/GetRedirectUrl',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetRedirectUrlRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetRedirectUrlResponse.FromString,
-                )
-        self.CreateRedirectUrl = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateRedirectUrl',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateRedirectUrlRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateRedirectUrlResponse.FromString,
-                )
-        self.DeleteRedirectUrl = channel.unary_unary(
-                '/authsvc.v1.AuthService/DeleteRedirectUrl',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteRedirectUrlRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteRedirectUrlResponse.FromString,
-                )
-        self.ListSessions = channel.unary_unary(
-                '/authsvc.v1.AuthService/ListSessions',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListSessionsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListSessionsResponse.FromString,
-                )
-        self.GetSession = channel.unary_unary(
-                '/authsvc.v1.AuthService/GetSession',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetSessionRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetSessionResponse.FromString,
-                )
-        self.RevokeSession = channel.unary_unary(
-                '/authsvc.v1.AuthService/RevokeSession',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeSessionRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeSessionResponse.FromString,
-                )
-        self.VerifySession = channel.unary_unary(
-                '/authsvc.v1.AuthService/VerifySession',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.VerifySessionRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.VerifySessionResponse.FromString,
-                )
-        self.CreateSessionToken = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateSessionToken',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionTokenRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionTokenResponse.FromString,
-                )
-        self.CreateSession = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateSession',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionResponse.FromString,
-                )
-        self.CreateSignInToken = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateSignInToken',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSignInTokenRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSignInTokenResponse.FromString,
-                )
-        self.RevokeSignInToken = channel.unary_unary(
-                '/authsvc.v1.AuthService/RevokeSignInToken',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeSignInTokenRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeSignInTokenResponse.FromString,
-                )
-        self.CreateSMSMessage = channel.unary_unary(
-                '/authsvc.v1.AuthService/CreateSMSMessage',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSMSMessageRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSMSMessageResponse.FromString,
-                )
         self.ListUsers = channel.unary_unary(
                 '/authsvc.v1.AuthService/ListUsers',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListUsersRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListUsersResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.ListUsersRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.ListUsersResponse.FromString,
                 )
         self.GetUser = channel.unary_unary(
                 '/authsvc.v1.AuthService/GetUser',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetUserRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetUserResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.GetUserRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.GetUserResponse.FromString,
                 )
         self.CreateUser = channel.unary_unary(
                 '/authsvc.v1.AuthService/CreateUser',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CreateUserRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateUserResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.CreateUserRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.CreateUserResponse.FromString,
                 )
         self.UpdateUser = channel.unary_unary(
                 '/authsvc.v1.AuthService/UpdateUser',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.UpdateUserRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.UpdateUserResponse.FromString,
                 )
         self.UpdateUserMetadata = channel.unary_unary(
                 '/authsvc.v1.AuthService/UpdateUserMetadata',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserMetadataRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserMetadataResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.UpdateUserMetadataRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.UpdateUserMetadataResponse.FromString,
                 )
         self.DeleteUser = channel.unary_unary(
                 '/authsvc.v1.AuthService/DeleteUser',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteUserRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteUserResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.DeleteUserRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.DeleteUserResponse.FromString,
                 )
         self.CountUsers = channel.unary_unary(
                 '/authsvc.v1.AuthService/CountUsers',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.CountUsersRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.CountUsersResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.CountUsersRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.CountUsersResponse.FromString,
                 )
         self.ListUserOAuthAccessTokens = channel.unary_unary(
                 '/authsvc.v1.AuthService/ListUserOAuthAccessTokens',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListUserOAuthAccessTokensRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListUserOAuthAccessTokensResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.ListUserOAuthAccessTokensRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.ListUserOAuthAccessTokensResponse.FromString,
                 )
         self.DisableUserMFA = channel.unary_unary(
                 '/authsvc.v1.AuthService/DisableUserMFA',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.DisableUserMFARequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.DisableUserMFAResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.DisableUserMFARequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.DisableUserMFAResponse.FromString,
                 )
         self.ListUserOrganizationMemberships = channel.unary_unary(
                 '/authsvc.v1.AuthService/ListUserOrganizationMemberships',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.ListUserOrganizationMembershipsRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.ListUserOrganizationMembershipsResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.ListUserOrganizationMembershipsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.ListUserOrganizationMembershipsResponse.FromString,
                 )
         self.VerifyUserPassword = channel.unary_unary(
                 '/authsvc.v1.AuthService/VerifyUserPassword',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.VerifyUserPasswordRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.VerifyUserPasswordResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.VerifyUserPasswordRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.VerifyUserPasswordResponse.FromString,
                 )
         self.BanUser = channel.unary_unary(
                 '/authsvc.v1.AuthService/BanUser',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.BanUserRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.BanUserResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.BanUserRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.BanUserResponse.FromString,
                 )
         self.UnbanUser = channel.unary_unary(
                 '/authsvc.v1.AuthService/UnbanUser',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.UnbanUserRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.UnbanUserResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_users__pb2.UnbanUserRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_users__pb2.UnbanUserResponse.FromString,
+                )
+        self.ListSessions = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListSessions',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.ListSessionsResponse.FromString,
+                )
+        self.GetSession = channel.unary_unary(
+                '/authsvc.v1.AuthService/GetSession',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.GetSessionRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.GetSessionResponse.FromString,
+                )
+        self.RevokeSession = channel.unary_unary(
+                '/authsvc.v1.AuthService/RevokeSession',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSessionRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSessionResponse.FromString,
+                )
+        self.VerifySession = channel.unary_unary(
+                '/authsvc.v1.AuthService/VerifySession',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.VerifySessionRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.VerifySessionResponse.FromString,
+                )
+        self.CreateSessionToken = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateSessionToken',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionTokenRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionTokenResponse.FromString,
+                )
+        self.CreateSession = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateSession',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionResponse.FromString,
+                )
+        self.ListClients = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListClients',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.ListClientsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.ListClientsResponse.FromString,
+                )
+        self.GetClient = channel.unary_unary(
+                '/authsvc.v1.AuthService/GetClient',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.GetClientRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.GetClientResponse.FromString,
+                )
+        self.VerifyClient = channel.unary_unary(
+                '/authsvc.v1.AuthService/VerifyClient',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.VerifyClientRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.VerifyClientResponse.FromString,
+                )
+        self.CreateSignInToken = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateSignInToken',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.CreateSignInTokenRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.CreateSignInTokenResponse.FromString,
+                )
+        self.RevokeSignInToken = channel.unary_unary(
+                '/authsvc.v1.AuthService/RevokeSignInToken',
+                request_serializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSignInTokenRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSignInTokenResponse.FromString,
+                )
+        self.ListOrganizations = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListOrganizations',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationsResponse.FromString,
+                )
+        self.CreateOrganization = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateOrganization',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationResponse.FromString,
+                )
+        self.GetOrganization = channel.unary_unary(
+                '/authsvc.v1.AuthService/GetOrganization',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.GetOrganizationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.GetOrganizationResponse.FromString,
+                )
+        self.UpdateOrganization = channel.unary_unary(
+                '/authsvc.v1.AuthService/UpdateOrganization',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationResponse.FromString,
+                )
+        self.UpdateOrganizationMetadata = channel.unary_unary(
+                '/authsvc.v1.AuthService/UpdateOrganizationMetadata',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMetadataRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMetadataResponse.FromString,
+                )
+        self.DeleteOrganization = channel.unary_unary(
+                '/authsvc.v1.AuthService/DeleteOrganization',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationResponse.FromString,
+                )
+        self.ListOrganizationMemberships = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListOrganizationMemberships',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationMembershipsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationMembershipsResponse.FromString,
+                )
+        self.CreateOrganizationMembership = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateOrganizationMembership',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationMembershipRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationMembershipResponse.FromString,
+                )
+        self.UpdateOrganizationMembership = channel.unary_unary(
+                '/authsvc.v1.AuthService/UpdateOrganizationMembership',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipResponse.FromString,
+                )
+        self.UpdateOrganizationMembershipMetadata = channel.unary_unary(
+                '/authsvc.v1.AuthService/UpdateOrganizationMembershipMetadata',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipMetadataRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipMetadataResponse.FromString,
+                )
+        self.DeleteOrganizationMembership = channel.unary_unary(
+                '/authsvc.v1.AuthService/DeleteOrganizationMembership',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationMembershipRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationMembershipResponse.FromString,
+                )
+        self.ListPendingOrganizationInvitations = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListPendingOrganizationInvitations',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.ListPendingOrganizationInvitationsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.ListPendingOrganizationInvitationsResponse.FromString,
+                )
+        self.CreateOrganizationInvitation = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateOrganizationInvitation',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationInvitationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationInvitationResponse.FromString,
+                )
+        self.RevokeOrganizationInvitation = channel.unary_unary(
+                '/authsvc.v1.AuthService/RevokeOrganizationInvitation',
+                request_serializer=authsvc_dot_v1_dot_organizations__pb2.RevokeOrganizationInvitationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_organizations__pb2.RevokeOrganizationInvitationResponse.FromString,
+                )
+        self.GetEmailAddress = channel.unary_unary(
+                '/authsvc.v1.AuthService/GetEmailAddress',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.GetEmailAddressRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.GetEmailAddressResponse.FromString,
+                )
+        self.CreateEmailAddress = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateEmailAddress',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.CreateEmailAddressRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.CreateEmailAddressResponse.FromString,
+                )
+        self.UpdateEmailAddress = channel.unary_unary(
+                '/authsvc.v1.AuthService/UpdateEmailAddress',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.UpdateEmailAddressRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.UpdateEmailAddressResponse.FromString,
+                )
+        self.DeleteEmailAddress = channel.unary_unary(
+                '/authsvc.v1.AuthService/DeleteEmailAddress',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.DeleteEmailAddressRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.DeleteEmailAddressResponse.FromString,
+                )
+        self.GetPhoneNumber = channel.unary_unary(
+                '/authsvc.v1.AuthService/GetPhoneNumber',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.GetPhoneNumberRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.GetPhoneNumberResponse.FromString,
+                )
+        self.CreatePhoneNumber = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreatePhoneNumber',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.CreatePhoneNumberRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.CreatePhoneNumberResponse.FromString,
+                )
+        self.UpdatePhoneNumber = channel.unary_unary(
+                '/authsvc.v1.AuthService/UpdatePhoneNumber',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.UpdatePhoneNumberRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.UpdatePhoneNumberResponse.FromString,
+                )
+        self.DeletePhoneNumber = channel.unary_unary(
+                '/authsvc.v1.AuthService/DeletePhoneNumber',
+                request_serializer=authsvc_dot_v1_dot_identifications__pb2.DeletePhoneNumberRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_identifications__pb2.DeletePhoneNumberResponse.FromString,
+                )
+        self.ListAllowlistIdentifiers = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListAllowlistIdentifiers',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.ListAllowlistIdentifiersRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.ListAllowlistIdentifiersResponse.FromString,
+                )
+        self.CreateAllowlistIdentifier = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateAllowlistIdentifier',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.CreateAllowlistIdentifierRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateAllowlistIdentifierResponse.FromString,
+                )
+        self.DeleteAllowlistIdentifier = channel.unary_unary(
+                '/authsvc.v1.AuthService/DeleteAllowlistIdentifier',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.DeleteAllowlistIdentifierRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.DeleteAllowlistIdentifierResponse.FromString,
+                )
+        self.ListInvitations = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListInvitations',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.ListInvitationsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.ListInvitationsResponse.FromString,
+                )
+        self.CreateInvitation = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateInvitation',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.CreateInvitationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateInvitationResponse.FromString,
+                )
+        self.RevokeInvitation = channel.unary_unary(
+                '/authsvc.v1.AuthService/RevokeInvitation',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.RevokeInvitationRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.RevokeInvitationResponse.FromString,
+                )
+        self.ListRedirectUrls = channel.unary_unary(
+                '/authsvc.v1.AuthService/ListRedirectUrls',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.ListRedirectUrlsRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.ListRedirectUrlsResponse.FromString,
+                )
+        self.GetRedirectUrl = channel.unary_unary(
+                '/authsvc.v1.AuthService/GetRedirectUrl',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.GetRedirectUrlRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.GetRedirectUrlResponse.FromString,
+                )
+        self.CreateRedirectUrl = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateRedirectUrl',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.CreateRedirectUrlRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateRedirectUrlResponse.FromString,
+                )
+        self.DeleteRedirectUrl = channel.unary_unary(
+                '/authsvc.v1.AuthService/DeleteRedirectUrl',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.DeleteRedirectUrlRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.DeleteRedirectUrlResponse.FromString,
+                )
+        self.CreateEmail = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateEmail',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.CreateEmailRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateEmailResponse.FromString,
+                )
+        self.CreateSMSMessage = channel.unary_unary(
+                '/authsvc.v1.AuthService/CreateSMSMessage',
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.CreateSMSMessageRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateSMSMessageResponse.FromString,
                 )
         self.GetInterstitial = channel.unary_unary(
                 '/authsvc.v1.AuthService/GetInterstitial',
-                request_serializer=authsvc_dot_v1_dot_resources__pb2.GetInterstitialRequest.SerializeToString,
-                response_deserializer=authsvc_dot_v1_dot_resources__pb2.GetInterstitialResponse.FromString,
+                request_serializer=authsvc_dot_v1_dot_instance__pb2.GetInterstitialRequest.SerializeToString,
+                response_deserializer=authsvc_dot_v1_dot_instance__pb2.GetInterstitialResponse.FromString,
                 )
 
 
@@ -388,23 +392,122 @@ class AuthServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListAllowlistIdentifiers(self, request, context):
+    def ListUsers(self, request, context):
         """Resource proxy RPCs: one per Clerk Backend API operation, each denied
-        unless the caller policy grants the caller that method. Messages and
-        error details are described in resources.proto.
+        unless the caller policy grants the caller that method. They come in
+        groups, each with its messages in one file; conventions and error
+        details are described in common.proto.
 
+        Users: users and everything under /users/{id} (users.proto).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def CreateAllowlistIdentifier(self, request, context):
+    def GetUser(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def DeleteAllowlistIdentifier(self, request, context):
+    def CreateUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateUserMetadata(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CountUsers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUserOAuthAccessTokens(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableUserMFA(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUserOrganizationMemberships(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyUserPassword(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BanUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnbanUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSessions(self, request, context):
+        """Sessions: sessions, clients and sign-in tokens (sessions.proto).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSession(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeSession(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifySession(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSessionToken(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSession(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -428,56 +531,21 @@ class AuthServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetEmailAddress(self, request, context):
+    def CreateSignInToken(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def CreateEmailAddress(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def UpdateEmailAddress(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def DeleteEmailAddress(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CreateEmail(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def ListInvitations(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CreateInvitation(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def RevokeInvitation(self, request, context):
+    def RevokeSignInToken(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListOrganizations(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Organizations: organizations, memberships, invitations (organizations.proto).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -560,6 +628,31 @@ class AuthServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetEmailAddress(self, request, context):
+        """Identifications: email addresses, phone numbers (identifications.proto).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateEmailAddress(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateEmailAddress(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteEmailAddress(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPhoneNumber(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -579,6 +672,43 @@ class AuthServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def DeletePhoneNumber(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAllowlistIdentifiers(self, request, context):
+        """Instance: allowlist, invitations, redirect URLs, emails, SMS, interstitial (instance.proto).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAllowlistIdentifier(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAllowlistIdentifier(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInvitations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateInvitation(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeInvitation(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -608,133 +738,13 @@ class AuthServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListSessions(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def GetSession(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def RevokeSession(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def VerifySession(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CreateSessionToken(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CreateSession(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CreateSignInToken(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def RevokeSignInToken(self, request, context):
+    def CreateEmail(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateSMSMessage(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def ListUsers(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def GetUser(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CreateUser(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def UpdateUser(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def UpdateUserMetadata(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def DeleteUser(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def CountUsers(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def ListUserOAuthAccessTokens(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def DisableUserMFA(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def ListUserOrganizationMemberships(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def VerifyUserPassword(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def BanUser(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def UnbanUser(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -769,300 +779,300 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     request_deserializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenRequest.FromString,
                     response_serializer=authsvc_dot_v1_dot_auth__pb2.VerifyTokenResponse.SerializeToString,
             ),
-            'ListAllowlistIdentifiers': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListAllowlistIdentifiers,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersResponse.SerializeToString,
-            ),
-            'CreateAllowlistIdentifier': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateAllowlistIdentifier,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateAllowlistIdentifierRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateAllowlistIdentifierResponse.SerializeToString,
-            ),
-            'DeleteAllowlistIdentifier': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeleteAllowlistIdentifier,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteAllowlistIdentifierRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteAllowlistIdentifierResponse.SerializeToString,
-            ),
-            'ListClients': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListClients,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListClientsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListClientsResponse.SerializeToString,
-            ),
-            'GetClient': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetClient,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetClientRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetClientResponse.SerializeToString,
-            ),
-            'VerifyClient': grpc.unary_unary_rpc_method_handler(
-                    servicer.VerifyClient,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.VerifyClientRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.VerifyClientResponse.SerializeToString,
-            ),
-            'GetEmailAddress': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetEmailAddress,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetEmailAddressRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetEmailAddressResponse.SerializeToString,
-            ),
-            'CreateEmailAddress': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateEmailAddress,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailAddressRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailAddressResponse.SerializeToString,
-            ),
-            'UpdateEmailAddress': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpdateEmailAddress,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateEmailAddressRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateEmailAddressResponse.SerializeToString,
-            ),
-            'DeleteEmailAddress': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeleteEmailAddress,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteEmailAddressRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteEmailAddressResponse.SerializeToString,
-            ),
-            'CreateEmail': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateEmail,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateEmailResponse.SerializeToString,
-            ),
-            'ListInvitations': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListInvitations,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListInvitationsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListInvitationsResponse.SerializeToString,
-            ),
-            'CreateInvitation': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateInvitation,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateInvitationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateInvitationResponse.SerializeToString,
-            ),
-            'RevokeInvitation': grpc.unary_unary_rpc_method_handler(
-                    servicer.RevokeInvitation,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeInvitationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeInvitationResponse.SerializeToString,
-            ),
-            'ListOrganizations': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListOrganizations,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationsResponse.SerializeToString,
-            ),
-            'CreateOrganization': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateOrganization,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationResponse.SerializeToString,
-            ),
-            'GetOrganization': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetOrganization,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetOrganizationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetOrganizationResponse.SerializeToString,
-            ),
-            'UpdateOrganization': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpdateOrganization,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationResponse.SerializeToString,
-            ),
-            'UpdateOrganizationMetadata': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpdateOrganizationMetadata,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMetadataRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMetadataResponse.SerializeToString,
-            ),
-            'DeleteOrganization': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeleteOrganization,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationResponse.SerializeToString,
-            ),
-            'ListOrganizationMemberships': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListOrganizationMemberships,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationMembershipsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListOrganizationMembershipsResponse.SerializeToString,
-            ),
-            'CreateOrganizationMembership': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateOrganizationMembership,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationMembershipRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationMembershipResponse.SerializeToString,
-            ),
-            'UpdateOrganizationMembership': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpdateOrganizationMembership,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipResponse.SerializeToString,
-            ),
-            'UpdateOrganizationMembershipMetadata': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpdateOrganizationMembershipMetadata,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipMetadataRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipMetadataResponse.SerializeToString,
-            ),
-            'DeleteOrganizationMembership': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeleteOrganizationMembership,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationMembershipRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationMembershipResponse.SerializeToString,
-            ),
-            'ListPendingOrganizationInvitations': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListPendingOrganizationInvitations,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListPendingOrganizationInvitationsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListPendingOrganizationInvitationsResponse.SerializeToString,
-            ),
-            'CreateOrganizationInvitation': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateOrganizationInvitation,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationInvitationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateOrganizationInvitationResponse.SerializeToString,
-            ),
-            'RevokeOrganizationInvitation': grpc.unary_unary_rpc_method_handler(
-                    servicer.RevokeOrganizationInvitation,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeOrganizationInvitationRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeOrganizationInvitationResponse.SerializeToString,
-            ),
-            'GetPhoneNumber': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetPhoneNumber,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetPhoneNumberRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetPhoneNumberResponse.SerializeToString,
-            ),
-            'CreatePhoneNumber': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreatePhoneNumber,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreatePhoneNumberRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreatePhoneNumberResponse.SerializeToString,
-            ),
-            'UpdatePhoneNumber': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpdatePhoneNumber,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdatePhoneNumberRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdatePhoneNumberResponse.SerializeToString,
-            ),
-            'DeletePhoneNumber': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeletePhoneNumber,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeletePhoneNumberRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeletePhoneNumberResponse.SerializeToString,
-            ),
-            'ListRedirectUrls': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListRedirectUrls,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListRedirectUrlsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListRedirectUrlsResponse.SerializeToString,
-            ),
-            'GetRedirectUrl': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetRedirectUrl,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetRedirectUrlRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetRedirectUrlResponse.SerializeToString,
-            ),
-            'CreateRedirectUrl': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateRedirectUrl,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateRedirectUrlRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateRedirectUrlResponse.SerializeToString,
-            ),
-            'DeleteRedirectUrl': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeleteRedirectUrl,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteRedirectUrlRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteRedirectUrlResponse.SerializeToString,
-            ),
-            'ListSessions': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListSessions,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListSessionsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListSessionsResponse.SerializeToString,
-            ),
-            'GetSession': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetSession,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetSessionRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetSessionResponse.SerializeToString,
-            ),
-            'RevokeSession': grpc.unary_unary_rpc_method_handler(
-                    servicer.RevokeSession,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeSessionRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeSessionResponse.SerializeToString,
-            ),
-            'VerifySession': grpc.unary_unary_rpc_method_handler(
-                    servicer.VerifySession,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.VerifySessionRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.VerifySessionResponse.SerializeToString,
-            ),
-            'CreateSessionToken': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateSessionToken,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionTokenRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionTokenResponse.SerializeToString,
-            ),
-            'CreateSession': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateSession,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSessionResponse.SerializeToString,
-            ),
-            'CreateSignInToken': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateSignInToken,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSignInTokenRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSignInTokenResponse.SerializeToString,
-            ),
-            'RevokeSignInToken': grpc.unary_unary_rpc_method_handler(
-                    servicer.RevokeSignInToken,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.RevokeSignInTokenRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.RevokeSignInTokenResponse.SerializeToString,
-            ),
-            'CreateSMSMessage': grpc.unary_unary_rpc_method_handler(
-                    servicer.CreateSMSMessage,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateSMSMessageRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateSMSMessageResponse.SerializeToString,
-            ),
             'ListUsers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListUsers,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListUsersRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListUsersResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.ListUsersRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.ListUsersResponse.SerializeToString,
             ),
             'GetUser': grpc.unary_unary_rpc_method_handler(
                     servicer.GetUser,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetUserRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetUserResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.GetUserRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.GetUserResponse.SerializeToString,
             ),
             'CreateUser': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateUser,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CreateUserRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CreateUserResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.CreateUserRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.CreateUserResponse.SerializeToString,
             ),
             'UpdateUser': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateUser,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.UpdateUserRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.UpdateUserResponse.SerializeToString,
             ),
             'UpdateUserMetadata': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateUserMetadata,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserMetadataRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UpdateUserMetadataResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.UpdateUserMetadataRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.UpdateUserMetadataResponse.SerializeToString,
             ),
             'DeleteUser': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteUser,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DeleteUserRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DeleteUserResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.DeleteUserRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.DeleteUserResponse.SerializeToString,
             ),
             'CountUsers': grpc.unary_unary_rpc_method_handler(
                     servicer.CountUsers,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.CountUsersRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.CountUsersResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.CountUsersRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.CountUsersResponse.SerializeToString,
             ),
             'ListUserOAuthAccessTokens': grpc.unary_unary_rpc_method_handler(
                     servicer.ListUserOAuthAccessTokens,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListUserOAuthAccessTokensRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListUserOAuthAccessTokensResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.ListUserOAuthAccessTokensRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.ListUserOAuthAccessTokensResponse.SerializeToString,
             ),
             'DisableUserMFA': grpc.unary_unary_rpc_method_handler(
                     servicer.DisableUserMFA,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.DisableUserMFARequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.DisableUserMFAResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.DisableUserMFARequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.DisableUserMFAResponse.SerializeToString,
             ),
             'ListUserOrganizationMemberships': grpc.unary_unary_rpc_method_handler(
                     servicer.ListUserOrganizationMemberships,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.ListUserOrganizationMembershipsRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.ListUserOrganizationMembershipsResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.ListUserOrganizationMembershipsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.ListUserOrganizationMembershipsResponse.SerializeToString,
             ),
             'VerifyUserPassword': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyUserPassword,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.VerifyUserPasswordRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.VerifyUserPasswordResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.VerifyUserPasswordRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.VerifyUserPasswordResponse.SerializeToString,
             ),
             'BanUser': grpc.unary_unary_rpc_method_handler(
                     servicer.BanUser,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.BanUserRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.BanUserResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.BanUserRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.BanUserResponse.SerializeToString,
             ),
             'UnbanUser': grpc.unary_unary_rpc_method_handler(
                     servicer.UnbanUser,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.UnbanUserRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.UnbanUserResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_users__pb2.UnbanUserRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_users__pb2.UnbanUserResponse.SerializeToString,
+            ),
+            'ListSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSessions,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.ListSessionsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.ListSessionsResponse.SerializeToString,
+            ),
+            'GetSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSession,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.GetSessionRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.GetSessionResponse.SerializeToString,
+            ),
+            'RevokeSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeSession,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSessionRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSessionResponse.SerializeToString,
+            ),
+            'VerifySession': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifySession,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.VerifySessionRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.VerifySessionResponse.SerializeToString,
+            ),
+            'CreateSessionToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSessionToken,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionTokenRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionTokenResponse.SerializeToString,
+            ),
+            'CreateSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSession,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.CreateSessionResponse.SerializeToString,
+            ),
+            'ListClients': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListClients,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.ListClientsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.ListClientsResponse.SerializeToString,
+            ),
+            'GetClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetClient,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.GetClientRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.GetClientResponse.SerializeToString,
+            ),
+            'VerifyClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyClient,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.VerifyClientRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.VerifyClientResponse.SerializeToString,
+            ),
+            'CreateSignInToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSignInToken,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.CreateSignInTokenRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.CreateSignInTokenResponse.SerializeToString,
+            ),
+            'RevokeSignInToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeSignInToken,
+                    request_deserializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSignInTokenRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_sessions__pb2.RevokeSignInTokenResponse.SerializeToString,
+            ),
+            'ListOrganizations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOrganizations,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationsResponse.SerializeToString,
+            ),
+            'CreateOrganization': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOrganization,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationResponse.SerializeToString,
+            ),
+            'GetOrganization': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOrganization,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.GetOrganizationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.GetOrganizationResponse.SerializeToString,
+            ),
+            'UpdateOrganization': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrganization,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationResponse.SerializeToString,
+            ),
+            'UpdateOrganizationMetadata': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrganizationMetadata,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMetadataRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMetadataResponse.SerializeToString,
+            ),
+            'DeleteOrganization': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteOrganization,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationResponse.SerializeToString,
+            ),
+            'ListOrganizationMemberships': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOrganizationMemberships,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationMembershipsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.ListOrganizationMembershipsResponse.SerializeToString,
+            ),
+            'CreateOrganizationMembership': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOrganizationMembership,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationMembershipRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationMembershipResponse.SerializeToString,
+            ),
+            'UpdateOrganizationMembership': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrganizationMembership,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipResponse.SerializeToString,
+            ),
+            'UpdateOrganizationMembershipMetadata': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrganizationMembershipMetadata,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipMetadataRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipMetadataResponse.SerializeToString,
+            ),
+            'DeleteOrganizationMembership': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteOrganizationMembership,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationMembershipRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationMembershipResponse.SerializeToString,
+            ),
+            'ListPendingOrganizationInvitations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPendingOrganizationInvitations,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.ListPendingOrganizationInvitationsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.ListPendingOrganizationInvitationsResponse.SerializeToString,
+            ),
+            'CreateOrganizationInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOrganizationInvitation,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationInvitationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationInvitationResponse.SerializeToString,
+            ),
+            'RevokeOrganizationInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeOrganizationInvitation,
+                    request_deserializer=authsvc_dot_v1_dot_organizations__pb2.RevokeOrganizationInvitationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_organizations__pb2.RevokeOrganizationInvitationResponse.SerializeToString,
+            ),
+            'GetEmailAddress': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEmailAddress,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.GetEmailAddressRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.GetEmailAddressResponse.SerializeToString,
+            ),
+            'CreateEmailAddress': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateEmailAddress,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.CreateEmailAddressRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.CreateEmailAddressResponse.SerializeToString,
+            ),
+            'UpdateEmailAddress': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateEmailAddress,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.UpdateEmailAddressRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.UpdateEmailAddressResponse.SerializeToString,
+            ),
+            'DeleteEmailAddress': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteEmailAddress,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.DeleteEmailAddressRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.DeleteEmailAddressResponse.SerializeToString,
+            ),
+            'GetPhoneNumber': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPhoneNumber,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.GetPhoneNumberRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.GetPhoneNumberResponse.SerializeToString,
+            ),
+            'CreatePhoneNumber': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePhoneNumber,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.CreatePhoneNumberRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.CreatePhoneNumberResponse.SerializeToString,
+            ),
+            'UpdatePhoneNumber': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePhoneNumber,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.UpdatePhoneNumberRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.UpdatePhoneNumberResponse.SerializeToString,
+            ),
+            'DeletePhoneNumber': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeletePhoneNumber,
+                    request_deserializer=authsvc_dot_v1_dot_identifications__pb2.DeletePhoneNumberRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_identifications__pb2.DeletePhoneNumberResponse.SerializeToString,
+            ),
+            'ListAllowlistIdentifiers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAllowlistIdentifiers,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.ListAllowlistIdentifiersRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.ListAllowlistIdentifiersResponse.SerializeToString,
+            ),
+            'CreateAllowlistIdentifier': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAllowlistIdentifier,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateAllowlistIdentifierRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.CreateAllowlistIdentifierResponse.SerializeToString,
+            ),
+            'DeleteAllowlistIdentifier': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAllowlistIdentifier,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.DeleteAllowlistIdentifierRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.DeleteAllowlistIdentifierResponse.SerializeToString,
+            ),
+            'ListInvitations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInvitations,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.ListInvitationsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.ListInvitationsResponse.SerializeToString,
+            ),
+            'CreateInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateInvitation,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateInvitationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.CreateInvitationResponse.SerializeToString,
+            ),
+            'RevokeInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeInvitation,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.RevokeInvitationRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.RevokeInvitationResponse.SerializeToString,
+            ),
+            'ListRedirectUrls': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRedirectUrls,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.ListRedirectUrlsRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.ListRedirectUrlsResponse.SerializeToString,
+            ),
+            'GetRedirectUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRedirectUrl,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.GetRedirectUrlRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.GetRedirectUrlResponse.SerializeToString,
+            ),
+            'CreateRedirectUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRedirectUrl,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateRedirectUrlRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.CreateRedirectUrlResponse.SerializeToString,
+            ),
+            'DeleteRedirectUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteRedirectUrl,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.DeleteRedirectUrlRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.DeleteRedirectUrlResponse.SerializeToString,
+            ),
+            'CreateEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateEmail,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateEmailRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.CreateEmailResponse.SerializeToString,
+            ),
+            'CreateSMSMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSMSMessage,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.CreateSMSMessageRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.CreateSMSMessageResponse.SerializeToString,
             ),
             'GetInterstitial': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInterstitial,
-                    request_deserializer=authsvc_dot_v1_dot_resources__pb2.GetInterstitialRequest.FromString,
-                    response_serializer=authsvc_dot_v1_dot_resources__pb2.GetInterstitialResponse.SerializeToString,
+                    request_deserializer=authsvc_dot_v1_dot_instance__pb2.GetInterstitialRequest.FromString,
+                    response_serializer=authsvc_dot_v1_dot_instance__pb2.GetInterstitialResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1149,771 +1159,6 @@ class AuthService(object):
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
     @staticmethod
-    def ListAllowlistIdentifiers(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListAllowlistIdentifiers',
-            authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListAllowlistIdentifiersResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateAllowlistIdentifier(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateAllowlistIdentifier',
-            authsvc_dot_v1_dot_resources__pb2.CreateAllowlistIdentifierRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateAllowlistIdentifierResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def DeleteAllowlistIdentifier(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteAllowlistIdentifier',
-            authsvc_dot_v1_dot_resources__pb2.DeleteAllowlistIdentifierRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeleteAllowlistIdentifierResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListClients(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListClients',
-            authsvc_dot_v1_dot_resources__pb2.ListClientsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListClientsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def GetClient(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetClient',
-            authsvc_dot_v1_dot_resources__pb2.GetClientRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetClientResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def VerifyClient(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifyClient',
-            authsvc_dot_v1_dot_resources__pb2.VerifyClientRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.VerifyClientResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def GetEmailAddress(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetEmailAddress',
-            authsvc_dot_v1_dot_resources__pb2.GetEmailAddressRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetEmailAddressResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateEmailAddress(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateEmailAddress',
-            authsvc_dot_v1_dot_resources__pb2.CreateEmailAddressRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateEmailAddressResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def UpdateEmailAddress(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateEmailAddress',
-            authsvc_dot_v1_dot_resources__pb2.UpdateEmailAddressRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateEmailAddressResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def DeleteEmailAddress(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteEmailAddress',
-            authsvc_dot_v1_dot_resources__pb2.DeleteEmailAddressRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeleteEmailAddressResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateEmail(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateEmail',
-            authsvc_dot_v1_dot_resources__pb2.CreateEmailRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateEmailResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListInvitations(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListInvitations',
-            authsvc_dot_v1_dot_resources__pb2.ListInvitationsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListInvitationsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateInvitation(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateInvitation',
-            authsvc_dot_v1_dot_resources__pb2.CreateInvitationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateInvitationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def RevokeInvitation(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeInvitation',
-            authsvc_dot_v1_dot_resources__pb2.RevokeInvitationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.RevokeInvitationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListOrganizations(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListOrganizations',
-            authsvc_dot_v1_dot_resources__pb2.ListOrganizationsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListOrganizationsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateOrganization(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateOrganization',
-            authsvc_dot_v1_dot_resources__pb2.CreateOrganizationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateOrganizationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def GetOrganization(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetOrganization',
-            authsvc_dot_v1_dot_resources__pb2.GetOrganizationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetOrganizationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def UpdateOrganization(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganization',
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def UpdateOrganizationMetadata(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganizationMetadata',
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMetadataRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMetadataResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def DeleteOrganization(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteOrganization',
-            authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListOrganizationMemberships(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListOrganizationMemberships',
-            authsvc_dot_v1_dot_resources__pb2.ListOrganizationMembershipsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListOrganizationMembershipsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateOrganizationMembership(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateOrganizationMembership',
-            authsvc_dot_v1_dot_resources__pb2.CreateOrganizationMembershipRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateOrganizationMembershipResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def UpdateOrganizationMembership(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganizationMembership',
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def UpdateOrganizationMembershipMetadata(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganizationMembershipMetadata',
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipMetadataRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateOrganizationMembershipMetadataResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def DeleteOrganizationMembership(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteOrganizationMembership',
-            authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationMembershipRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeleteOrganizationMembershipResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListPendingOrganizationInvitations(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListPendingOrganizationInvitations',
-            authsvc_dot_v1_dot_resources__pb2.ListPendingOrganizationInvitationsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListPendingOrganizationInvitationsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateOrganizationInvitation(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateOrganizationInvitation',
-            authsvc_dot_v1_dot_resources__pb2.CreateOrganizationInvitationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateOrganizationInvitationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def RevokeOrganizationInvitation(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeOrganizationInvitation',
-            authsvc_dot_v1_dot_resources__pb2.RevokeOrganizationInvitationRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.RevokeOrganizationInvitationResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def GetPhoneNumber(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetPhoneNumber',
-            authsvc_dot_v1_dot_resources__pb2.GetPhoneNumberRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetPhoneNumberResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreatePhoneNumber(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreatePhoneNumber',
-            authsvc_dot_v1_dot_resources__pb2.CreatePhoneNumberRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreatePhoneNumberResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def UpdatePhoneNumber(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdatePhoneNumber',
-            authsvc_dot_v1_dot_resources__pb2.UpdatePhoneNumberRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdatePhoneNumberResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def DeletePhoneNumber(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeletePhoneNumber',
-            authsvc_dot_v1_dot_resources__pb2.DeletePhoneNumberRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeletePhoneNumberResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListRedirectUrls(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListRedirectUrls',
-            authsvc_dot_v1_dot_resources__pb2.ListRedirectUrlsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListRedirectUrlsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def GetRedirectUrl(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetRedirectUrl',
-            authsvc_dot_v1_dot_resources__pb2.GetRedirectUrlRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetRedirectUrlResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateRedirectUrl(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateRedirectUrl',
-            authsvc_dot_v1_dot_resources__pb2.CreateRedirectUrlRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateRedirectUrlResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def DeleteRedirectUrl(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteRedirectUrl',
-            authsvc_dot_v1_dot_resources__pb2.DeleteRedirectUrlRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeleteRedirectUrlResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def ListSessions(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListSessions',
-            authsvc_dot_v1_dot_resources__pb2.ListSessionsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListSessionsResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def GetSession(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetSession',
-            authsvc_dot_v1_dot_resources__pb2.GetSessionRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetSessionResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def RevokeSession(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeSession',
-            authsvc_dot_v1_dot_resources__pb2.RevokeSessionRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.RevokeSessionResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def VerifySession(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifySession',
-            authsvc_dot_v1_dot_resources__pb2.VerifySessionRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.VerifySessionResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateSessionToken(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSessionToken',
-            authsvc_dot_v1_dot_resources__pb2.CreateSessionTokenRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateSessionTokenResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateSession(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSession',
-            authsvc_dot_v1_dot_resources__pb2.CreateSessionRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateSessionResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateSignInToken(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSignInToken',
-            authsvc_dot_v1_dot_resources__pb2.CreateSignInTokenRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateSignInTokenResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def RevokeSignInToken(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeSignInToken',
-            authsvc_dot_v1_dot_resources__pb2.RevokeSignInTokenRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.RevokeSignInTokenResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
-    def CreateSMSMessage(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSMSMessage',
-            authsvc_dot_v1_dot_resources__pb2.CreateSMSMessageRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateSMSMessageResponse.FromString,
-            options, channel_credentials,
-            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
-
-    @staticmethod
     def ListUsers(request,
             target,
             options=(),
@@ -1925,8 +1170,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListUsers',
-            authsvc_dot_v1_dot_resources__pb2.ListUsersRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListUsersResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.ListUsersRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.ListUsersResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -1942,8 +1187,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetUser',
-            authsvc_dot_v1_dot_resources__pb2.GetUserRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetUserResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.GetUserRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.GetUserResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -1959,8 +1204,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateUser',
-            authsvc_dot_v1_dot_resources__pb2.CreateUserRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CreateUserResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.CreateUserRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.CreateUserResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -1976,8 +1221,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateUser',
-            authsvc_dot_v1_dot_resources__pb2.UpdateUserRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateUserResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.UpdateUserRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.UpdateUserResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -1993,8 +1238,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateUserMetadata',
-            authsvc_dot_v1_dot_resources__pb2.UpdateUserMetadataRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UpdateUserMetadataResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.UpdateUserMetadataRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.UpdateUserMetadataResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2010,8 +1255,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteUser',
-            authsvc_dot_v1_dot_resources__pb2.DeleteUserRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DeleteUserResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.DeleteUserRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.DeleteUserResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2027,8 +1272,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CountUsers',
-            authsvc_dot_v1_dot_resources__pb2.CountUsersRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.CountUsersResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.CountUsersRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.CountUsersResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2044,8 +1289,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListUserOAuthAccessTokens',
-            authsvc_dot_v1_dot_resources__pb2.ListUserOAuthAccessTokensRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListUserOAuthAccessTokensResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.ListUserOAuthAccessTokensRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.ListUserOAuthAccessTokensResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2061,8 +1306,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DisableUserMFA',
-            authsvc_dot_v1_dot_resources__pb2.DisableUserMFARequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.DisableUserMFAResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.DisableUserMFARequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.DisableUserMFAResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2078,8 +1323,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListUserOrganizationMemberships',
-            authsvc_dot_v1_dot_resources__pb2.ListUserOrganizationMembershipsRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.ListUserOrganizationMembershipsResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.ListUserOrganizationMembershipsRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.ListUserOrganizationMembershipsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2095,8 +1340,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifyUserPassword',
-            authsvc_dot_v1_dot_resources__pb2.VerifyUserPasswordRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.VerifyUserPasswordResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.VerifyUserPasswordRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.VerifyUserPasswordResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2112,8 +1357,8 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/BanUser',
-            authsvc_dot_v1_dot_resources__pb2.BanUserRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.BanUserResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.BanUserRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.BanUserResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2129,8 +1374,773 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UnbanUser',
-            authsvc_dot_v1_dot_resources__pb2.UnbanUserRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.UnbanUserResponse.FromString,
+            authsvc_dot_v1_dot_users__pb2.UnbanUserRequest.SerializeToString,
+            authsvc_dot_v1_dot_users__pb2.UnbanUserResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListSessions',
+            authsvc_dot_v1_dot_sessions__pb2.ListSessionsRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.ListSessionsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetSession',
+            authsvc_dot_v1_dot_sessions__pb2.GetSessionRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.GetSessionResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RevokeSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeSession',
+            authsvc_dot_v1_dot_sessions__pb2.RevokeSessionRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.RevokeSessionResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def VerifySession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifySession',
+            authsvc_dot_v1_dot_sessions__pb2.VerifySessionRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.VerifySessionResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateSessionToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSessionToken',
+            authsvc_dot_v1_dot_sessions__pb2.CreateSessionTokenRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.CreateSessionTokenResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSession',
+            authsvc_dot_v1_dot_sessions__pb2.CreateSessionRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.CreateSessionResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListClients(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListClients',
+            authsvc_dot_v1_dot_sessions__pb2.ListClientsRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.ListClientsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetClient',
+            authsvc_dot_v1_dot_sessions__pb2.GetClientRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.GetClientResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def VerifyClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/VerifyClient',
+            authsvc_dot_v1_dot_sessions__pb2.VerifyClientRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.VerifyClientResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateSignInToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSignInToken',
+            authsvc_dot_v1_dot_sessions__pb2.CreateSignInTokenRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.CreateSignInTokenResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RevokeSignInToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeSignInToken',
+            authsvc_dot_v1_dot_sessions__pb2.RevokeSignInTokenRequest.SerializeToString,
+            authsvc_dot_v1_dot_sessions__pb2.RevokeSignInTokenResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListOrganizations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListOrganizations',
+            authsvc_dot_v1_dot_organizations__pb2.ListOrganizationsRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.ListOrganizationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateOrganization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateOrganization',
+            authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetOrganization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetOrganization',
+            authsvc_dot_v1_dot_organizations__pb2.GetOrganizationRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.GetOrganizationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateOrganization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganization',
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateOrganizationMetadata(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganizationMetadata',
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMetadataRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMetadataResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteOrganization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteOrganization',
+            authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListOrganizationMemberships(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListOrganizationMemberships',
+            authsvc_dot_v1_dot_organizations__pb2.ListOrganizationMembershipsRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.ListOrganizationMembershipsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateOrganizationMembership(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateOrganizationMembership',
+            authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationMembershipRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationMembershipResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateOrganizationMembership(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganizationMembership',
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateOrganizationMembershipMetadata(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateOrganizationMembershipMetadata',
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipMetadataRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.UpdateOrganizationMembershipMetadataResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteOrganizationMembership(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteOrganizationMembership',
+            authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationMembershipRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.DeleteOrganizationMembershipResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListPendingOrganizationInvitations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListPendingOrganizationInvitations',
+            authsvc_dot_v1_dot_organizations__pb2.ListPendingOrganizationInvitationsRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.ListPendingOrganizationInvitationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateOrganizationInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateOrganizationInvitation',
+            authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationInvitationRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.CreateOrganizationInvitationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RevokeOrganizationInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeOrganizationInvitation',
+            authsvc_dot_v1_dot_organizations__pb2.RevokeOrganizationInvitationRequest.SerializeToString,
+            authsvc_dot_v1_dot_organizations__pb2.RevokeOrganizationInvitationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetEmailAddress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetEmailAddress',
+            authsvc_dot_v1_dot_identifications__pb2.GetEmailAddressRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.GetEmailAddressResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateEmailAddress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateEmailAddress',
+            authsvc_dot_v1_dot_identifications__pb2.CreateEmailAddressRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.CreateEmailAddressResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateEmailAddress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdateEmailAddress',
+            authsvc_dot_v1_dot_identifications__pb2.UpdateEmailAddressRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.UpdateEmailAddressResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteEmailAddress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteEmailAddress',
+            authsvc_dot_v1_dot_identifications__pb2.DeleteEmailAddressRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.DeleteEmailAddressResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetPhoneNumber(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetPhoneNumber',
+            authsvc_dot_v1_dot_identifications__pb2.GetPhoneNumberRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.GetPhoneNumberResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreatePhoneNumber(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreatePhoneNumber',
+            authsvc_dot_v1_dot_identifications__pb2.CreatePhoneNumberRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.CreatePhoneNumberResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdatePhoneNumber(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/UpdatePhoneNumber',
+            authsvc_dot_v1_dot_identifications__pb2.UpdatePhoneNumberRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.UpdatePhoneNumberResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeletePhoneNumber(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeletePhoneNumber',
+            authsvc_dot_v1_dot_identifications__pb2.DeletePhoneNumberRequest.SerializeToString,
+            authsvc_dot_v1_dot_identifications__pb2.DeletePhoneNumberResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListAllowlistIdentifiers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListAllowlistIdentifiers',
+            authsvc_dot_v1_dot_instance__pb2.ListAllowlistIdentifiersRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.ListAllowlistIdentifiersResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateAllowlistIdentifier(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateAllowlistIdentifier',
+            authsvc_dot_v1_dot_instance__pb2.CreateAllowlistIdentifierRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.CreateAllowlistIdentifierResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteAllowlistIdentifier(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteAllowlistIdentifier',
+            authsvc_dot_v1_dot_instance__pb2.DeleteAllowlistIdentifierRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.DeleteAllowlistIdentifierResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListInvitations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListInvitations',
+            authsvc_dot_v1_dot_instance__pb2.ListInvitationsRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.ListInvitationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateInvitation',
+            authsvc_dot_v1_dot_instance__pb2.CreateInvitationRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.CreateInvitationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RevokeInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/RevokeInvitation',
+            authsvc_dot_v1_dot_instance__pb2.RevokeInvitationRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.RevokeInvitationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListRedirectUrls(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/ListRedirectUrls',
+            authsvc_dot_v1_dot_instance__pb2.ListRedirectUrlsRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.ListRedirectUrlsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetRedirectUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetRedirectUrl',
+            authsvc_dot_v1_dot_instance__pb2.GetRedirectUrlRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.GetRedirectUrlResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateRedirectUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateRedirectUrl',
+            authsvc_dot_v1_dot_instance__pb2.CreateRedirectUrlRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.CreateRedirectUrlResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteRedirectUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/DeleteRedirectUrl',
+            authsvc_dot_v1_dot_instance__pb2.DeleteRedirectUrlRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.DeleteRedirectUrlResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateEmail',
+            authsvc_dot_v1_dot_instance__pb2.CreateEmailRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.CreateEmailResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateSMSMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/CreateSMSMessage',
+            authsvc_dot_v1_dot_instance__pb2.CreateSMSMessageRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.CreateSMSMessageResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -2146,7 +2156,7 @@ class AuthService(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/authsvc.v1.AuthService/GetInterstitial',
-            authsvc_dot_v1_dot_resources__pb2.GetInterstitialRequest.SerializeToString,
-            authsvc_dot_v1_dot_resources__pb2.GetInterstitialResponse.FromString,
+            authsvc_dot_v1_dot_instance__pb2.GetInterstitialRequest.SerializeToString,
+            authsvc_dot_v1_dot_instance__pb2.GetInterstitialResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

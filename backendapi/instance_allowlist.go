@@ -2,7 +2,6 @@ package backendapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 )
 
@@ -31,10 +30,6 @@ type CreateAllowlistIdentifierParams struct {
 // AllowlistIdentifiersService manages the instance allowlist. Its methods
 // are safe for concurrent use.
 type AllowlistIdentifiersService service
-
-// errNilParams is returned, without a request, when a method whose body has
-// required fields gets nil params.
-var errNilParams = errors.New("backendapi: params are required")
 
 // List returns every allowlist identifier.
 //

@@ -7,7 +7,7 @@ import (
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
 
-// Email address, phone number, email and SMS message RPCs.
+// Identification RPCs: email addresses and phone numbers.
 
 // GetEmailAddress returns one email address.
 func (s *Server) GetEmailAddress(ctx context.Context, req *pb.GetEmailAddressRequest) (*pb.GetEmailAddressResponse, error) {
@@ -84,21 +84,5 @@ func (s *Server) DeletePhoneNumber(ctx context.Context, req *pb.DeletePhoneNumbe
 	}
 	return proxy[pb.DeletePhoneNumberResponse](s, "deleted_object", func(b *backendapi.Client) (*backendapi.DeletedObject, error) {
 		return b.PhoneNumbers.Delete(ctx, req.GetPhoneNumberId())
-	})
-}
-
-// CreateEmail sends an email to one of a user's email addresses.
-func (s *Server) CreateEmail(ctx context.Context, req *pb.CreateEmailRequest) (*pb.CreateEmailResponse, error) {
-	p := &backendapi.CreateEmailParams{FromEmailName: req.GetFromEmailName(), EmailAddressID: req.GetEmailAddressId(), Subject: req.GetSubject(), Body: req.GetBody()}
-	return proxy[pb.CreateEmailResponse](s, "email", func(b *backendapi.Client) (*backendapi.Email, error) {
-		return b.Emails.Create(ctx, p)
-	})
-}
-
-// CreateSMSMessage sends a text message to one of a user's phone numbers.
-func (s *Server) CreateSMSMessage(ctx context.Context, req *pb.CreateSMSMessageRequest) (*pb.CreateSMSMessageResponse, error) {
-	p := &backendapi.CreateSMSMessageParams{PhoneNumberID: req.GetPhoneNumberId(), Message: req.GetMessage()}
-	return proxy[pb.CreateSMSMessageResponse](s, "sms_message", func(b *backendapi.Client) (*backendapi.SMSMessage, error) {
-		return b.SMSMessages.Create(ctx, p)
 	})
 }
