@@ -55,6 +55,8 @@ func (b build) env() []string {
 var targets = []target{
 	{"./verifier", "BenchmarkVerifyUnseen", "BenchmarkBaselineRSA", "ratio", 1.10, "verify, unseen token vs raw RSA verify", pureGo},
 	{"./verifier", "BenchmarkVerifyCached", "BenchmarkBaselineRSA", "ratio", 0.02, "verify, cached token vs raw RSA verify", pureGo},
+	{"./verifier", "BenchmarkVerifyM2MJWTUnseen", "BenchmarkBaselineRSA", "ratio", 1.10, "verify, unseen M2M JWT vs raw RSA verify", pureGo},
+	{"./verifier", "BenchmarkVerifyOpaqueCached", "BenchmarkBaselineRSA", "ratio", 0.02, "verify, cached opaque token (API key) vs raw RSA verify", pureGo},
 	{"./verifier", "BenchmarkAuthStateCookieSignedIn", "BenchmarkAuthStateBaselineRSA", "ratio", 0.05, "auth state, signed-in cookie (cached) vs raw RSA verify", pureGo},
 	{"./interceptor", "BenchmarkDownstreamCacheHit", "BenchmarkDownstreamBaseline", "diff", 2000, "interceptor overhead on a cache hit, bufconn call (ns)", pureGo},
 	{"./interceptor", "BenchmarkInterceptorCacheHit", "BenchmarkInterceptorBaseline", "diff", 2000, "interceptor overhead on a cache hit, function alone (ns)", pureGo},

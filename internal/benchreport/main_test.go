@@ -16,7 +16,7 @@ func TestBenchNames(t *testing.T) {
 		want []string
 	}{
 		{"verifier, FIPS build", testRun{"./verifier", fips}, []string{"BenchmarkVerifyUnseen", "BenchmarkBaselineRSA"}},
-		{"verifier, pure-Go build", testRun{"./verifier", pureGo}, []string{"BenchmarkVerifyUnseen", "BenchmarkBaselineRSA", "BenchmarkVerifyCached", "BenchmarkAuthStateCookieSignedIn", "BenchmarkAuthStateBaselineRSA"}},
+		{"verifier, pure-Go build", testRun{"./verifier", pureGo}, []string{"BenchmarkVerifyUnseen", "BenchmarkBaselineRSA", "BenchmarkVerifyCached", "BenchmarkVerifyM2MJWTUnseen", "BenchmarkVerifyOpaqueCached", "BenchmarkAuthStateCookieSignedIn", "BenchmarkAuthStateBaselineRSA"}},
 		{"interceptor, FIPS build", testRun{"./interceptor", fips}, nil},
 	}
 	for _, tt := range tests {
