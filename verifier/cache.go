@@ -24,9 +24,11 @@ type cacheEntry struct {
 	machine *Machine
 }
 
-// decisionCache is a bounded LRU of verified tokens keyed by the exact token
-// string (so a hit is a full comparison, not a hash match). It is sharded to
-// keep lock hold times short. Safe for concurrent use.
+// decisionCache is a bounded LRU of verified tokens. A token is hashed once
+// (maphash, per-cache seed): the hash picks the shard and is the shard's map
+// key, and a hit still compares the whole token, so a hash match alone never
+// returns an entry; two tokens with the same hash just take turns in the
+// slot. It is sharded to keep lock hold times short. Safe for concurrent use.
 type decisionCache struct {
 	seed   maphash.Seed
 	shards []cacheShard
@@ -35,13 +37,14 @@ type decisionCache struct {
 type cacheShard struct {
 	mu   sync.Mutex
 	max  int
-	m    map[string]*lruNode
-	root lruNode // sentinel: root.next is the most recent, root.prev the least
+	m    map[uint64]*lruNode // by the token's hash
+	root lruNode             // sentinel: root.next is the most recent, root.prev the least
 
 	hits, misses uint64 // get calls, counted under mu (see Verifier.Stats)
 }
 
 type lruNode struct {
+	hash       uint64
 	token      string
 	entry      *cacheEntry
 	prev, next *lruNode
@@ -59,26 +62,24 @@ func newDecisionCache(size int) *decisionCache {
 		if i < size%n {
 			s.max++
 		}
-		s.m = make(map[string]*lruNode)
+		s.m = make(map[uint64]*lruNode)
 		s.root.next, s.root.prev = &s.root, &s.root
 	}
 	return c
 }
 
-func (c *decisionCache) shard(token string) *cacheShard {
-	if len(c.shards) == 1 {
-		return &c.shards[0]
-	}
-	return &c.shards[maphash.String(c.seed, token)%uint64(len(c.shards))]
+func (c *decisionCache) shard(token string) (*cacheShard, uint64) {
+	h := maphash.String(c.seed, token)
+	return &c.shards[h%uint64(len(c.shards))], h
 }
 
 // get returns the entry for token, or nil, and marks it recently used.
 func (c *decisionCache) get(token string) *cacheEntry {
-	s := c.shard(token)
+	s, h := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := s.m[token]
-	if n == nil {
+	n := s.m[h]
+	if n == nil || n.token != token {
 		s.misses++
 		return nil
 	}
@@ -88,24 +89,28 @@ func (c *decisionCache) get(token string) *cacheEntry {
 	return n.entry
 }
 
-// put stores e for token, evicting the least recently used entry when full.
+// put stores e for token, evicting the least recently used entry when full,
+// or the entry of another token with the same hash.
 func (c *decisionCache) put(token string, e *cacheEntry) {
-	s := c.shard(token)
+	s, h := c.shard(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if n := s.m[token]; n != nil {
-		n.entry = e
+	if n := s.m[h]; n != nil {
 		s.unlink(n)
-		s.pushFront(n)
-		return
+		if n.token == token {
+			n.entry = e
+			s.pushFront(n)
+			return
+		}
+		delete(s.m, h)
 	}
-	n := &lruNode{token: strings.Clone(token), entry: e}
-	s.m[n.token] = n
+	n := &lruNode{hash: h, token: strings.Clone(token), entry: e}
+	s.m[h] = n
 	s.pushFront(n)
 	if len(s.m) > s.max {
 		old := s.root.prev
 		s.unlink(old)
-		delete(s.m, old.token)
+		delete(s.m, old.hash)
 	}
 }
 

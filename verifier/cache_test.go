@@ -67,6 +67,41 @@ func TestDecisionCacheKeysByExactToken(t *testing.T) {
 	}
 }
 
+// TestDecisionCacheHashCollision: the map is keyed by the token's hash, so
+// two tokens with one hash must never share an entry. A collision is forced
+// by filing token a's node under token b's hash.
+func TestDecisionCacheHashCollision(t *testing.T) {
+	t.Parallel()
+	c := newDecisionCache(10)
+	c.put("token-a", &cacheEntry{kid: "a"})
+	s, ha := c.shard("token-a")
+	_, hb := c.shard("token-b")
+	n := s.m[ha]
+	delete(s.m, ha)
+	n.hash, s.m[hb] = hb, n
+	if e := c.get("token-b"); e != nil {
+		t.Fatalf("get(token-b) = entry %q, stored for token-a under the same hash", e.kid)
+	}
+	c.put("token-b", &cacheEntry{kid: "b"})
+	if e := c.get("token-b"); e == nil || e.kid != "b" {
+		t.Fatalf("get(token-b) after put = %v, want b's entry", e)
+	}
+	if e := c.get("token-a"); e != nil {
+		t.Errorf("get(token-a) = entry %q, want a miss: b took the slot", e.kid)
+	}
+	listed := 0
+	for n := s.root.next; n != &s.root; n = n.next {
+		listed++
+	}
+	if got := c.len(); got != 1 || listed != 1 {
+		t.Errorf("len = %d, LRU list holds %d, want 1 and 1 (b replaced a in both)", got, listed)
+	}
+	c.put("token-c", &cacheEntry{kid: "c"})
+	if got := c.len(); got != 2 {
+		t.Errorf("len after another put = %d, want 2", got)
+	}
+}
+
 func TestDecisionCacheConcurrent(t *testing.T) {
 	t.Parallel()
 	c := newDecisionCache(1024)
