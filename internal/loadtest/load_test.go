@@ -7,6 +7,9 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 func TestQuantile(t *testing.T) {
@@ -43,6 +46,26 @@ func TestLoopsCountCallsAndErrors(t *testing.T) {
 	closed := closedLoop(t.Context(), 4, 100*time.Millisecond, c)
 	if closed.calls == 0 || closed.errors == 0 || closed.byMsg["boom"] != int64(closed.errors) {
 		t.Errorf("closed loop: %d calls, %d errors %v", closed.calls, closed.errors, closed.byMsg)
+	}
+}
+
+// TestClosedLoopEndIsNotAnError: a DEADLINE_EXCEEDED that arrives just
+// before the run's context says it is done (as the server's copy of the
+// deadline does) ends the worker instead of counting as an error; one far
+// from the end is still an error.
+func TestClosedLoopEndIsNotAnError(t *testing.T) {
+	t.Parallel()
+	c := func(ctx context.Context, i int) error {
+		dl, _ := ctx.Deadline()
+		if i == 1 || time.Until(dl) < 20*time.Millisecond {
+			return status.Error(codes.DeadlineExceeded, "context deadline exceeded")
+		}
+		time.Sleep(time.Millisecond)
+		return nil
+	}
+	r := closedLoop(t.Context(), 4, 200*time.Millisecond, c)
+	if r.errors != 1 || r.calls == 0 {
+		t.Errorf("closed loop: %d calls, %d errors %v; want calls and exactly the one early DEADLINE_EXCEEDED", r.calls, r.errors, r.byMsg)
 	}
 }
 
