@@ -90,16 +90,6 @@ func (s *machineStore) revoke(object, id, reason string, nowMillis int64) *machi
 	return &c
 }
 
-func (e *Emulator) machineRoutes(handle func(string, apiFunc)) {
-	handle("POST /v1/m2m_tokens", e.createM2MToken)
-	handle("POST /v1/m2m_tokens/verify", e.verifyMachineToken("machine_to_machine_token", "token"))
-	handle("POST /v1/m2m_tokens/{id}/revoke", e.revokeMachineToken("machine_to_machine_token"))
-	handle("POST /v1/api_keys", e.createAPIKey)
-	handle("POST /v1/api_keys/verify", e.verifyMachineToken("api_key", "secret"))
-	handle("POST /v1/api_keys/{id}/revoke", e.revokeMachineToken("api_key"))
-	handle("POST /v1/oauth_applications/access_tokens/verify", e.verifyMachineToken("clerk_idp_oauth_access_token", "access_token"))
-}
-
 func (e *Emulator) expiry(seconds *int64) (*int64, error) {
 	if seconds == nil {
 		return nil, nil
@@ -275,13 +265,6 @@ func withToken(t *machineToken, key string) map[string]any {
 	_ = json.Unmarshal(b, &m)
 	m[key] = t.secret
 	return m
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // MintM2MToken mints an M2M token for [EmulatorMachineID] valid for ttl,

@@ -21,51 +21,110 @@ func (f apiFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, v)
 }
 
-// routes builds the mux. Patterns use Go's method+path syntax; the catch-all
-// "/" answers every unknown route (and known paths with another method) with
-// a 404 Clerk error.
+// routes builds the mux from the one route table below: the whole Backend
+// API the emulator serves, in the grouping every package uses (users,
+// sessions, organizations, identifications, instance, machine). Patterns use
+// Go's method+path syntax; the catch-all "/" answers every unknown route (and
+// known paths with another method) with a 404 Clerk error.
 func (e *Emulator) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, f apiFunc) { mux.Handle(pattern, f) }
-
-	mux.HandleFunc("GET /.well-known/jwks.json", e.serveJWKS)
+	for _, rt := range e.routeTable() {
+		mux.Handle(rt.pattern, rt.h)
+	}
 	mux.Handle("/", apiFunc(func(*http.Request) (int, any, error) { return 0, nil, errNotFound("resource") }))
-
-	handle("GET /v1/jwks", func(*http.Request) (int, any, error) { return http.StatusOK, e.jwks(), nil })
-	mux.HandleFunc("GET /v1/internal/interstitial", serveInterstitial)
-
-	e.userRoutes(handle)
-	e.sessionRoutes(handle)
-	e.organizationRoutes(handle)
-	e.resourceRoutes(handle)
-	e.machineRoutes(handle)
 	return e.authenticate(mux)
 }
 
-func (e *Emulator) userRoutes(handle func(string, apiFunc)) {
-	handle("GET /v1/users", e.listUsers)
-	handle("POST /v1/users", e.createUser)
-	handle("GET /v1/users/count", e.countUsers)
-	handle("GET /v1/users/{id}", e.getUser)
-	handle("PATCH /v1/users/{id}", e.updateUser)
-	handle("DELETE /v1/users/{id}", e.deleteUser)
-	handle("PATCH /v1/users/{id}/metadata", e.updateUserMetadata)
-	handle("POST /v1/users/{id}/ban", e.setBanned(true))
-	handle("POST /v1/users/{id}/unban", e.setBanned(false))
-	handle("POST /v1/users/{id}/verify_password", e.verifyPassword)
-	handle("DELETE /v1/users/{id}/mfa", e.disableMFA)
-	handle("GET /v1/users/{id}/organization_memberships", e.listUserMemberships)
-	handle("GET /v1/users/{id}/oauth_access_tokens/{provider}", e.listUserOAuthTokens)
+// route is one row of the route table.
+type route struct {
+	pattern string
+	h       http.Handler
 }
 
-func (e *Emulator) sessionRoutes(handle func(string, apiFunc)) {
-	handle("GET /v1/sessions", e.listSessions)
-	handle("POST /v1/sessions", e.createSession)
-	handle("GET /v1/sessions/{id}", e.getSession)
-	handle("POST /v1/sessions/{id}/revoke", e.revokeSession)
-	handle("POST /v1/sessions/{id}/verify", e.verifySession)
-	handle("POST /v1/sessions/{id}/tokens", e.createSessionToken)
-	handle("POST /v1/sessions/{id}/tokens/{template}", e.createSessionToken)
+func (e *Emulator) routeTable() []route {
+	return []route{
+		// users: /users and everything under /users/{id}
+		{"GET /v1/users", apiFunc(e.listUsers)},
+		{"POST /v1/users", apiFunc(e.createUser)},
+		{"GET /v1/users/count", apiFunc(e.countUsers)},
+		{"GET /v1/users/{id}", apiFunc(e.getUser)},
+		{"PATCH /v1/users/{id}", apiFunc(e.updateUser)},
+		{"DELETE /v1/users/{id}", apiFunc(e.deleteUser)},
+		{"PATCH /v1/users/{id}/metadata", apiFunc(e.updateUserMetadata)},
+		{"POST /v1/users/{id}/ban", e.setBanned(true)},
+		{"POST /v1/users/{id}/unban", e.setBanned(false)},
+		{"POST /v1/users/{id}/verify_password", apiFunc(e.verifyPassword)},
+		{"DELETE /v1/users/{id}/mfa", apiFunc(e.disableMFA)},
+		{"GET /v1/users/{id}/oauth_access_tokens/{provider}", apiFunc(e.listUserOAuthTokens)},
+		{"GET /v1/users/{id}/organization_memberships", apiFunc(e.listUserMemberships)},
+
+		// sessions: sessions, clients, sign-in tokens
+		{"GET /v1/sessions", apiFunc(e.listSessions)},
+		{"POST /v1/sessions", apiFunc(e.createSession)},
+		{"GET /v1/sessions/{id}", apiFunc(e.getSession)},
+		{"POST /v1/sessions/{id}/revoke", apiFunc(e.revokeSession)},
+		{"POST /v1/sessions/{id}/verify", apiFunc(e.verifySession)},
+		{"POST /v1/sessions/{id}/tokens", apiFunc(e.createSessionToken)},
+		{"POST /v1/sessions/{id}/tokens/{template}", apiFunc(e.createSessionToken)},
+		{"GET /v1/clients", apiFunc(e.listClients)},
+		{"POST /v1/clients/verify", apiFunc(e.verifyClient)},
+		{"GET /v1/clients/{id}", apiFunc(e.getClient)},
+		{"POST /v1/sign_in_tokens", apiFunc(e.createSignInToken)},
+		{"POST /v1/sign_in_tokens/{id}/revoke", apiFunc(e.revokeSignInToken)},
+
+		// organizations: organizations, memberships, invitations ({org} is an id or a slug)
+		{"GET /v1/organizations", apiFunc(e.listOrgs)},
+		{"POST /v1/organizations", apiFunc(e.createOrg)},
+		{"GET /v1/organizations/{org}", apiFunc(e.getOrg)},
+		{"PATCH /v1/organizations/{org}", apiFunc(e.updateOrg)},
+		{"PATCH /v1/organizations/{org}/metadata", apiFunc(e.updateOrgMetadata)},
+		{"DELETE /v1/organizations/{org}", apiFunc(e.deleteOrg)},
+		{"GET /v1/organizations/{org}/memberships", apiFunc(e.listMemberships)},
+		{"POST /v1/organizations/{org}/memberships", apiFunc(e.createMembership)},
+		{"PATCH /v1/organizations/{org}/memberships/{user}", apiFunc(e.updateMembership)},
+		{"PATCH /v1/organizations/{org}/memberships/{user}/metadata", apiFunc(e.updateMembershipMetadata)},
+		{"DELETE /v1/organizations/{org}/memberships/{user}", apiFunc(e.deleteMembership)},
+		{"GET /v1/organizations/{org}/invitations", e.listOrgInvitations("")},
+		{"GET /v1/organizations/{org}/invitations/pending", e.listOrgInvitations("pending")},
+		{"POST /v1/organizations/{org}/invitations", apiFunc(e.createOrgInvitation)},
+		{"POST /v1/organizations/{org}/invitations/{inv}/revoke", apiFunc(e.revokeOrgInvitation)},
+
+		// identifications: email addresses, phone numbers
+		{"POST /v1/email_addresses", apiFunc(e.createEmailAddress)},
+		{"GET /v1/email_addresses/{id}", apiFunc(e.getEmailAddress)},
+		{"PATCH /v1/email_addresses/{id}", apiFunc(e.updateEmailAddress)},
+		{"DELETE /v1/email_addresses/{id}", apiFunc(e.deleteEmailAddress)},
+		{"POST /v1/phone_numbers", apiFunc(e.createPhoneNumber)},
+		{"GET /v1/phone_numbers/{id}", apiFunc(e.getPhoneNumber)},
+		{"PATCH /v1/phone_numbers/{id}", apiFunc(e.updatePhoneNumber)},
+		{"DELETE /v1/phone_numbers/{id}", apiFunc(e.deletePhoneNumber)},
+
+		// instance: allowlist, invitations, redirect URLs, e-mails, SMS, interstitial, JWKS
+		{"GET /v1/allowlist_identifiers", apiFunc(e.listAllowlist)},
+		{"POST /v1/allowlist_identifiers", apiFunc(e.createAllowlist)},
+		{"DELETE /v1/allowlist_identifiers/{id}", apiFunc(e.deleteAllowlist)},
+		{"GET /v1/invitations", apiFunc(e.listInvitations)},
+		{"POST /v1/invitations", apiFunc(e.createInvitation)},
+		{"POST /v1/invitations/{id}/revoke", apiFunc(e.revokeInvitation)},
+		{"GET /v1/redirect_urls", apiFunc(e.listRedirectURLs)},
+		{"POST /v1/redirect_urls", apiFunc(e.createRedirectURL)},
+		{"GET /v1/redirect_urls/{id}", apiFunc(e.getRedirectURL)},
+		{"DELETE /v1/redirect_urls/{id}", apiFunc(e.deleteRedirectURL)},
+		{"POST /v1/emails", apiFunc(e.createEmail)},
+		{"POST /v1/sms_messages", apiFunc(e.createSMS)},
+		{"GET /v1/internal/interstitial", http.HandlerFunc(serveInterstitial)},
+		{"GET /v1/jwks", apiFunc(e.getJWKS)},
+		{"GET /.well-known/jwks.json", http.HandlerFunc(e.serveJWKS)}, // open: no secret key needed
+
+		// machine: M2M tokens, API keys, OAuth access tokens
+		{"POST /v1/m2m_tokens", apiFunc(e.createM2MToken)},
+		{"POST /v1/m2m_tokens/verify", e.verifyMachineToken("machine_to_machine_token", "token")},
+		{"POST /v1/m2m_tokens/{id}/revoke", e.revokeMachineToken("machine_to_machine_token")},
+		{"POST /v1/api_keys", apiFunc(e.createAPIKey)},
+		{"POST /v1/api_keys/verify", e.verifyMachineToken("api_key", "secret")},
+		{"POST /v1/api_keys/{id}/revoke", e.revokeMachineToken("api_key")},
+		{"POST /v1/oauth_applications/access_tokens/verify", e.verifyMachineToken("clerk_idp_oauth_access_token", "access_token")},
+	}
 }
 
 // authenticate requires "Authorization: Bearer <secret key>" on every /v1
@@ -96,28 +155,11 @@ func (e *Emulator) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// getJWKS answers the secret-key authenticated GET /v1/jwks.
+func (e *Emulator) getJWKS(*http.Request) (int, any, error) { return http.StatusOK, e.jwks(), nil }
+
 // serveJWKS answers the unauthenticated Frontend-API style JWKS.
 func (e *Emulator) serveJWKS(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	writeJSON(w, http.StatusOK, e.jwks())
-}
-
-const interstitialHTML = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="robots" content="noindex">
-<title>Clerk interstitial (authsvc emulator)</title>
-</head>
-<body>
-<!-- authsvc emulator interstitial: there is no Frontend API to refresh the session, so this page only explains itself. -->
-<p>Your session needs to be refreshed. The authsvc development emulator has no Frontend API; mint a fresh session token and retry.</p>
-</body>
-</html>
-`
-
-func serveInterstitial(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(interstitialHTML))
 }

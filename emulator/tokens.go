@@ -121,17 +121,3 @@ func (e *Emulator) sessionClaims(s *session, ttl time.Duration) map[string]any {
 	}
 	return claims
 }
-
-// permissionsFor returns the system permissions Clerk grants the default
-// roles; custom roles get none.
-func permissionsFor(role string) []string {
-	switch role {
-	case "org:admin", "admin":
-		return []string{"org:sys_domains:manage", "org:sys_domains:read", "org:sys_memberships:manage",
-			"org:sys_memberships:read", "org:sys_profile:delete", "org:sys_profile:manage"}
-	case "org:member", "basic_member":
-		return []string{"org:sys_memberships:read"}
-	default:
-		return []string{}
-	}
-}

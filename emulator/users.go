@@ -1,9 +1,163 @@
 package emulator
 
 import (
+	"cmp"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 )
+
+// user is a stored user. Identifications live in store.emails/store.phones
+// and are referenced by id in creation order.
+type user struct {
+	stamp
+	id             string
+	externalID     string
+	username       string
+	firstName      string
+	lastName       string
+	pwSalt, pwHash []byte
+	emailIDs       []string
+	phoneIDs       []string
+	primaryEmailID string
+	primaryPhoneID string
+	publicMeta     map[string]any
+	privateMeta    map[string]any
+	unsafeMeta     map[string]any
+	totpEnabled    bool
+	backupCodes    bool
+	banned         bool
+	lastSignInAt   int64
+}
+
+// pbkdf2Iter is deliberately modest: the emulator keeps passwords only so
+// that verify_password works in development and tests.
+const pbkdf2Iter = 4096
+
+func (u *user) setPassword(pw string) {
+	u.pwSalt = make([]byte, 16)
+	_, _ = rand.Read(u.pwSalt)
+	u.pwHash = hashPassword(pw, u.pwSalt)
+}
+
+// passwordMatches compares pw with a stored salted hash in constant time.
+func passwordMatches(pw string, salt, hash []byte) bool {
+	return hash != nil && subtle.ConstantTimeCompare(hashPassword(pw, salt), hash) == 1
+}
+
+func hashPassword(pw string, salt []byte) []byte {
+	k, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iter, 32)
+	if err != nil { // only for an invalid key length, which 32 is not
+		return nil
+	}
+	return k
+}
+
+var (
+	phoneRE    = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	usernameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{3,64}$`)
+)
+
+func validUsername(s string) bool { return usernameRE.MatchString(s) }
+
+// checkNewPassword validates a new password unless the caller skips the checks.
+func checkNewPassword(pw string, skipChecks bool) error {
+	if skipChecks {
+		if pw == "" || len(pw) > 1024 {
+			return errParamValue("password", "password must be between 1 and 1024 characters")
+		}
+		return nil
+	}
+	if len(pw) < 8 {
+		return &apiError{status: 422, code: "form_password_length_too_short",
+			message: "Passwords must be 8 characters or more.", long: "Passwords must be 8 characters or more.",
+			meta: map[string]any{"param_name": "password"}}
+	}
+	if len(pw) > 72 {
+		return &apiError{status: 422, code: "form_password_length_too_long",
+			message: "Passwords must be less than 72 characters.", long: "Passwords must be less than 72 characters.",
+			meta: map[string]any{"param_name": "password"}}
+	}
+	return nil
+}
+
+// userJSON is Clerk's User resource (object "user").
+type userJSON struct {
+	Object                string             `json:"object"`
+	ID                    string             `json:"id"`
+	ExternalID            *string            `json:"external_id"`
+	PrimaryEmailAddressID *string            `json:"primary_email_address_id"`
+	PrimaryPhoneNumberID  *string            `json:"primary_phone_number_id"`
+	PrimaryWeb3WalletID   *string            `json:"primary_web3_wallet_id"`
+	Username              *string            `json:"username"`
+	FirstName             *string            `json:"first_name"`
+	LastName              *string            `json:"last_name"`
+	ProfileImageURL       string             `json:"profile_image_url"`
+	ImageURL              string             `json:"image_url"`
+	HasImage              bool               `json:"has_image"`
+	Gender                string             `json:"gender"`
+	Birthday              string             `json:"birthday"`
+	PasswordEnabled       bool               `json:"password_enabled"`
+	TOTPEnabled           bool               `json:"totp_enabled"`
+	BackupCodeEnabled     bool               `json:"backup_code_enabled"`
+	TwoFactorEnabled      bool               `json:"two_factor_enabled"`
+	Banned                bool               `json:"banned"`
+	Locked                bool               `json:"locked"`
+	EmailAddresses        []emailAddressJSON `json:"email_addresses"`
+	PhoneNumbers          []phoneNumberJSON  `json:"phone_numbers"`
+	Web3Wallets           []any              `json:"web3_wallets"`
+	ExternalAccounts      []any              `json:"external_accounts"`
+	PublicMetadata        map[string]any     `json:"public_metadata"`
+	PrivateMetadata       map[string]any     `json:"private_metadata"`
+	UnsafeMetadata        map[string]any     `json:"unsafe_metadata"`
+	LastSignInAt          *int64             `json:"last_sign_in_at"`
+	CreatedAt             int64              `json:"created_at"`
+	UpdatedAt             int64              `json:"updated_at"`
+}
+
+// userView renders u. The caller holds e.mu.
+func (s *store) userView(u *user) userJSON {
+	v := userJSON{
+		Object: "user", ID: u.id,
+		ExternalID:            strOrNil(u.externalID),
+		PrimaryEmailAddressID: strOrNil(u.primaryEmailID),
+		PrimaryPhoneNumberID:  strOrNil(u.primaryPhoneID),
+		Username:              strOrNil(u.username),
+		FirstName:             strOrNil(u.firstName),
+		LastName:              strOrNil(u.lastName),
+		ProfileImageURL:       "https://img.clerk.com/authsvc-emulator/default.png",
+		ImageURL:              "https://img.clerk.com/authsvc-emulator/default.png",
+		PasswordEnabled:       u.pwHash != nil,
+		TOTPEnabled:           u.totpEnabled,
+		BackupCodeEnabled:     u.backupCodes,
+		TwoFactorEnabled:      u.totpEnabled || u.backupCodes,
+		Banned:                u.banned,
+		Locked:                false,
+		EmailAddresses:        make([]emailAddressJSON, 0, len(u.emailIDs)),
+		PhoneNumbers:          make([]phoneNumberJSON, 0, len(u.phoneIDs)),
+		Web3Wallets:           []any{},
+		ExternalAccounts:      []any{},
+		PublicMetadata:        orEmpty(u.publicMeta),
+		PrivateMetadata:       orEmpty(u.privateMeta),
+		UnsafeMetadata:        orEmpty(u.unsafeMeta),
+		LastSignInAt:          int64OrNil(u.lastSignInAt),
+		CreatedAt:             u.createdAt,
+		UpdatedAt:             u.updatedAt,
+	}
+	for _, id := range u.emailIDs {
+		v.EmailAddresses = append(v.EmailAddresses, emailView(s.emails[id]))
+	}
+	for _, id := range u.phoneIDs {
+		v.PhoneNumbers = append(v.PhoneNumbers, s.phoneJSON(s.phones[id]))
+	}
+	return v
+}
 
 // createUserRequest is the body of POST /v1/users.
 type createUserRequest struct {
@@ -96,33 +250,16 @@ func (s *store) addUser(id string, now int64, req *createUserRequest) *user {
 	return u
 }
 
-// addEmail attaches a new identification to u; the first becomes primary.
-func (s *store) addEmail(u *user, address string, verified bool, now int64) *emailAddress {
-	ea := &emailAddress{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, address: address, verified: verified}
-	s.emails[ea.id] = ea
-	u.emailIDs = append(u.emailIDs, ea.id)
-	if u.primaryEmailID == "" {
-		u.primaryEmailID = ea.id
+// owner returns the user named by a user_id body field. The caller holds e.mu.
+func (s *store) owner(userID *string) (*user, error) {
+	if userID == nil || *userID == "" {
+		return nil, errParamMissing("user_id")
 	}
-	return ea
-}
-
-// addPhone attaches a new phone number to u; the first becomes primary.
-func (s *store) addPhone(u *user, number string, verified bool, now int64) *phoneNumber {
-	pn := &phoneNumber{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, number: number, verified: verified}
-	s.phones[pn.id] = pn
-	u.phoneIDs = append(u.phoneIDs, pn.id)
-	if u.primaryPhoneID == "" {
-		u.primaryPhoneID = pn.id
+	u, ok := s.users[*userID]
+	if !ok {
+		return nil, errNotFound("user")
 	}
-	return pn
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
+	return u, nil
 }
 
 // lookupUser returns the user with the path's {id}. The caller holds e.mu.
@@ -134,6 +271,16 @@ func (e *Emulator) lookupUser(r *http.Request) (*user, error) {
 	return u, nil
 }
 
+// usernameTaken reports whether name is some user's username (other than exceptID).
+func (s *store) usernameTaken(name, exceptID string) bool {
+	for _, u := range s.users {
+		if u.id != exceptID && u.username != "" && strings.EqualFold(u.username, name) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *Emulator) getUser(r *http.Request) (int, any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -142,14 +289,6 @@ func (e *Emulator) getUser(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, e.st.userView(u), nil
-}
-
-// deletedObject is Clerk's answer to a deletion.
-type deletedObject struct {
-	Object  string  `json:"object"`
-	ID      string  `json:"id"`
-	Slug    *string `json:"slug,omitempty"`
-	Deleted bool    `json:"deleted"`
 }
 
 func (e *Emulator) deleteUser(r *http.Request) (int, any, error) {
@@ -179,4 +318,337 @@ func (s *store) removeUser(u *user, now int64) {
 	}
 	s.endUserSessions(u.id, "removed", now)
 	delete(s.users, u.id)
+}
+
+// userFilter is the query of GET /v1/users and /v1/users/count: repeated
+// values of one filter are ORed, different filters are ANDed.
+type userFilter struct {
+	emails, phones, usernames, ids, externalIDs []string
+	query                                       string
+}
+
+func parseUserFilter(q url.Values) userFilter {
+	return userFilter{
+		emails: q["email_address"], phones: q["phone_number"], usernames: q["username"],
+		ids: q["user_id"], externalIDs: q["external_id"], query: strings.ToLower(q.Get("query")),
+	}
+}
+
+// matches reports whether u passes f. The caller holds e.mu.
+func (f userFilter) matches(s *store, u *user) bool {
+	emails, phones := s.userIdentifiers(u)
+	switch {
+	case len(f.ids) > 0 && !slices.Contains(f.ids, u.id):
+		return false
+	case len(f.externalIDs) > 0 && !slices.Contains(f.externalIDs, u.externalID):
+		return false
+	case len(f.usernames) > 0 && !containsFold(f.usernames, u.username):
+		return false
+	case len(f.emails) > 0 && !anyFold(f.emails, emails):
+		return false
+	case len(f.phones) > 0 && !anyFold(f.phones, phones):
+		return false
+	}
+	if f.query == "" {
+		return true
+	}
+	fields := append([]string{u.id, u.externalID, u.username, u.firstName, u.lastName}, emails...)
+	for _, v := range append(fields, phones...) {
+		if strings.Contains(strings.ToLower(v), f.query) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *store) userIdentifiers(u *user) (emails, phones []string) {
+	for _, id := range u.emailIDs {
+		emails = append(emails, s.emails[id].address)
+	}
+	for _, id := range u.phoneIDs {
+		phones = append(phones, s.phones[id].number)
+	}
+	return emails, phones
+}
+
+// orderUsers sorts users by order_by (±created_at, ±updated_at; default
+// -created_at), breaking ties by creation order.
+func orderUsers(users []*user, orderBy string) error {
+	desc := orderBy == "" || strings.HasPrefix(orderBy, "-")
+	field := orderBy
+	if orderBy != "" && (orderBy[0] == '+' || orderBy[0] == '-') {
+		field = orderBy[1:]
+	}
+	if orderBy == "" {
+		field = "created_at"
+	}
+	var key func(u *user) int64
+	switch field {
+	case "created_at":
+		key = func(u *user) int64 { return u.createdAt }
+	case "updated_at":
+		key = func(u *user) int64 { return u.updatedAt }
+	default:
+		return errParamValue("order_by", "order_by must be one of created_at, updated_at, with an optional + or - prefix")
+	}
+	slices.SortStableFunc(users, func(a, b *user) int {
+		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.seq, b.seq))
+		if desc {
+			return -c
+		}
+		return c
+	})
+	return nil
+}
+
+// filteredUsers returns the users matching the request's filters, ordered.
+// The caller holds e.mu.
+func (e *Emulator) filteredUsers(r *http.Request) ([]*user, error) {
+	q := r.URL.Query()
+	f := parseUserFilter(q)
+	var out []*user
+	for _, u := range sorted(e.st.users) {
+		if f.matches(e.st, u) {
+			out = append(out, u)
+		}
+	}
+	if err := orderUsers(out, q.Get("order_by")); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (e *Emulator) listUsers(r *http.Request) (int, any, error) {
+	p, err := parsePage(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	users, err := e.filteredUsers(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	lo, hi := p.window(len(users))
+	out := make([]userJSON, 0, hi-lo)
+	for _, u := range users[lo:hi] {
+		out = append(out, e.st.userView(u))
+	}
+	return http.StatusOK, out, nil
+}
+
+func (e *Emulator) countUsers(r *http.Request) (int, any, error) {
+	if _, err := parsePage(r); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	users, err := e.filteredUsers(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, totalCount{Object: "total_count", TotalCount: len(users)}, nil
+}
+
+// updateUserRequest is the body of PATCH /v1/users/{id}. Absent fields are
+// left unchanged; metadata given here replaces the whole stored object.
+type updateUserRequest struct {
+	ExternalID            *string        `json:"external_id"`
+	FirstName             *string        `json:"first_name"`
+	LastName              *string        `json:"last_name"`
+	Username              *string        `json:"username"`
+	Password              *string        `json:"password"`
+	SkipPasswordChecks    bool           `json:"skip_password_checks"`
+	PrimaryEmailAddressID *string        `json:"primary_email_address_id"`
+	PrimaryPhoneNumberID  *string        `json:"primary_phone_number_id"`
+	TOTPSecret            *string        `json:"totp_secret"`
+	BackupCodes           []string       `json:"backup_codes"`
+	PublicMetadata        map[string]any `json:"public_metadata"`
+	PrivateMetadata       map[string]any `json:"private_metadata"`
+	UnsafeMetadata        map[string]any `json:"unsafe_metadata"`
+}
+
+func (req *updateUserRequest) validate(s *store, u *user) error {
+	if req.Username != nil && *req.Username != "" {
+		if !validUsername(*req.Username) {
+			return errParamInvalid("username", "username must be 3 to 64 letters, digits, '_' or '-'")
+		}
+		if s.usernameTaken(*req.Username, u.id) {
+			return errIdentifierExists("username")
+		}
+	}
+	if req.Password != nil {
+		if err := checkNewPassword(*req.Password, req.SkipPasswordChecks); err != nil {
+			return err
+		}
+	}
+	if id := req.PrimaryEmailAddressID; id != nil {
+		if ea, ok := s.emails[*id]; !ok || ea.userID != u.id {
+			return errParamValue("primary_email_address_id", "primary_email_address_id must be one of the user's email addresses")
+		}
+	}
+	if id := req.PrimaryPhoneNumberID; id != nil {
+		if pn, ok := s.phones[*id]; !ok || pn.userID != u.id {
+			return errParamValue("primary_phone_number_id", "primary_phone_number_id must be one of the user's phone numbers")
+		}
+	}
+	return nil
+}
+
+// apply changes u; req has been validated.
+func (req *updateUserRequest) apply(u *user) {
+	setIf(&u.externalID, req.ExternalID)
+	setIf(&u.firstName, req.FirstName)
+	setIf(&u.lastName, req.LastName)
+	setIf(&u.username, req.Username)
+	setIf(&u.primaryEmailID, req.PrimaryEmailAddressID)
+	setIf(&u.primaryPhoneID, req.PrimaryPhoneNumberID)
+	if req.Password != nil {
+		u.setPassword(*req.Password)
+	}
+	if req.TOTPSecret != nil {
+		u.totpEnabled = true
+	}
+	if req.BackupCodes != nil {
+		u.backupCodes = len(req.BackupCodes) > 0
+	}
+	if req.PublicMetadata != nil {
+		u.publicMeta = req.PublicMetadata
+	}
+	if req.PrivateMetadata != nil {
+		u.privateMeta = req.PrivateMetadata
+	}
+	if req.UnsafeMetadata != nil {
+		u.unsafeMeta = req.UnsafeMetadata
+	}
+}
+
+func (e *Emulator) updateUser(r *http.Request) (int, any, error) {
+	var req updateUserRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, err := e.lookupUser(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := req.validate(e.st, u); err != nil {
+		return 0, nil, err
+	}
+	req.apply(u)
+	u.updatedAt = e.nowMillis()
+	return http.StatusOK, e.st.userView(u), nil
+}
+
+func (e *Emulator) updateUserMetadata(r *http.Request) (int, any, error) {
+	var req metadataRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, err := e.lookupUser(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	u.publicMeta = mergeMetadata(u.publicMeta, req.PublicMetadata)
+	u.privateMeta = mergeMetadata(u.privateMeta, req.PrivateMetadata)
+	u.unsafeMeta = mergeMetadata(u.unsafeMeta, req.UnsafeMetadata)
+	u.updatedAt = e.nowMillis()
+	return http.StatusOK, e.st.userView(u), nil
+}
+
+// setBanned bans (ending the user's sessions) or unbans a user.
+func (e *Emulator) setBanned(banned bool) apiFunc {
+	return func(r *http.Request) (int, any, error) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		u, err := e.lookupUser(r)
+		if err != nil {
+			return 0, nil, err
+		}
+		now := e.nowMillis()
+		u.banned = banned
+		u.updatedAt = now
+		if banned {
+			e.st.endUserSessions(u.id, "revoked", now)
+		}
+		return http.StatusOK, e.st.userView(u), nil
+	}
+}
+
+func (e *Emulator) verifyPassword(r *http.Request) (int, any, error) {
+	var req struct {
+		Password *string `json:"password"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Password == nil {
+		return 0, nil, errParamMissing("password")
+	}
+	// Copy the hash under the lock (setPassword replaces, never mutates, the
+	// slices) so the slow PBKDF2 runs without holding it.
+	e.mu.Lock()
+	u, err := e.lookupUser(r)
+	var salt, hash []byte
+	if err == nil {
+		salt, hash = u.pwSalt, u.pwHash
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
+	if hash == nil {
+		return 0, nil, &apiError{status: http.StatusUnprocessableEntity, code: "no_password_set",
+			message: "no password set", long: "the user has no password"}
+	}
+	if !passwordMatches(*req.Password, salt, hash) {
+		return 0, nil, &apiError{status: http.StatusUnprocessableEntity, code: "form_password_incorrect",
+			message: "Password is incorrect. Try again, or use another method.",
+			long:    "Password is incorrect. Try again, or use another method.",
+			meta:    map[string]any{"param_name": "password"}}
+	}
+	return http.StatusOK, map[string]bool{"verified": true}, nil
+}
+
+func (e *Emulator) disableMFA(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, err := e.lookupUser(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	u.totpEnabled, u.backupCodes = false, false
+	u.updatedAt = e.nowMillis()
+	return http.StatusOK, map[string]string{"user_id": u.id}, nil
+}
+
+func (e *Emulator) listUserOAuthTokens(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, err := e.lookupUser(r); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, []any{}, nil
+}
+
+func (e *Emulator) listUserMemberships(r *http.Request) (int, any, error) {
+	p, err := parsePage(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, err := e.lookupUser(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var all []membershipJSON
+	for _, m := range e.st.userMemberships(u.id) {
+		all = append(all, e.st.membershipView(m))
+	}
+	return http.StatusOK, paginate(all, p), nil
 }

@@ -2,25 +2,107 @@ package emulator
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 )
 
-func (e *Emulator) organizationRoutes(handle func(string, apiFunc)) {
-	handle("GET /v1/organizations", e.listOrgs)
-	handle("POST /v1/organizations", e.createOrg)
-	handle("GET /v1/organizations/{org}", e.getOrg)
-	handle("PATCH /v1/organizations/{org}", e.updateOrg)
-	handle("PATCH /v1/organizations/{org}/metadata", e.updateOrgMetadata)
-	handle("DELETE /v1/organizations/{org}", e.deleteOrg)
-	handle("GET /v1/organizations/{org}/memberships", e.listMemberships)
-	handle("POST /v1/organizations/{org}/memberships", e.createMembership)
-	handle("PATCH /v1/organizations/{org}/memberships/{user}", e.updateMembership)
-	handle("PATCH /v1/organizations/{org}/memberships/{user}/metadata", e.updateMembershipMetadata)
-	handle("DELETE /v1/organizations/{org}/memberships/{user}", e.deleteMembership)
-	handle("GET /v1/organizations/{org}/invitations", e.listOrgInvitations(""))
-	handle("GET /v1/organizations/{org}/invitations/pending", e.listOrgInvitations("pending"))
-	handle("POST /v1/organizations/{org}/invitations", e.createOrgInvitation)
-	handle("POST /v1/organizations/{org}/invitations/{inv}/revoke", e.revokeOrgInvitation)
+type organization struct {
+	stamp
+	id, name, slug     string
+	createdBy          string
+	maxMemberships     int
+	adminDeleteEnabled bool
+	publicMeta         map[string]any
+	privateMeta        map[string]any
+}
+
+// organizationJSON is Clerk's Organization resource (object "organization").
+type organizationJSON struct {
+	Object                  string         `json:"object"`
+	ID                      string         `json:"id"`
+	Name                    string         `json:"name"`
+	Slug                    string         `json:"slug"`
+	ImageURL                string         `json:"image_url"`
+	HasImage                bool           `json:"has_image"`
+	LogoURL                 *string        `json:"logo_url"`
+	MaxAllowedMemberships   int            `json:"max_allowed_memberships"`
+	AdminDeleteEnabled      bool           `json:"admin_delete_enabled"`
+	MembersCount            int            `json:"members_count"`
+	PendingInvitationsCount int            `json:"pending_invitations_count"`
+	CreatedBy               string         `json:"created_by"`
+	PublicMetadata          map[string]any `json:"public_metadata"`
+	PrivateMetadata         map[string]any `json:"private_metadata"`
+	CreatedAt               int64          `json:"created_at"`
+	UpdatedAt               int64          `json:"updated_at"`
+}
+
+// orgView renders o with its live counts. The caller holds e.mu.
+func (s *store) orgView(o *organization) organizationJSON {
+	v := organizationJSON{
+		Object: "organization", ID: o.id, Name: o.name, Slug: o.slug, ImageURL: defaultImageURL,
+		MaxAllowedMemberships: o.maxMemberships, AdminDeleteEnabled: o.adminDeleteEnabled,
+		CreatedBy: o.createdBy, PublicMetadata: orEmpty(o.publicMeta), PrivateMetadata: orEmpty(o.privateMeta),
+		CreatedAt: o.createdAt, UpdatedAt: o.updatedAt,
+	}
+	for _, m := range s.memberships {
+		if m.orgID == o.id {
+			v.MembersCount++
+		}
+	}
+	for _, inv := range s.orgInvitations {
+		if inv.orgID == o.id && inv.status == "pending" {
+			v.PendingInvitationsCount++
+		}
+	}
+	return v
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$`)
+
+// slugify derives a slug from an organization name ("Acme Inc." → "acme-inc").
+func slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if len(s) > 64 {
+		s = strings.TrimRight(s[:64], "-_")
+	}
+	return s
+}
+
+// lookupOrg finds the organization named by the path's {org} segment, an id
+// or a slug. The caller holds e.mu.
+func (e *Emulator) lookupOrg(r *http.Request) (*organization, error) {
+	key := r.PathValue("org")
+	if o, ok := e.st.orgs[key]; ok {
+		return o, nil
+	}
+	for _, o := range e.st.orgs {
+		if o.slug == key {
+			return o, nil
+		}
+	}
+	return nil, errNotFound("organization")
+}
+
+// slugTaken reports whether slug belongs to an organization other than exceptID.
+func (s *store) slugTaken(slug, exceptID string) bool {
+	for _, o := range s.orgs {
+		if o.id != exceptID && o.slug == slug {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Emulator) listOrgs(r *http.Request) (int, any, error) {
@@ -180,13 +262,6 @@ func (e *Emulator) updateOrg(r *http.Request) (int, any, error) {
 	}
 	o.updatedAt = e.nowMillis()
 	return http.StatusOK, e.st.orgView(o), nil
-}
-
-// orgMetadataRequest is the body of the organization and membership
-// metadata merge endpoints.
-type orgMetadataRequest struct {
-	PublicMetadata  map[string]any `json:"public_metadata"`
-	PrivateMetadata map[string]any `json:"private_metadata"`
 }
 
 func (e *Emulator) updateOrgMetadata(r *http.Request) (int, any, error) {

@@ -5,6 +5,41 @@ import (
 	"strings"
 )
 
+type orgInvitation struct {
+	stamp
+	id, orgID, email, role string
+	status                 string // pending, accepted, revoked
+	inviterUserID          string
+	redirectURL            string
+	publicMeta             map[string]any
+	privateMeta            map[string]any
+}
+
+// orgInvitationJSON is Clerk's OrganizationInvitation resource.
+type orgInvitationJSON struct {
+	Object          string         `json:"object"`
+	ID              string         `json:"id"`
+	EmailAddress    string         `json:"email_address"`
+	Role            string         `json:"role"`
+	OrganizationID  string         `json:"organization_id"`
+	InviterUserID   *string        `json:"inviter_user_id"`
+	Status          string         `json:"status"`
+	PublicMetadata  map[string]any `json:"public_metadata"`
+	PrivateMetadata map[string]any `json:"private_metadata"`
+	URL             *string        `json:"url"`
+	CreatedAt       int64          `json:"created_at"`
+	UpdatedAt       int64          `json:"updated_at"`
+}
+
+func orgInvitationView(inv *orgInvitation) orgInvitationJSON {
+	return orgInvitationJSON{
+		Object: "organization_invitation", ID: inv.id, EmailAddress: inv.email, Role: inv.role,
+		OrganizationID: inv.orgID, InviterUserID: strOrNil(inv.inviterUserID), Status: inv.status,
+		PublicMetadata: orEmpty(inv.publicMeta), PrivateMetadata: orEmpty(inv.privateMeta),
+		URL: strOrNil(inv.redirectURL), CreatedAt: inv.createdAt, UpdatedAt: inv.updatedAt,
+	}
+}
+
 func (e *Emulator) listOrgInvitations(fixedStatus string) apiFunc {
 	return func(r *http.Request) (int, any, error) {
 		p, err := parsePage(r)

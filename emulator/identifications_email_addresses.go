@@ -1,0 +1,166 @@
+package emulator
+
+import (
+	"net/http"
+	"net/mail"
+	"slices"
+	"strings"
+)
+
+type emailAddress struct {
+	stamp
+	id, userID, address string
+	verified            bool
+}
+
+// verificationJSON is the nested Verification object.
+type verificationJSON struct {
+	Status   string `json:"status"`
+	Strategy string `json:"strategy"`
+	Attempts *int   `json:"attempts"`
+	ExpireAt *int64 `json:"expire_at"`
+}
+
+func verification(verified bool, strategy string) verificationJSON {
+	if verified {
+		return verificationJSON{Status: "verified", Strategy: strategy}
+	}
+	return verificationJSON{Status: "unverified", Strategy: strategy}
+}
+
+// emailAddressJSON is Clerk's EmailAddress resource (object "email_address").
+type emailAddressJSON struct {
+	ID           string           `json:"id"`
+	Object       string           `json:"object"`
+	EmailAddress string           `json:"email_address"`
+	Reserved     bool             `json:"reserved"`
+	Verification verificationJSON `json:"verification"`
+	LinkedTo     []any            `json:"linked_to"`
+	CreatedAt    int64            `json:"created_at"`
+	UpdatedAt    int64            `json:"updated_at"`
+}
+
+func emailView(e *emailAddress) emailAddressJSON {
+	return emailAddressJSON{
+		ID: e.id, Object: "email_address", EmailAddress: e.address,
+		Verification: verification(e.verified, "admin"), LinkedTo: []any{},
+		CreatedAt: e.createdAt, UpdatedAt: e.updatedAt,
+	}
+}
+
+// validEmail accepts a bare addr-spec ("a@b.c"), not a display-name form.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == "" && len(s) <= 320
+}
+
+// emailTaken reports whether address is already an identification of any user.
+func (s *store) emailTaken(address string) bool {
+	for _, e := range s.emails {
+		if strings.EqualFold(e.address, address) {
+			return true
+		}
+	}
+	return false
+}
+
+// addEmail attaches a new identification to u; the first becomes primary.
+func (s *store) addEmail(u *user, address string, verified bool, now int64) *emailAddress {
+	ea := &emailAddress{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, address: address, verified: verified}
+	s.emails[ea.id] = ea
+	u.emailIDs = append(u.emailIDs, ea.id)
+	if u.primaryEmailID == "" {
+		u.primaryEmailID = ea.id
+	}
+	return ea
+}
+
+// createEmailRequest is the body of POST /v1/email_addresses.
+type createEmailRequest struct {
+	UserID       *string `json:"user_id"`
+	EmailAddress *string `json:"email_address"`
+	Verified     *bool   `json:"verified"`
+	Primary      *bool   `json:"primary"`
+}
+
+func (e *Emulator) createEmailAddress(r *http.Request) (int, any, error) {
+	var req createEmailRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.EmailAddress == nil || *req.EmailAddress == "" {
+		return 0, nil, errParamMissing("email_address")
+	}
+	if !validEmail(*req.EmailAddress) {
+		return 0, nil, errParamInvalid("email_address", "email_address must be a valid email address")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, err := e.st.owner(req.UserID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if e.st.emailTaken(*req.EmailAddress) {
+		return 0, nil, errIdentifierExists("email_address")
+	}
+	now := e.nowMillis()
+	ea := e.st.addEmail(u, *req.EmailAddress, isTrue(req.Verified), now)
+	if isTrue(req.Primary) {
+		u.primaryEmailID = ea.id
+	}
+	u.updatedAt = now
+	return http.StatusOK, emailView(ea), nil
+}
+
+func (e *Emulator) getEmailAddress(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ea, ok := e.st.emails[r.PathValue("id")]
+	if !ok {
+		return 0, nil, errNotFound("email address")
+	}
+	return http.StatusOK, emailView(ea), nil
+}
+
+func (e *Emulator) updateEmailAddress(r *http.Request) (int, any, error) {
+	var req struct {
+		Verified *bool `json:"verified"`
+		Primary  *bool `json:"primary"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ea, ok := e.st.emails[r.PathValue("id")]
+	if !ok {
+		return 0, nil, errNotFound("email address")
+	}
+	now := e.nowMillis()
+	if req.Verified != nil {
+		ea.verified = *req.Verified
+	}
+	if isTrue(req.Primary) {
+		e.st.users[ea.userID].primaryEmailID = ea.id
+	}
+	ea.updatedAt = now
+	e.st.users[ea.userID].updatedAt = now
+	return http.StatusOK, emailView(ea), nil
+}
+
+func (e *Emulator) deleteEmailAddress(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ea, ok := e.st.emails[r.PathValue("id")]
+	if !ok {
+		return 0, nil, errNotFound("email address")
+	}
+	u := e.st.users[ea.userID]
+	u.emailIDs = slices.DeleteFunc(u.emailIDs, func(id string) bool { return id == ea.id })
+	if u.primaryEmailID == ea.id {
+		u.primaryEmailID = firstOr(u.emailIDs)
+	}
+	u.updatedAt = e.nowMillis()
+	delete(e.st.emails, ea.id)
+	return http.StatusOK, deletedObject{Object: "email_address", ID: ea.id, Deleted: true}, nil
+}

@@ -1,0 +1,91 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+type allowlistIdentifier struct {
+	stamp
+	id, identifier, kind string
+}
+
+// allowlistJSON is Clerk's AllowlistIdentifier resource.
+type allowlistJSON struct {
+	Object         string  `json:"object"`
+	ID             string  `json:"id"`
+	Identifier     string  `json:"identifier"`
+	IdentifierType string  `json:"identifier_type"`
+	InvitationID   *string `json:"invitation_id"`
+	CreatedAt      int64   `json:"created_at"`
+	UpdatedAt      int64   `json:"updated_at"`
+}
+
+func allowlistView(a *allowlistIdentifier) allowlistJSON {
+	return allowlistJSON{Object: "allowlist_identifier", ID: a.id, Identifier: a.identifier,
+		IdentifierType: a.kind, CreatedAt: a.createdAt, UpdatedAt: a.updatedAt}
+}
+
+// identifierKind classifies an allowlist identifier, or returns "".
+func identifierKind(s string) string {
+	switch {
+	case strings.HasPrefix(s, "*@") && validEmail("x"+s[1:]):
+		return "email_address"
+	case validEmail(s):
+		return "email_address"
+	case validPhone(s):
+		return "phone_number"
+	case strings.HasPrefix(s, "0x") && len(s) == 42:
+		return "web3_wallet"
+	}
+	return ""
+}
+
+func (e *Emulator) listAllowlist(*http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []allowlistJSON{}
+	for _, a := range sorted(e.st.allowlist) {
+		out = append(out, allowlistView(a))
+	}
+	return http.StatusOK, out, nil
+}
+
+func (e *Emulator) createAllowlist(r *http.Request) (int, any, error) {
+	var req struct {
+		Identifier *string `json:"identifier"`
+		Notify     *bool   `json:"notify"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Identifier == nil || *req.Identifier == "" {
+		return 0, nil, errParamMissing("identifier")
+	}
+	kind := identifierKind(*req.Identifier)
+	if kind == "" {
+		return 0, nil, errParamInvalid("identifier", "identifier must be an email address, *@domain, phone number or web3 wallet")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, a := range e.st.allowlist {
+		if strings.EqualFold(a.identifier, *req.Identifier) {
+			return 0, nil, errDuplicate("the identifier is already on the allowlist")
+		}
+	}
+	a := &allowlistIdentifier{stamp: e.st.newStamp(e.nowMillis()), id: newID("alid_"),
+		identifier: *req.Identifier, kind: kind}
+	e.st.allowlist[a.id] = a
+	return http.StatusOK, allowlistView(a), nil
+}
+
+func (e *Emulator) deleteAllowlist(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := r.PathValue("id")
+	if _, ok := e.st.allowlist[id]; !ok {
+		return 0, nil, errNotFound("allowlist identifier")
+	}
+	delete(e.st.allowlist, id)
+	return http.StatusOK, deletedObject{Object: "allowlist_identifier", ID: id, Deleted: true}, nil
+}

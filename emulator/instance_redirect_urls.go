@@ -1,0 +1,80 @@
+package emulator
+
+import (
+	"net/http"
+	"net/url"
+)
+
+type redirectURL struct {
+	stamp
+	id, url string
+}
+
+// redirectURLJSON is Clerk's RedirectUrl resource (object "redirect_url").
+type redirectURLJSON struct {
+	Object    string `json:"object"`
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	CreatedAt int64  `json:"created_at"`
+	UpdatedAt int64  `json:"updated_at"`
+}
+
+func redirectURLView(u *redirectURL) redirectURLJSON {
+	return redirectURLJSON{Object: "redirect_url", ID: u.id, URL: u.url, CreatedAt: u.createdAt, UpdatedAt: u.updatedAt}
+}
+
+func (e *Emulator) listRedirectURLs(*http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []redirectURLJSON{}
+	for _, u := range sorted(e.st.redirectURLs) {
+		out = append(out, redirectURLView(u))
+	}
+	return http.StatusOK, out, nil
+}
+
+func (e *Emulator) createRedirectURL(r *http.Request) (int, any, error) {
+	var req struct {
+		URL *string `json:"url"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.URL == nil || *req.URL == "" {
+		return 0, nil, errParamMissing("url")
+	}
+	if u, err := url.Parse(*req.URL); err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
+		return 0, nil, errParamInvalid("url", "url must be an absolute URL")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, u := range e.st.redirectURLs {
+		if u.url == *req.URL {
+			return 0, nil, errDuplicate("the redirect url already exists")
+		}
+	}
+	u := &redirectURL{stamp: e.st.newStamp(e.nowMillis()), id: newID("ru_"), url: *req.URL}
+	e.st.redirectURLs[u.id] = u
+	return http.StatusOK, redirectURLView(u), nil
+}
+
+func (e *Emulator) getRedirectURL(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, ok := e.st.redirectURLs[r.PathValue("id")]
+	if !ok {
+		return 0, nil, errNotFound("redirect url")
+	}
+	return http.StatusOK, redirectURLView(u), nil
+}
+
+func (e *Emulator) deleteRedirectURL(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := r.PathValue("id")
+	if _, ok := e.st.redirectURLs[id]; !ok {
+		return 0, nil, errNotFound("redirect url")
+	}
+	delete(e.st.redirectURLs, id)
+	return http.StatusOK, deletedObject{Object: "redirect_url", ID: id, Deleted: true}, nil
+}

@@ -1,0 +1,253 @@
+package emulator
+
+import (
+	"net/http"
+)
+
+type membership struct {
+	stamp
+	id, orgID, userID, role string
+	publicMeta              map[string]any
+	privateMeta             map[string]any
+}
+
+// publicUserDataJSON is the membership's nested public_user_data.
+type publicUserDataJSON struct {
+	UserID          string  `json:"user_id"`
+	FirstName       *string `json:"first_name"`
+	LastName        *string `json:"last_name"`
+	ImageURL        string  `json:"image_url"`
+	ProfileImageURL string  `json:"profile_image_url"`
+	HasImage        bool    `json:"has_image"`
+	Identifier      string  `json:"identifier"`
+}
+
+// membershipJSON is Clerk's OrganizationMembership resource.
+type membershipJSON struct {
+	Object          string             `json:"object"`
+	ID              string             `json:"id"`
+	Role            string             `json:"role"`
+	Permissions     []string           `json:"permissions"`
+	PublicMetadata  map[string]any     `json:"public_metadata"`
+	PrivateMetadata map[string]any     `json:"private_metadata"`
+	Organization    organizationJSON   `json:"organization"`
+	PublicUserData  publicUserDataJSON `json:"public_user_data"`
+	CreatedAt       int64              `json:"created_at"`
+	UpdatedAt       int64              `json:"updated_at"`
+}
+
+// membershipView renders m. The caller holds e.mu.
+func (s *store) membershipView(m *membership) membershipJSON {
+	u := s.users[m.userID]
+	ud := publicUserDataJSON{UserID: u.id, FirstName: strOrNil(u.firstName), LastName: strOrNil(u.lastName),
+		ImageURL: defaultImageURL, ProfileImageURL: defaultImageURL, Identifier: s.identifier(u)}
+	return membershipJSON{
+		Object: "organization_membership", ID: m.id, Role: m.role, Permissions: permissionsFor(m.role),
+		PublicMetadata: orEmpty(m.publicMeta), PrivateMetadata: orEmpty(m.privateMeta),
+		Organization: s.orgView(s.orgs[m.orgID]), PublicUserData: ud,
+		CreatedAt: m.createdAt, UpdatedAt: m.updatedAt,
+	}
+}
+
+// identifier is the user's primary email, else phone, else username, else id.
+func (s *store) identifier(u *user) string {
+	if e, ok := s.emails[u.primaryEmailID]; ok {
+		return e.address
+	}
+	if p, ok := s.phones[u.primaryPhoneID]; ok {
+		return p.number
+	}
+	if u.username != "" {
+		return u.username
+	}
+	return u.id
+}
+
+// permissionsFor returns the system permissions Clerk grants the default
+// roles; custom roles get none.
+func permissionsFor(role string) []string {
+	switch role {
+	case "org:admin", "admin":
+		return []string{"org:sys_domains:manage", "org:sys_domains:read", "org:sys_memberships:manage",
+			"org:sys_memberships:read", "org:sys_profile:delete", "org:sys_profile:manage"}
+	case "org:member", "basic_member":
+		return []string{"org:sys_memberships:read"}
+	default:
+		return []string{}
+	}
+}
+
+// addMembership stores a membership of userID in o. The caller holds e.mu
+// and has checked that the user exists and is not yet a member.
+func (s *store) addMembership(o *organization, userID, role string, now int64) *membership {
+	m := &membership{stamp: s.newStamp(now), id: newID("orgmem_"), orgID: o.id, userID: userID, role: role,
+		publicMeta: map[string]any{}, privateMeta: map[string]any{}}
+	s.memberships[m.id] = m
+	return m
+}
+
+func (s *store) orgMemberships(orgID string) []*membership {
+	var out []*membership
+	for _, m := range sorted(s.memberships) {
+		if m.orgID == orgID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// userMemberships returns the memberships of userID in creation order.
+func (s *store) userMemberships(userID string) []*membership {
+	var out []*membership
+	for _, m := range sorted(s.memberships) {
+		if m.userID == userID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// membershipOf returns userID's membership in orgID, or nil.
+func (s *store) membershipOf(orgID, userID string) *membership {
+	for _, m := range s.memberships {
+		if m.orgID == orgID && m.userID == userID {
+			return m
+		}
+	}
+	return nil
+}
+
+// activeMembership returns the membership behind sess's active organization:
+// the session's last active organization when the user is still a member,
+// else the user's first membership (which becomes the active one), else nil.
+func (s *store) activeMembership(sess *session) *membership {
+	if sess.activeOrgID != "" {
+		if m := s.membershipOf(sess.activeOrgID, sess.userID); m != nil {
+			return m
+		}
+	}
+	ms := s.userMemberships(sess.userID)
+	if len(ms) == 0 {
+		sess.activeOrgID = ""
+		return nil
+	}
+	sess.activeOrgID = ms[0].orgID
+	return ms[0]
+}
+
+func (e *Emulator) listMemberships(r *http.Request) (int, any, error) {
+	p, err := parsePage(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var all []membershipJSON
+	for _, m := range e.st.orgMemberships(o.id) {
+		all = append(all, e.st.membershipView(m))
+	}
+	return http.StatusOK, paginate(all, p), nil
+}
+
+func (e *Emulator) createMembership(r *http.Request) (int, any, error) {
+	var req struct {
+		UserID *string `json:"user_id"`
+		Role   *string `json:"role"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.UserID == nil || *req.UserID == "" {
+		return 0, nil, errParamMissing("user_id")
+	}
+	if req.Role == nil || *req.Role == "" {
+		return 0, nil, errParamMissing("role")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, ok := e.st.users[*req.UserID]; !ok {
+		return 0, nil, errNotFound("user")
+	}
+	if e.st.membershipOf(o.id, *req.UserID) != nil {
+		return 0, nil, &apiError{status: http.StatusBadRequest, code: "already_a_member_in_organization",
+			message: "already a member", long: "the user is already a member of the organization"}
+	}
+	if o.maxMemberships > 0 && len(e.st.orgMemberships(o.id)) >= o.maxMemberships {
+		return 0, nil, &apiError{status: http.StatusForbidden, code: "organization_membership_quota_exceeded",
+			message: "membership quota exceeded", long: "the organization has reached its maximum number of memberships"}
+	}
+	m := e.st.addMembership(o, *req.UserID, *req.Role, e.nowMillis())
+	return http.StatusOK, e.st.membershipView(m), nil
+}
+
+// lookupMembership finds the membership named by the path's {org} and
+// {user}. The caller holds e.mu.
+func (e *Emulator) lookupMembership(r *http.Request) (*membership, error) {
+	o, err := e.lookupOrg(r)
+	if err != nil {
+		return nil, err
+	}
+	m := e.st.membershipOf(o.id, r.PathValue("user"))
+	if m == nil {
+		return nil, errNotFound("organization membership")
+	}
+	return m, nil
+}
+
+func (e *Emulator) updateMembership(r *http.Request) (int, any, error) {
+	var req struct {
+		Role *string `json:"role"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Role == nil || *req.Role == "" {
+		return 0, nil, errParamMissing("role")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, err := e.lookupMembership(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	m.role, m.updatedAt = *req.Role, e.nowMillis()
+	return http.StatusOK, e.st.membershipView(m), nil
+}
+
+func (e *Emulator) updateMembershipMetadata(r *http.Request) (int, any, error) {
+	var req orgMetadataRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, err := e.lookupMembership(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	m.publicMeta = mergeMetadata(m.publicMeta, req.PublicMetadata)
+	m.privateMeta = mergeMetadata(m.privateMeta, req.PrivateMetadata)
+	m.updatedAt = e.nowMillis()
+	return http.StatusOK, e.st.membershipView(m), nil
+}
+
+func (e *Emulator) deleteMembership(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, err := e.lookupMembership(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	v := e.st.membershipView(m)
+	delete(e.st.memberships, m.id)
+	v.Organization.MembersCount--
+	return http.StatusOK, v, nil
+}

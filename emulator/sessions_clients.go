@@ -1,0 +1,87 @@
+package emulator
+
+import (
+	"net/http"
+)
+
+type client struct {
+	stamp
+	id                  string
+	sessionIDs          []string
+	lastActiveSessionID string
+}
+
+// clientJSON is Clerk's Client resource (object "client").
+type clientJSON struct {
+	Object              string        `json:"object"`
+	ID                  string        `json:"id"`
+	SessionIDs          []string      `json:"session_ids"`
+	Sessions            []sessionJSON `json:"sessions"`
+	SignInID            *string       `json:"sign_in_id"`
+	SignUpID            *string       `json:"sign_up_id"`
+	LastActiveSessionID *string       `json:"last_active_session_id"`
+	CreatedAt           int64         `json:"created_at"`
+	UpdatedAt           int64         `json:"updated_at"`
+}
+
+// clientView renders c. The caller holds e.mu.
+func (s *store) clientView(c *client) clientJSON {
+	v := clientJSON{
+		Object: "client", ID: c.id, SessionIDs: append([]string{}, c.sessionIDs...),
+		Sessions: []sessionJSON{}, LastActiveSessionID: strOrNil(c.lastActiveSessionID),
+		CreatedAt: c.createdAt, UpdatedAt: c.updatedAt,
+	}
+	for _, id := range c.sessionIDs {
+		if sess, ok := s.sessions[id]; ok {
+			v.Sessions = append(v.Sessions, sessionView(sess))
+		}
+	}
+	return v
+}
+
+func (e *Emulator) listClients(*http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []clientJSON{}
+	for _, c := range sorted(e.st.clients) {
+		out = append(out, e.st.clientView(c))
+	}
+	return http.StatusOK, out, nil
+}
+
+func (e *Emulator) getClient(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, ok := e.st.clients[r.PathValue("id")]
+	if !ok {
+		return 0, nil, errNotFound("client")
+	}
+	return http.StatusOK, e.st.clientView(c), nil
+}
+
+// verifyClient accepts, as the client token, a live session token minted by
+// this emulator, and returns the client holding that session (the emulator
+// has no separate __client cookie token).
+func (e *Emulator) verifyClient(r *http.Request) (int, any, error) {
+	var req struct {
+		Token *string `json:"token"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Token == nil || *req.Token == "" {
+		return 0, nil, errParamMissing("token")
+	}
+	claims, err := e.parseOwnToken(*req.Token)
+	if err != nil {
+		return 0, nil, errBadRequest("token_invalid", "the token is not a valid client token")
+	}
+	sid, _ := claims["sid"].(string)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, ok := e.st.sessions[sid]
+	if !ok {
+		return 0, nil, errBadRequest("token_invalid", "the token is not a valid client token")
+	}
+	return http.StatusOK, e.st.clientView(e.st.clients[s.clientID]), nil
+}

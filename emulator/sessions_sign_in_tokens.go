@@ -1,0 +1,78 @@
+package emulator
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+type signInToken struct {
+	stamp
+	id, userID, token, status string // pending, accepted, revoked
+	expireAt                  int64
+}
+
+// signInTokenJSON is Clerk's SignInToken resource (object "sign_in_token").
+type signInTokenJSON struct {
+	Object    string `json:"object"`
+	ID        string `json:"id"`
+	UserID    string `json:"user_id"`
+	Token     string `json:"token"`
+	Status    string `json:"status"`
+	URL       string `json:"url"`
+	CreatedAt int64  `json:"created_at"`
+	UpdatedAt int64  `json:"updated_at"`
+}
+
+// signInTokenView renders t. The token is an opaque random ticket, not a JWT,
+// so that it can never pass for a session token.
+func (e *Emulator) signInTokenView(t *signInToken) signInTokenJSON {
+	host := strings.TrimPrefix(e.issuer, "https://clerk.")
+	return signInTokenJSON{
+		Object: "sign_in_token", ID: t.id, UserID: t.userID, Token: t.token, Status: t.status,
+		URL:       "https://accounts." + host + "/sign-in?__clerk_ticket=" + url.QueryEscape(t.token),
+		CreatedAt: t.createdAt, UpdatedAt: t.updatedAt,
+	}
+}
+
+func (e *Emulator) createSignInToken(r *http.Request) (int, any, error) {
+	var req struct {
+		UserID           *string `json:"user_id"`
+		ExpiresInSeconds *int64  `json:"expires_in_seconds"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	ttl := int64(30 * 24 * 3600) // Clerk's default: 30 days
+	if req.ExpiresInSeconds != nil {
+		if *req.ExpiresInSeconds < 1 || *req.ExpiresInSeconds > 315360000 {
+			return 0, nil, errParamValue("expires_in_seconds", "expires_in_seconds must be between 1 and 315360000")
+		}
+		ttl = *req.ExpiresInSeconds
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, err := e.st.owner(req.UserID)
+	if err != nil {
+		return 0, nil, err
+	}
+	now := e.nowMillis()
+	t := &signInToken{stamp: e.st.newStamp(now), id: newID("sit_"), userID: u.id,
+		token: newID("") + newID(""), status: "pending", expireAt: now + ttl*1000}
+	e.st.signInTokens[t.id] = t
+	return http.StatusOK, e.signInTokenView(t), nil
+}
+
+func (e *Emulator) revokeSignInToken(r *http.Request) (int, any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, ok := e.st.signInTokens[r.PathValue("id")]
+	if !ok {
+		return 0, nil, errNotFound("sign in token")
+	}
+	if t.status != "pending" {
+		return 0, nil, errBadRequest("sign_in_token_not_pending", "only pending sign-in tokens can be revoked")
+	}
+	t.status, t.updatedAt = "revoked", e.nowMillis()
+	return http.StatusOK, e.signInTokenView(t), nil
+}
