@@ -83,19 +83,13 @@ type createEmailRequest struct {
 	Primary      *bool   `json:"primary"`
 }
 
-func (e *Emulator) createEmailAddress(r *http.Request) (int, any, error) {
-	var req createEmailRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+func (e *Emulator) createEmailAddress(r *http.Request, req *createEmailRequest) (int, any, error) {
 	if req.EmailAddress == nil || *req.EmailAddress == "" {
 		return 0, nil, errParamMissing("email_address")
 	}
 	if !validEmail(*req.EmailAddress) {
 		return 0, nil, errParamInvalid("email_address", "email_address must be a valid email address")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	u, err := e.st.owner(req.UserID)
 	if err != nil {
 		return 0, nil, err
@@ -112,9 +106,7 @@ func (e *Emulator) createEmailAddress(r *http.Request) (int, any, error) {
 	return http.StatusOK, emailView(ea), nil
 }
 
-func (e *Emulator) getEmailAddress(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getEmailAddress(r *http.Request, _ *noBody) (int, any, error) {
 	ea, ok := e.st.emails[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("email address")
@@ -122,16 +114,13 @@ func (e *Emulator) getEmailAddress(r *http.Request) (int, any, error) {
 	return http.StatusOK, emailView(ea), nil
 }
 
-func (e *Emulator) updateEmailAddress(r *http.Request) (int, any, error) {
-	var req struct {
-		Verified *bool `json:"verified"`
-		Primary  *bool `json:"primary"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// updateEmailAddressRequest is the body of PATCH /v1/email_addresses/{id}.
+type updateEmailAddressRequest struct {
+	Verified *bool `json:"verified"`
+	Primary  *bool `json:"primary"`
+}
+
+func (e *Emulator) updateEmailAddress(r *http.Request, req *updateEmailAddressRequest) (int, any, error) {
 	ea, ok := e.st.emails[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("email address")
@@ -148,9 +137,7 @@ func (e *Emulator) updateEmailAddress(r *http.Request) (int, any, error) {
 	return http.StatusOK, emailView(ea), nil
 }
 
-func (e *Emulator) deleteEmailAddress(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deleteEmailAddress(r *http.Request, _ *noBody) (int, any, error) {
 	ea, ok := e.st.emails[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("email address")

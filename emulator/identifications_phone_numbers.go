@@ -74,19 +74,13 @@ type createPhoneRequest struct {
 	ReservedForSecondFactor *bool   `json:"reserved_for_second_factor"`
 }
 
-func (e *Emulator) createPhoneNumber(r *http.Request) (int, any, error) {
-	var req createPhoneRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+func (e *Emulator) createPhoneNumber(r *http.Request, req *createPhoneRequest) (int, any, error) {
 	if req.PhoneNumber == nil || *req.PhoneNumber == "" {
 		return 0, nil, errParamMissing("phone_number")
 	}
 	if !validPhone(*req.PhoneNumber) {
 		return 0, nil, errParamInvalid("phone_number", "phone_number must be in E.164 format, e.g. +15555550100")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	u, err := e.st.owner(req.UserID)
 	if err != nil {
 		return 0, nil, err
@@ -104,9 +98,7 @@ func (e *Emulator) createPhoneNumber(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.phoneJSON(pn), nil
 }
 
-func (e *Emulator) getPhoneNumber(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getPhoneNumber(r *http.Request, _ *noBody) (int, any, error) {
 	pn, ok := e.st.phones[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("phone number")
@@ -114,17 +106,14 @@ func (e *Emulator) getPhoneNumber(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.phoneJSON(pn), nil
 }
 
-func (e *Emulator) updatePhoneNumber(r *http.Request) (int, any, error) {
-	var req struct {
-		Verified                *bool `json:"verified"`
-		Primary                 *bool `json:"primary"`
-		ReservedForSecondFactor *bool `json:"reserved_for_second_factor"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// updatePhoneNumberRequest is the body of PATCH /v1/phone_numbers/{id}.
+type updatePhoneNumberRequest struct {
+	Verified                *bool `json:"verified"`
+	Primary                 *bool `json:"primary"`
+	ReservedForSecondFactor *bool `json:"reserved_for_second_factor"`
+}
+
+func (e *Emulator) updatePhoneNumber(r *http.Request, req *updatePhoneNumberRequest) (int, any, error) {
 	pn, ok := e.st.phones[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("phone number")
@@ -144,9 +133,7 @@ func (e *Emulator) updatePhoneNumber(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.phoneJSON(pn), nil
 }
 
-func (e *Emulator) deletePhoneNumber(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deletePhoneNumber(r *http.Request, _ *noBody) (int, any, error) {
 	pn, ok := e.st.phones[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("phone number")

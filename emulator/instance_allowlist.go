@@ -41,9 +41,7 @@ func identifierKind(s string) string {
 	return ""
 }
 
-func (e *Emulator) listAllowlist(*http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) listAllowlist(*http.Request, *noBody) (int, any, error) {
 	out := []allowlistJSON{}
 	for _, a := range sorted(e.st.allowlist) {
 		out = append(out, allowlistView(a))
@@ -51,14 +49,13 @@ func (e *Emulator) listAllowlist(*http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (e *Emulator) createAllowlist(r *http.Request) (int, any, error) {
-	var req struct {
-		Identifier *string `json:"identifier"`
-		Notify     *bool   `json:"notify"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createAllowlistRequest is the body of POST /v1/allowlist_identifiers.
+type createAllowlistRequest struct {
+	Identifier *string `json:"identifier"`
+	Notify     *bool   `json:"notify"`
+}
+
+func (e *Emulator) createAllowlist(r *http.Request, req *createAllowlistRequest) (int, any, error) {
 	if req.Identifier == nil || *req.Identifier == "" {
 		return 0, nil, errParamMissing("identifier")
 	}
@@ -66,8 +63,6 @@ func (e *Emulator) createAllowlist(r *http.Request) (int, any, error) {
 	if kind == "" {
 		return 0, nil, errParamInvalid("identifier", "identifier must be an email address, *@domain, phone number or web3 wallet")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	for _, a := range e.st.allowlist {
 		if strings.EqualFold(a.identifier, *req.Identifier) {
 			return 0, nil, errDuplicate("the identifier is already on the allowlist")
@@ -79,9 +74,7 @@ func (e *Emulator) createAllowlist(r *http.Request) (int, any, error) {
 	return http.StatusOK, allowlistView(a), nil
 }
 
-func (e *Emulator) deleteAllowlist(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deleteAllowlist(r *http.Request, _ *noBody) (int, any, error) {
 	id := r.PathValue("id")
 	if _, ok := e.st.allowlist[id]; !ok {
 		return 0, nil, errNotFound("allowlist identifier")

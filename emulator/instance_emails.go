@@ -23,16 +23,15 @@ type emailJSON struct {
 	CreatedAt      int64  `json:"created_at"`
 }
 
-func (e *Emulator) createEmail(r *http.Request) (int, any, error) {
-	var req struct {
-		FromEmailName  *string `json:"from_email_name"`
-		EmailAddressID *string `json:"email_address_id"`
-		Subject        *string `json:"subject"`
-		Body           *string `json:"body"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// sendEmailRequest is the body of POST /v1/emails.
+type sendEmailRequest struct {
+	FromEmailName  *string `json:"from_email_name"`
+	EmailAddressID *string `json:"email_address_id"`
+	Subject        *string `json:"subject"`
+	Body           *string `json:"body"`
+}
+
+func (e *Emulator) createEmail(r *http.Request, req *sendEmailRequest) (int, any, error) {
 	for _, f := range []struct {
 		name string
 		v    *string
@@ -42,8 +41,6 @@ func (e *Emulator) createEmail(r *http.Request) (int, any, error) {
 			return 0, nil, errParamMissing(f.name)
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	to, ok := e.st.emails[*req.EmailAddressID]
 	if !ok {
 		return 0, nil, errParamValue("email_address_id", "email_address_id must be the id of an existing email address")

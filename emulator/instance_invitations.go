@@ -33,10 +33,8 @@ func invitationView(inv *invitation) invitationJSON {
 	}
 }
 
-func (e *Emulator) listInvitations(r *http.Request) (int, any, error) {
+func (e *Emulator) listInvitations(r *http.Request, _ *noBody) (int, any, error) {
 	status := r.URL.Query().Get("status")
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	out := []invitationJSON{}
 	for _, inv := range sorted(e.st.invitations) {
 		if status == "" || inv.status == status {
@@ -46,25 +44,22 @@ func (e *Emulator) listInvitations(r *http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (e *Emulator) createInvitation(r *http.Request) (int, any, error) {
-	var req struct {
-		EmailAddress   *string        `json:"email_address"`
-		RedirectURL    *string        `json:"redirect_url"`
-		PublicMetadata map[string]any `json:"public_metadata"`
-		Notify         *bool          `json:"notify"`
-		IgnoreExisting *bool          `json:"ignore_existing"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createInvitationRequest is the body of POST /v1/invitations.
+type createInvitationRequest struct {
+	EmailAddress   *string        `json:"email_address"`
+	RedirectURL    *string        `json:"redirect_url"`
+	PublicMetadata map[string]any `json:"public_metadata"`
+	Notify         *bool          `json:"notify"`
+	IgnoreExisting *bool          `json:"ignore_existing"`
+}
+
+func (e *Emulator) createInvitation(r *http.Request, req *createInvitationRequest) (int, any, error) {
 	if req.EmailAddress == nil || *req.EmailAddress == "" {
 		return 0, nil, errParamMissing("email_address")
 	}
 	if !validEmail(*req.EmailAddress) {
 		return 0, nil, errParamInvalid("email_address", "email_address must be a valid email address")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.st.emailTaken(*req.EmailAddress) {
 		return 0, nil, errIdentifierExists("email_address")
 	}
@@ -80,9 +75,7 @@ func (e *Emulator) createInvitation(r *http.Request) (int, any, error) {
 	return http.StatusOK, invitationView(inv), nil
 }
 
-func (e *Emulator) revokeInvitation(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) revokeInvitation(r *http.Request, _ *noBody) (int, any, error) {
 	inv, ok := e.st.invitations[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("invitation")

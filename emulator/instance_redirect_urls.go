@@ -23,9 +23,7 @@ func redirectURLView(u *redirectURL) redirectURLJSON {
 	return redirectURLJSON{Object: "redirect_url", ID: u.id, URL: u.url, CreatedAt: u.createdAt, UpdatedAt: u.updatedAt}
 }
 
-func (e *Emulator) listRedirectURLs(*http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) listRedirectURLs(*http.Request, *noBody) (int, any, error) {
 	out := []redirectURLJSON{}
 	for _, u := range sorted(e.st.redirectURLs) {
 		out = append(out, redirectURLView(u))
@@ -33,21 +31,18 @@ func (e *Emulator) listRedirectURLs(*http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (e *Emulator) createRedirectURL(r *http.Request) (int, any, error) {
-	var req struct {
-		URL *string `json:"url"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createRedirectURLRequest is the body of POST /v1/redirect_urls.
+type createRedirectURLRequest struct {
+	URL *string `json:"url"`
+}
+
+func (e *Emulator) createRedirectURL(r *http.Request, req *createRedirectURLRequest) (int, any, error) {
 	if req.URL == nil || *req.URL == "" {
 		return 0, nil, errParamMissing("url")
 	}
 	if u, err := url.Parse(*req.URL); err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
 		return 0, nil, errParamInvalid("url", "url must be an absolute URL")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	for _, u := range e.st.redirectURLs {
 		if u.url == *req.URL {
 			return 0, nil, errDuplicate("the redirect url already exists")
@@ -58,9 +53,7 @@ func (e *Emulator) createRedirectURL(r *http.Request) (int, any, error) {
 	return http.StatusOK, redirectURLView(u), nil
 }
 
-func (e *Emulator) getRedirectURL(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getRedirectURL(r *http.Request, _ *noBody) (int, any, error) {
 	u, ok := e.st.redirectURLs[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("redirect url")
@@ -68,9 +61,7 @@ func (e *Emulator) getRedirectURL(r *http.Request) (int, any, error) {
 	return http.StatusOK, redirectURLView(u), nil
 }
 
-func (e *Emulator) deleteRedirectURL(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deleteRedirectURL(r *http.Request, _ *noBody) (int, any, error) {
 	id := r.PathValue("id")
 	if _, ok := e.st.redirectURLs[id]; !ok {
 		return 0, nil, errNotFound("redirect url")

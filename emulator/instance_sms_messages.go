@@ -24,22 +24,19 @@ type smsJSON struct {
 	CreatedAt       int64  `json:"created_at"`
 }
 
-func (e *Emulator) createSMS(r *http.Request) (int, any, error) {
-	var req struct {
-		PhoneNumberID *string `json:"phone_number_id"`
-		Message       *string `json:"message"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createSMSRequest is the body of POST /v1/sms_messages.
+type createSMSRequest struct {
+	PhoneNumberID *string `json:"phone_number_id"`
+	Message       *string `json:"message"`
+}
+
+func (e *Emulator) createSMS(r *http.Request, req *createSMSRequest) (int, any, error) {
 	if req.PhoneNumberID == nil || *req.PhoneNumberID == "" {
 		return 0, nil, errParamMissing("phone_number_id")
 	}
 	if req.Message == nil || *req.Message == "" {
 		return 0, nil, errParamMissing("message")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	to, ok := e.st.phones[*req.PhoneNumberID]
 	if !ok {
 		return 0, nil, errParamValue("phone_number_id", "phone_number_id must be the id of an existing phone number")

@@ -105,14 +105,12 @@ func (s *store) slugTaken(slug, exceptID string) bool {
 	return false
 }
 
-func (e *Emulator) listOrgs(r *http.Request) (int, any, error) {
+func (e *Emulator) listOrgs(r *http.Request, _ *noBody) (int, any, error) {
 	p, err := parsePage(r)
 	if err != nil {
 		return 0, nil, err
 	}
 	query := strings.ToLower(r.URL.Query().Get("query"))
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	var all []organizationJSON
 	for _, o := range sorted(e.st.orgs) {
 		if query == "" || strings.Contains(strings.ToLower(o.name), query) || strings.Contains(o.slug, query) ||
@@ -161,18 +159,12 @@ func (req *createOrgRequest) validate(s *store) (slug string, err error) {
 	return slug, nil
 }
 
-func (e *Emulator) createOrg(r *http.Request) (int, any, error) {
-	var req createOrgRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) createOrg(r *http.Request, req *createOrgRequest) (int, any, error) {
 	slug, err := req.validate(e.st)
 	if err != nil {
 		return 0, nil, err
 	}
-	o := e.st.addOrg(newID("org_"), *req.Name, slug, e.nowMillis(), &req)
+	o := e.st.addOrg(newID("org_"), *req.Name, slug, e.nowMillis(), req)
 	return http.StatusOK, e.st.orgView(o), nil
 }
 
@@ -193,9 +185,7 @@ func (s *store) addOrg(id, name, slug string, now int64, req *createOrgRequest) 
 	return o
 }
 
-func (e *Emulator) getOrg(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getOrg(r *http.Request, _ *noBody) (int, any, error) {
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err
@@ -232,13 +222,7 @@ func (req *updateOrgRequest) validate(s *store, o *organization) error {
 	return nil
 }
 
-func (e *Emulator) updateOrg(r *http.Request) (int, any, error) {
-	var req updateOrgRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) updateOrg(r *http.Request, req *updateOrgRequest) (int, any, error) {
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err
@@ -264,13 +248,7 @@ func (e *Emulator) updateOrg(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.orgView(o), nil
 }
 
-func (e *Emulator) updateOrgMetadata(r *http.Request) (int, any, error) {
-	var req orgMetadataRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) updateOrgMetadata(r *http.Request, req *orgMetadataRequest) (int, any, error) {
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err
@@ -281,9 +259,7 @@ func (e *Emulator) updateOrgMetadata(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.orgView(o), nil
 }
 
-func (e *Emulator) deleteOrg(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deleteOrg(r *http.Request, _ *noBody) (int, any, error) {
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err

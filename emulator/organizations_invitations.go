@@ -41,7 +41,7 @@ func orgInvitationView(inv *orgInvitation) orgInvitationJSON {
 }
 
 func (e *Emulator) listOrgInvitations(fixedStatus string) apiFunc {
-	return func(r *http.Request) (int, any, error) {
+	return handle(e, func(r *http.Request, _ *noBody) (int, any, error) {
 		p, err := parsePage(r)
 		if err != nil {
 			return 0, nil, err
@@ -50,8 +50,6 @@ func (e *Emulator) listOrgInvitations(fixedStatus string) apiFunc {
 		if status == "" {
 			status = r.URL.Query().Get("status")
 		}
-		e.mu.Lock()
-		defer e.mu.Unlock()
 		o, err := e.lookupOrg(r)
 		if err != nil {
 			return 0, nil, err
@@ -63,7 +61,7 @@ func (e *Emulator) listOrgInvitations(fixedStatus string) apiFunc {
 			}
 		}
 		return http.StatusOK, paginate(all, p), nil
-	}
+	})
 }
 
 // createOrgInvitationRequest is the body of POST /v1/organizations/{id}/invitations.
@@ -105,13 +103,7 @@ func (req *createOrgInvitationRequest) validate(s *store, o *organization) error
 	return nil
 }
 
-func (e *Emulator) createOrgInvitation(r *http.Request) (int, any, error) {
-	var req createOrgInvitationRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) createOrgInvitation(r *http.Request, req *createOrgInvitationRequest) (int, any, error) {
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err
@@ -129,15 +121,12 @@ func (e *Emulator) createOrgInvitation(r *http.Request) (int, any, error) {
 	return http.StatusOK, orgInvitationView(inv), nil
 }
 
-func (e *Emulator) revokeOrgInvitation(r *http.Request) (int, any, error) {
-	var req struct {
-		RequestingUserID *string `json:"requesting_user_id"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// revokeOrgInvitationRequest is the body of POST /v1/organizations/{org}/invitations/{inv}/revoke.
+type revokeOrgInvitationRequest struct {
+	RequestingUserID *string `json:"requesting_user_id"`
+}
+
+func (e *Emulator) revokeOrgInvitation(r *http.Request, req *revokeOrgInvitationRequest) (int, any, error) {
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err

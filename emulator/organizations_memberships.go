@@ -135,13 +135,11 @@ func (s *store) activeMembership(sess *session) *membership {
 	return ms[0]
 }
 
-func (e *Emulator) listMemberships(r *http.Request) (int, any, error) {
+func (e *Emulator) listMemberships(r *http.Request, _ *noBody) (int, any, error) {
 	p, err := parsePage(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err
@@ -153,22 +151,19 @@ func (e *Emulator) listMemberships(r *http.Request) (int, any, error) {
 	return http.StatusOK, paginate(all, p), nil
 }
 
-func (e *Emulator) createMembership(r *http.Request) (int, any, error) {
-	var req struct {
-		UserID *string `json:"user_id"`
-		Role   *string `json:"role"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createMembershipRequest is the body of POST /v1/organizations/{org}/memberships.
+type createMembershipRequest struct {
+	UserID *string `json:"user_id"`
+	Role   *string `json:"role"`
+}
+
+func (e *Emulator) createMembership(r *http.Request, req *createMembershipRequest) (int, any, error) {
 	if req.UserID == nil || *req.UserID == "" {
 		return 0, nil, errParamMissing("user_id")
 	}
 	if req.Role == nil || *req.Role == "" {
 		return 0, nil, errParamMissing("role")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	o, err := e.lookupOrg(r)
 	if err != nil {
 		return 0, nil, err
@@ -202,18 +197,15 @@ func (e *Emulator) lookupMembership(r *http.Request) (*membership, error) {
 	return m, nil
 }
 
-func (e *Emulator) updateMembership(r *http.Request) (int, any, error) {
-	var req struct {
-		Role *string `json:"role"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// updateMembershipRequest is the body of PATCH /v1/organizations/{org}/memberships/{user}.
+type updateMembershipRequest struct {
+	Role *string `json:"role"`
+}
+
+func (e *Emulator) updateMembership(r *http.Request, req *updateMembershipRequest) (int, any, error) {
 	if req.Role == nil || *req.Role == "" {
 		return 0, nil, errParamMissing("role")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	m, err := e.lookupMembership(r)
 	if err != nil {
 		return 0, nil, err
@@ -222,13 +214,7 @@ func (e *Emulator) updateMembership(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.membershipView(m), nil
 }
 
-func (e *Emulator) updateMembershipMetadata(r *http.Request) (int, any, error) {
-	var req orgMetadataRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) updateMembershipMetadata(r *http.Request, req *orgMetadataRequest) (int, any, error) {
 	m, err := e.lookupMembership(r)
 	if err != nil {
 		return 0, nil, err
@@ -239,9 +225,7 @@ func (e *Emulator) updateMembershipMetadata(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.membershipView(m), nil
 }
 
-func (e *Emulator) deleteMembership(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deleteMembership(r *http.Request, _ *noBody) (int, any, error) {
 	m, err := e.lookupMembership(r)
 	if err != nil {
 		return 0, nil, err

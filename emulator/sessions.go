@@ -138,21 +138,18 @@ func (e *Emulator) MintSessionToken(sessionID string, ttl time.Duration) (string
 	if err != nil {
 		return "", err
 	}
-	return e.sign(e.sessionClaims(sess, ttl))
+	return e.sign(e.header("JWT"), e.sessionClaims(sess, ttl))
 }
 
-func (e *Emulator) createSession(r *http.Request) (int, any, error) {
-	var req struct {
-		UserID *string `json:"user_id"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createSessionRequest is the body of POST /v1/sessions.
+type createSessionRequest struct {
+	UserID *string `json:"user_id"`
+}
+
+func (e *Emulator) createSession(r *http.Request, req *createSessionRequest) (int, any, error) {
 	if req.UserID == nil || *req.UserID == "" {
 		return 0, nil, errParamMissing("user_id")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	sess, err := e.st.newSession(*req.UserID, "", e.nowMillis())
 	if err != nil {
 		return 0, nil, err
@@ -160,11 +157,9 @@ func (e *Emulator) createSession(r *http.Request) (int, any, error) {
 	return http.StatusOK, sessionView(sess), nil
 }
 
-func (e *Emulator) listSessions(r *http.Request) (int, any, error) {
+func (e *Emulator) listSessions(r *http.Request, _ *noBody) (int, any, error) {
 	q := r.URL.Query()
 	clientID, userID, status := q.Get("client_id"), q.Get("user_id"), q.Get("status")
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	now := e.nowMillis()
 	out := []sessionJSON{}
 	for _, s := range sorted(e.st.sessions) {
@@ -177,9 +172,7 @@ func (e *Emulator) listSessions(r *http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (e *Emulator) getSession(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getSession(r *http.Request, _ *noBody) (int, any, error) {
 	s, ok := e.st.sessions[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("session")
@@ -188,9 +181,7 @@ func (e *Emulator) getSession(r *http.Request) (int, any, error) {
 	return http.StatusOK, sessionView(s), nil
 }
 
-func (e *Emulator) revokeSession(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) revokeSession(r *http.Request, _ *noBody) (int, any, error) {
 	now := e.nowMillis()
 	s, err := e.st.activeSession(r.PathValue("id"), now)
 	if err != nil {
@@ -200,21 +191,18 @@ func (e *Emulator) revokeSession(r *http.Request) (int, any, error) {
 	return http.StatusOK, sessionView(s), nil
 }
 
+// tokenRequest is the body of the session and client verify endpoints.
+type tokenRequest struct {
+	Token *string `json:"token"`
+}
+
 // verifySession checks that the body's token is a live token minted by this
 // emulator for the session in the path.
-func (e *Emulator) verifySession(r *http.Request) (int, any, error) {
-	var req struct {
-		Token *string `json:"token"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+func (e *Emulator) verifySession(r *http.Request, req *tokenRequest) (int, any, error) {
 	if req.Token == nil || *req.Token == "" {
 		return 0, nil, errParamMissing("token")
 	}
 	claims, terr := e.parseOwnToken(*req.Token)
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	s, err := e.st.activeSession(r.PathValue("id"), e.nowMillis())
 	if err != nil {
 		return 0, nil, err
@@ -233,13 +221,12 @@ type tokenJSON struct {
 
 // createSessionToken mints a session token. Any template name is accepted
 // and gives the default session claims: the emulator has no JWT templates.
-func (e *Emulator) createSessionToken(r *http.Request) (int, any, error) {
-	var req struct {
-		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createSessionTokenRequest is the body of POST /v1/sessions/{id}/tokens[/{template}].
+type createSessionTokenRequest struct {
+	ExpiresInSeconds *int64 `json:"expires_in_seconds"`
+}
+
+func (e *Emulator) createSessionToken(r *http.Request, req *createSessionTokenRequest) (int, any, error) {
 	ttl := e.tokenTTL
 	if req.ExpiresInSeconds != nil {
 		if *req.ExpiresInSeconds < 30 || *req.ExpiresInSeconds > 315360000 {
@@ -247,13 +234,11 @@ func (e *Emulator) createSessionToken(r *http.Request) (int, any, error) {
 		}
 		ttl = time.Duration(*req.ExpiresInSeconds) * time.Second
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	s, err := e.st.activeSession(r.PathValue("id"), e.nowMillis())
 	if err != nil {
 		return 0, nil, err
 	}
-	jwt, err := e.sign(e.sessionClaims(s, ttl))
+	jwt, err := e.sign(e.header("JWT"), e.sessionClaims(s, ttl))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -39,9 +39,7 @@ func (s *store) clientView(c *client) clientJSON {
 	return v
 }
 
-func (e *Emulator) listClients(*http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) listClients(*http.Request, *noBody) (int, any, error) {
 	out := []clientJSON{}
 	for _, c := range sorted(e.st.clients) {
 		out = append(out, e.st.clientView(c))
@@ -49,9 +47,7 @@ func (e *Emulator) listClients(*http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (e *Emulator) getClient(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getClient(r *http.Request, _ *noBody) (int, any, error) {
 	c, ok := e.st.clients[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("client")
@@ -62,13 +58,7 @@ func (e *Emulator) getClient(r *http.Request) (int, any, error) {
 // verifyClient accepts, as the client token, a live session token minted by
 // this emulator, and returns the client holding that session (the emulator
 // has no separate __client cookie token).
-func (e *Emulator) verifyClient(r *http.Request) (int, any, error) {
-	var req struct {
-		Token *string `json:"token"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+func (e *Emulator) verifyClient(r *http.Request, req *tokenRequest) (int, any, error) {
 	if req.Token == nil || *req.Token == "" {
 		return 0, nil, errParamMissing("token")
 	}
@@ -77,8 +67,6 @@ func (e *Emulator) verifyClient(r *http.Request) (int, any, error) {
 		return 0, nil, errBadRequest("token_invalid", "the token is not a valid client token")
 	}
 	sid, _ := claims["sid"].(string)
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	s, ok := e.st.sessions[sid]
 	if !ok {
 		return 0, nil, errBadRequest("token_invalid", "the token is not a valid client token")

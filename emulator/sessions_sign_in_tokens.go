@@ -35,14 +35,13 @@ func (e *Emulator) signInTokenView(t *signInToken) signInTokenJSON {
 	}
 }
 
-func (e *Emulator) createSignInToken(r *http.Request) (int, any, error) {
-	var req struct {
-		UserID           *string `json:"user_id"`
-		ExpiresInSeconds *int64  `json:"expires_in_seconds"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
+// createSignInTokenRequest is the body of POST /v1/sign_in_tokens.
+type createSignInTokenRequest struct {
+	UserID           *string `json:"user_id"`
+	ExpiresInSeconds *int64  `json:"expires_in_seconds"`
+}
+
+func (e *Emulator) createSignInToken(r *http.Request, req *createSignInTokenRequest) (int, any, error) {
 	ttl := int64(30 * 24 * 3600) // Clerk's default: 30 days
 	if req.ExpiresInSeconds != nil {
 		if *req.ExpiresInSeconds < 1 || *req.ExpiresInSeconds > 315360000 {
@@ -50,8 +49,6 @@ func (e *Emulator) createSignInToken(r *http.Request) (int, any, error) {
 		}
 		ttl = *req.ExpiresInSeconds
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	u, err := e.st.owner(req.UserID)
 	if err != nil {
 		return 0, nil, err
@@ -63,9 +60,7 @@ func (e *Emulator) createSignInToken(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.signInTokenView(t), nil
 }
 
-func (e *Emulator) revokeSignInToken(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) revokeSignInToken(r *http.Request, _ *noBody) (int, any, error) {
 	t, ok := e.st.signInTokens[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("sign in token")

@@ -213,17 +213,11 @@ func (req *createUserRequest) validate(s *store) error {
 	return nil
 }
 
-func (e *Emulator) createUser(r *http.Request) (int, any, error) {
-	var req createUserRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) createUser(r *http.Request, req *createUserRequest) (int, any, error) {
 	if err := req.validate(e.st); err != nil {
 		return 0, nil, err
 	}
-	u := e.st.addUser(newID("user_"), e.nowMillis(), &req)
+	u := e.st.addUser(newID("user_"), e.nowMillis(), req)
 	return http.StatusOK, e.st.userView(u), nil
 }
 
@@ -281,9 +275,7 @@ func (s *store) usernameTaken(name, exceptID string) bool {
 	return false
 }
 
-func (e *Emulator) getUser(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) getUser(r *http.Request, _ *noBody) (int, any, error) {
 	u, err := e.lookupUser(r)
 	if err != nil {
 		return 0, nil, err
@@ -291,9 +283,7 @@ func (e *Emulator) getUser(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.userView(u), nil
 }
 
-func (e *Emulator) deleteUser(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) deleteUser(r *http.Request, _ *noBody) (int, any, error) {
 	u, err := e.lookupUser(r)
 	if err != nil {
 		return 0, nil, err
@@ -418,13 +408,11 @@ func (e *Emulator) filteredUsers(r *http.Request) ([]*user, error) {
 	return out, nil
 }
 
-func (e *Emulator) listUsers(r *http.Request) (int, any, error) {
+func (e *Emulator) listUsers(r *http.Request, _ *noBody) (int, any, error) {
 	p, err := parsePage(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	users, err := e.filteredUsers(r)
 	if err != nil {
 		return 0, nil, err
@@ -437,12 +425,10 @@ func (e *Emulator) listUsers(r *http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (e *Emulator) countUsers(r *http.Request) (int, any, error) {
+func (e *Emulator) countUsers(r *http.Request, _ *noBody) (int, any, error) {
 	if _, err := parsePage(r); err != nil {
 		return 0, nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	users, err := e.filteredUsers(r)
 	if err != nil {
 		return 0, nil, err
@@ -523,13 +509,7 @@ func (req *updateUserRequest) apply(u *user) {
 	}
 }
 
-func (e *Emulator) updateUser(r *http.Request) (int, any, error) {
-	var req updateUserRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) updateUser(r *http.Request, req *updateUserRequest) (int, any, error) {
 	u, err := e.lookupUser(r)
 	if err != nil {
 		return 0, nil, err
@@ -542,13 +522,7 @@ func (e *Emulator) updateUser(r *http.Request) (int, any, error) {
 	return http.StatusOK, e.st.userView(u), nil
 }
 
-func (e *Emulator) updateUserMetadata(r *http.Request) (int, any, error) {
-	var req metadataRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) updateUserMetadata(r *http.Request, req *metadataRequest) (int, any, error) {
 	u, err := e.lookupUser(r)
 	if err != nil {
 		return 0, nil, err
@@ -562,9 +536,7 @@ func (e *Emulator) updateUserMetadata(r *http.Request) (int, any, error) {
 
 // setBanned bans (ending the user's sessions) or unbans a user.
 func (e *Emulator) setBanned(banned bool) apiFunc {
-	return func(r *http.Request) (int, any, error) {
-		e.mu.Lock()
-		defer e.mu.Unlock()
+	return handle(e, func(r *http.Request, _ *noBody) (int, any, error) {
 		u, err := e.lookupUser(r)
 		if err != nil {
 			return 0, nil, err
@@ -576,7 +548,7 @@ func (e *Emulator) setBanned(banned bool) apiFunc {
 			e.st.endUserSessions(u.id, "revoked", now)
 		}
 		return http.StatusOK, e.st.userView(u), nil
-	}
+	})
 }
 
 func (e *Emulator) verifyPassword(r *http.Request) (int, any, error) {
@@ -614,9 +586,7 @@ func (e *Emulator) verifyPassword(r *http.Request) (int, any, error) {
 	return http.StatusOK, map[string]bool{"verified": true}, nil
 }
 
-func (e *Emulator) disableMFA(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) disableMFA(r *http.Request, _ *noBody) (int, any, error) {
 	u, err := e.lookupUser(r)
 	if err != nil {
 		return 0, nil, err
@@ -626,22 +596,18 @@ func (e *Emulator) disableMFA(r *http.Request) (int, any, error) {
 	return http.StatusOK, map[string]string{"user_id": u.id}, nil
 }
 
-func (e *Emulator) listUserOAuthTokens(r *http.Request) (int, any, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+func (e *Emulator) listUserOAuthTokens(r *http.Request, _ *noBody) (int, any, error) {
 	if _, err := e.lookupUser(r); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, []any{}, nil
 }
 
-func (e *Emulator) listUserMemberships(r *http.Request) (int, any, error) {
+func (e *Emulator) listUserMemberships(r *http.Request, _ *noBody) (int, any, error) {
 	p, err := parsePage(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	u, err := e.lookupUser(r)
 	if err != nil {
 		return 0, nil, err
