@@ -180,11 +180,25 @@ func setIf(dst *string, src *string) {
 
 func isTrue(b *bool) bool { return b != nil && *b }
 
-func firstOr(ids []string) string {
-	if len(ids) == 0 {
-		return ""
+// attach appends the identification id to a user's ids; the first one
+// becomes primary.
+func attach(ids *[]string, primary *string, id string) {
+	*ids = append(*ids, id)
+	if *primary == "" {
+		*primary = id
 	}
-	return ids[0]
+}
+
+// detach removes the identification id from a user's ids; when it was
+// primary, the oldest remaining one (or none) becomes primary.
+func detach(ids *[]string, primary *string, id string) {
+	*ids = slices.DeleteFunc(*ids, func(x string) bool { return x == id })
+	if *primary == id {
+		*primary = ""
+		if len(*ids) > 0 {
+			*primary = (*ids)[0]
+		}
+	}
 }
 
 func containsFold(list []string, v string) bool {

@@ -3,7 +3,6 @@ package emulator
 import (
 	"net/http"
 	"net/mail"
-	"slices"
 	"strings"
 )
 
@@ -68,10 +67,7 @@ func (s *store) emailTaken(address string) bool {
 func (s *store) addEmail(u *user, address string, verified bool, now int64) *emailAddress {
 	ea := &emailAddress{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, address: address, verified: verified}
 	s.emails[ea.id] = ea
-	u.emailIDs = append(u.emailIDs, ea.id)
-	if u.primaryEmailID == "" {
-		u.primaryEmailID = ea.id
-	}
+	attach(&u.emailIDs, &u.primaryEmailID, ea.id)
 	return ea
 }
 
@@ -83,12 +79,25 @@ type createEmailRequest struct {
 	Primary      *bool   `json:"primary"`
 }
 
-func (e *Emulator) createEmailAddress(r *http.Request, req *createEmailRequest) (int, any, error) {
-	if req.EmailAddress == nil || *req.EmailAddress == "" {
-		return 0, nil, errParamMissing("email_address")
+// requireEmail checks a required email_address parameter: present and a
+// bare addr-spec.
+func requireEmail(address *string) error {
+	if address == nil || *address == "" {
+		return errParamMissing("email_address")
 	}
-	if !validEmail(*req.EmailAddress) {
-		return 0, nil, errParamInvalid("email_address", "email_address must be a valid email address")
+	if !validEmail(*address) {
+		return errEmailInvalid()
+	}
+	return nil
+}
+
+func errEmailInvalid() error {
+	return errParamInvalid("email_address", "email_address must be a valid email address")
+}
+
+func (e *Emulator) createEmailAddress(r *http.Request, req *createEmailRequest) (int, any, error) {
+	if err := requireEmail(req.EmailAddress); err != nil {
+		return 0, nil, err
 	}
 	u, err := e.st.owner(req.UserID)
 	if err != nil {
@@ -143,10 +152,7 @@ func (e *Emulator) deleteEmailAddress(r *http.Request, _ *noBody) (int, any, err
 		return 0, nil, errNotFound("email address")
 	}
 	u := e.st.users[ea.userID]
-	u.emailIDs = slices.DeleteFunc(u.emailIDs, func(id string) bool { return id == ea.id })
-	if u.primaryEmailID == ea.id {
-		u.primaryEmailID = firstOr(u.emailIDs)
-	}
+	detach(&u.emailIDs, &u.primaryEmailID, ea.id)
 	u.updatedAt = e.nowMillis()
 	delete(e.st.emails, ea.id)
 	return http.StatusOK, deletedObject{Object: "email_address", ID: ea.id, Deleted: true}, nil

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"net/http"
-	"slices"
 )
 
 type phoneNumber struct {
@@ -58,10 +57,7 @@ func (s *store) phoneTaken(number string) bool {
 func (s *store) addPhone(u *user, number string, verified bool, now int64) *phoneNumber {
 	pn := &phoneNumber{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, number: number, verified: verified}
 	s.phones[pn.id] = pn
-	u.phoneIDs = append(u.phoneIDs, pn.id)
-	if u.primaryPhoneID == "" {
-		u.primaryPhoneID = pn.id
-	}
+	attach(&u.phoneIDs, &u.primaryPhoneID, pn.id)
 	return pn
 }
 
@@ -74,12 +70,16 @@ type createPhoneRequest struct {
 	ReservedForSecondFactor *bool   `json:"reserved_for_second_factor"`
 }
 
+func errPhoneInvalid() error {
+	return errParamInvalid("phone_number", "phone_number must be in E.164 format, e.g. +15555550100")
+}
+
 func (e *Emulator) createPhoneNumber(r *http.Request, req *createPhoneRequest) (int, any, error) {
 	if req.PhoneNumber == nil || *req.PhoneNumber == "" {
 		return 0, nil, errParamMissing("phone_number")
 	}
 	if !validPhone(*req.PhoneNumber) {
-		return 0, nil, errParamInvalid("phone_number", "phone_number must be in E.164 format, e.g. +15555550100")
+		return 0, nil, errPhoneInvalid()
 	}
 	u, err := e.st.owner(req.UserID)
 	if err != nil {
@@ -139,10 +139,7 @@ func (e *Emulator) deletePhoneNumber(r *http.Request, _ *noBody) (int, any, erro
 		return 0, nil, errNotFound("phone number")
 	}
 	u := e.st.users[pn.userID]
-	u.phoneIDs = slices.DeleteFunc(u.phoneIDs, func(id string) bool { return id == pn.id })
-	if u.primaryPhoneID == pn.id {
-		u.primaryPhoneID = firstOr(u.phoneIDs)
-	}
+	detach(&u.phoneIDs, &u.primaryPhoneID, pn.id)
 	u.updatedAt = e.nowMillis()
 	delete(e.st.phones, pn.id)
 	return http.StatusOK, deletedObject{Object: "phone_number", ID: pn.id, Deleted: true}, nil

@@ -54,11 +54,8 @@ type createInvitationRequest struct {
 }
 
 func (e *Emulator) createInvitation(r *http.Request, req *createInvitationRequest) (int, any, error) {
-	if req.EmailAddress == nil || *req.EmailAddress == "" {
-		return 0, nil, errParamMissing("email_address")
-	}
-	if !validEmail(*req.EmailAddress) {
-		return 0, nil, errParamInvalid("email_address", "email_address must be a valid email address")
+	if err := requireEmail(req.EmailAddress); err != nil {
+		return 0, nil, err
 	}
 	if e.st.emailTaken(*req.EmailAddress) {
 		return 0, nil, errIdentifierExists("email_address")

@@ -75,12 +75,10 @@ type createOrgInvitationRequest struct {
 }
 
 func (req *createOrgInvitationRequest) validate(s *store, o *organization) error {
-	switch {
-	case req.EmailAddress == nil || *req.EmailAddress == "":
-		return errParamMissing("email_address")
-	case !validEmail(*req.EmailAddress):
-		return errParamInvalid("email_address", "email_address must be a valid email address")
-	case req.Role == nil || *req.Role == "":
+	if err := requireEmail(req.EmailAddress); err != nil {
+		return err
+	}
+	if req.Role == nil || *req.Role == "" {
 		return errParamMissing("role")
 	}
 	if inviter := deref(req.InviterUserID); inviter != "" { // "" counts as absent

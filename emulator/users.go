@@ -183,7 +183,7 @@ func (req *createUserRequest) validate(s *store) error {
 	seen := map[string]bool{}
 	for _, a := range req.EmailAddress {
 		if !validEmail(a) {
-			return errParamInvalid("email_address", "email_address must be a valid email address")
+			return errEmailInvalid()
 		}
 		if seen[strings.ToLower(a)] || s.emailTaken(a) {
 			return errIdentifierExists("email_address")
@@ -192,7 +192,7 @@ func (req *createUserRequest) validate(s *store) error {
 	}
 	for _, p := range req.PhoneNumber {
 		if !validPhone(p) {
-			return errParamInvalid("phone_number", "phone_number must be in E.164 format, e.g. +15555550100")
+			return errPhoneInvalid()
 		}
 		if seen[p] || s.phoneTaken(p) {
 			return errIdentifierExists("phone_number")
