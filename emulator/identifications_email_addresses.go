@@ -8,8 +8,10 @@ import (
 
 type emailAddress struct {
 	stamp
-	id, userID, address string
-	verified            bool
+	ID       string `json:"id"`
+	UserID   string `json:"user_id"`
+	Address  string `json:"address"`
+	Verified bool   `json:"verified"`
 }
 
 // verificationJSON is the nested Verification object.
@@ -41,9 +43,9 @@ type emailAddressJSON struct {
 
 func emailView(e *emailAddress) emailAddressJSON {
 	return emailAddressJSON{
-		ID: e.id, Object: "email_address", EmailAddress: e.address,
-		Verification: verification(e.verified, "admin"), LinkedTo: []any{},
-		CreatedAt: e.createdAt, UpdatedAt: e.updatedAt,
+		ID: e.ID, Object: "email_address", EmailAddress: e.Address,
+		Verification: verification(e.Verified, "admin"), LinkedTo: []any{},
+		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}
 }
 
@@ -55,8 +57,8 @@ func validEmail(s string) bool {
 
 // emailTaken reports whether address is already an identification of any user.
 func (s *store) emailTaken(address string) bool {
-	for _, e := range s.emails {
-		if strings.EqualFold(e.address, address) {
+	for _, e := range s.Emails {
+		if strings.EqualFold(e.Address, address) {
 			return true
 		}
 	}
@@ -65,9 +67,9 @@ func (s *store) emailTaken(address string) bool {
 
 // addEmail attaches a new identification to u; the first becomes primary.
 func (s *store) addEmail(u *user, address string, verified bool, now int64) *emailAddress {
-	ea := &emailAddress{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, address: address, verified: verified}
-	s.emails[ea.id] = ea
-	attach(&u.emailIDs, &u.primaryEmailID, ea.id)
+	ea := &emailAddress{stamp: s.newStamp(now), ID: newID("idn_"), UserID: u.ID, Address: address, Verified: verified}
+	s.Emails[ea.ID] = ea
+	attach(&u.EmailIDs, &u.PrimaryEmailID, ea.ID)
 	return ea
 }
 
@@ -109,14 +111,14 @@ func (e *Emulator) createEmailAddress(r *http.Request, req *createEmailRequest) 
 	now := e.nowMillis()
 	ea := e.st.addEmail(u, *req.EmailAddress, isTrue(req.Verified), now)
 	if isTrue(req.Primary) {
-		u.primaryEmailID = ea.id
+		u.PrimaryEmailID = ea.ID
 	}
-	u.updatedAt = now
+	u.UpdatedAt = now
 	return http.StatusOK, emailView(ea), nil
 }
 
 func (e *Emulator) getEmailAddress(r *http.Request, _ *noBody) (int, any, error) {
-	ea, ok := e.st.emails[r.PathValue("id")]
+	ea, ok := e.st.Emails[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("email address")
 	}
@@ -130,30 +132,30 @@ type updateEmailAddressRequest struct {
 }
 
 func (e *Emulator) updateEmailAddress(r *http.Request, req *updateEmailAddressRequest) (int, any, error) {
-	ea, ok := e.st.emails[r.PathValue("id")]
+	ea, ok := e.st.Emails[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("email address")
 	}
 	now := e.nowMillis()
 	if req.Verified != nil {
-		ea.verified = *req.Verified
+		ea.Verified = *req.Verified
 	}
 	if isTrue(req.Primary) {
-		e.st.users[ea.userID].primaryEmailID = ea.id
+		e.st.Users[ea.UserID].PrimaryEmailID = ea.ID
 	}
-	ea.updatedAt = now
-	e.st.users[ea.userID].updatedAt = now
+	ea.UpdatedAt = now
+	e.st.Users[ea.UserID].UpdatedAt = now
 	return http.StatusOK, emailView(ea), nil
 }
 
 func (e *Emulator) deleteEmailAddress(r *http.Request, _ *noBody) (int, any, error) {
-	ea, ok := e.st.emails[r.PathValue("id")]
+	ea, ok := e.st.Emails[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("email address")
 	}
-	u := e.st.users[ea.userID]
-	detach(&u.emailIDs, &u.primaryEmailID, ea.id)
-	u.updatedAt = e.nowMillis()
-	delete(e.st.emails, ea.id)
-	return http.StatusOK, deletedObject{Object: "email_address", ID: ea.id, Deleted: true}, nil
+	u := e.st.Users[ea.UserID]
+	detach(&u.EmailIDs, &u.PrimaryEmailID, ea.ID)
+	u.UpdatedAt = e.nowMillis()
+	delete(e.st.Emails, ea.ID)
+	return http.StatusOK, deletedObject{Object: "email_address", ID: ea.ID, Deleted: true}, nil
 }

@@ -6,9 +6,11 @@ import (
 
 type phoneNumber struct {
 	stamp
-	id, userID, number string
-	verified           bool
-	reservedFor2FA     bool
+	ID             string `json:"id"`
+	UserID         string `json:"user_id"`
+	Number         string `json:"number"`
+	Verified       bool   `json:"verified"`
+	ReservedFor2FA bool   `json:"reserved_for2fa"`
 }
 
 // phoneNumberJSON is Clerk's PhoneNumber resource (object "phone_number").
@@ -28,25 +30,25 @@ type phoneNumberJSON struct {
 
 func phoneView(p *phoneNumber, isDefault2FA bool) phoneNumberJSON {
 	return phoneNumberJSON{
-		ID: p.id, Object: "phone_number", PhoneNumber: p.number,
-		ReservedForSecondFactor: p.reservedFor2FA, DefaultSecondFactor: isDefault2FA,
-		Verification: verification(p.verified, "admin"), LinkedTo: []any{},
-		CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
+		ID: p.ID, Object: "phone_number", PhoneNumber: p.Number,
+		ReservedForSecondFactor: p.ReservedFor2FA, DefaultSecondFactor: isDefault2FA,
+		Verification: verification(p.Verified, "admin"), LinkedTo: []any{},
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }
 
 // phoneJSON renders pn; it is the default second factor when it is reserved
 // for 2FA and primary. The caller holds e.mu.
 func (s *store) phoneJSON(pn *phoneNumber) phoneNumberJSON {
-	return phoneView(pn, pn.reservedFor2FA && s.users[pn.userID].primaryPhoneID == pn.id)
+	return phoneView(pn, pn.ReservedFor2FA && s.Users[pn.UserID].PrimaryPhoneID == pn.ID)
 }
 
 func validPhone(s string) bool { return phoneRE.MatchString(s) }
 
 // phoneTaken reports whether number already belongs to any user.
 func (s *store) phoneTaken(number string) bool {
-	for _, p := range s.phones {
-		if p.number == number {
+	for _, p := range s.Phones {
+		if p.Number == number {
 			return true
 		}
 	}
@@ -55,9 +57,9 @@ func (s *store) phoneTaken(number string) bool {
 
 // addPhone attaches a new phone number to u; the first becomes primary.
 func (s *store) addPhone(u *user, number string, verified bool, now int64) *phoneNumber {
-	pn := &phoneNumber{stamp: s.newStamp(now), id: newID("idn_"), userID: u.id, number: number, verified: verified}
-	s.phones[pn.id] = pn
-	attach(&u.phoneIDs, &u.primaryPhoneID, pn.id)
+	pn := &phoneNumber{stamp: s.newStamp(now), ID: newID("idn_"), UserID: u.ID, Number: number, Verified: verified}
+	s.Phones[pn.ID] = pn
+	attach(&u.PhoneIDs, &u.PrimaryPhoneID, pn.ID)
 	return pn
 }
 
@@ -90,16 +92,16 @@ func (e *Emulator) createPhoneNumber(r *http.Request, req *createPhoneRequest) (
 	}
 	now := e.nowMillis()
 	pn := e.st.addPhone(u, *req.PhoneNumber, isTrue(req.Verified), now)
-	pn.reservedFor2FA = isTrue(req.ReservedForSecondFactor)
+	pn.ReservedFor2FA = isTrue(req.ReservedForSecondFactor)
 	if isTrue(req.Primary) {
-		u.primaryPhoneID = pn.id
+		u.PrimaryPhoneID = pn.ID
 	}
-	u.updatedAt = now
+	u.UpdatedAt = now
 	return http.StatusOK, e.st.phoneJSON(pn), nil
 }
 
 func (e *Emulator) getPhoneNumber(r *http.Request, _ *noBody) (int, any, error) {
-	pn, ok := e.st.phones[r.PathValue("id")]
+	pn, ok := e.st.Phones[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("phone number")
 	}
@@ -114,33 +116,33 @@ type updatePhoneNumberRequest struct {
 }
 
 func (e *Emulator) updatePhoneNumber(r *http.Request, req *updatePhoneNumberRequest) (int, any, error) {
-	pn, ok := e.st.phones[r.PathValue("id")]
+	pn, ok := e.st.Phones[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("phone number")
 	}
 	now := e.nowMillis()
 	if req.Verified != nil {
-		pn.verified = *req.Verified
+		pn.Verified = *req.Verified
 	}
 	if req.ReservedForSecondFactor != nil {
-		pn.reservedFor2FA = *req.ReservedForSecondFactor
+		pn.ReservedFor2FA = *req.ReservedForSecondFactor
 	}
 	if isTrue(req.Primary) {
-		e.st.users[pn.userID].primaryPhoneID = pn.id
+		e.st.Users[pn.UserID].PrimaryPhoneID = pn.ID
 	}
-	pn.updatedAt = now
-	e.st.users[pn.userID].updatedAt = now
+	pn.UpdatedAt = now
+	e.st.Users[pn.UserID].UpdatedAt = now
 	return http.StatusOK, e.st.phoneJSON(pn), nil
 }
 
 func (e *Emulator) deletePhoneNumber(r *http.Request, _ *noBody) (int, any, error) {
-	pn, ok := e.st.phones[r.PathValue("id")]
+	pn, ok := e.st.Phones[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("phone number")
 	}
-	u := e.st.users[pn.userID]
-	detach(&u.phoneIDs, &u.primaryPhoneID, pn.id)
-	u.updatedAt = e.nowMillis()
-	delete(e.st.phones, pn.id)
-	return http.StatusOK, deletedObject{Object: "phone_number", ID: pn.id, Deleted: true}, nil
+	u := e.st.Users[pn.UserID]
+	detach(&u.PhoneIDs, &u.PrimaryPhoneID, pn.ID)
+	u.UpdatedAt = e.nowMillis()
+	delete(e.st.Phones, pn.ID)
+	return http.StatusOK, deletedObject{Object: "phone_number", ID: pn.ID, Deleted: true}, nil
 }

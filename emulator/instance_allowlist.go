@@ -7,7 +7,9 @@ import (
 
 type allowlistIdentifier struct {
 	stamp
-	id, identifier, kind string
+	ID         string `json:"id"`
+	Identifier string `json:"identifier"`
+	Kind       string `json:"kind"`
 }
 
 // allowlistJSON is Clerk's AllowlistIdentifier resource.
@@ -22,8 +24,8 @@ type allowlistJSON struct {
 }
 
 func allowlistView(a *allowlistIdentifier) allowlistJSON {
-	return allowlistJSON{Object: "allowlist_identifier", ID: a.id, Identifier: a.identifier,
-		IdentifierType: a.kind, CreatedAt: a.createdAt, UpdatedAt: a.updatedAt}
+	return allowlistJSON{Object: "allowlist_identifier", ID: a.ID, Identifier: a.Identifier,
+		IdentifierType: a.Kind, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 // identifierKind classifies an allowlist identifier, or returns "".
@@ -43,7 +45,7 @@ func identifierKind(s string) string {
 
 func (e *Emulator) listAllowlist(*http.Request, *noBody) (int, any, error) {
 	out := []allowlistJSON{}
-	for _, a := range sorted(e.st.allowlist) {
+	for _, a := range sorted(e.st.Allowlist) {
 		out = append(out, allowlistView(a))
 	}
 	return http.StatusOK, out, nil
@@ -63,22 +65,22 @@ func (e *Emulator) createAllowlist(r *http.Request, req *createAllowlistRequest)
 	if kind == "" {
 		return 0, nil, errParamInvalid("identifier", "identifier must be an email address, *@domain, phone number or web3 wallet")
 	}
-	for _, a := range e.st.allowlist {
-		if strings.EqualFold(a.identifier, *req.Identifier) {
+	for _, a := range e.st.Allowlist {
+		if strings.EqualFold(a.Identifier, *req.Identifier) {
 			return 0, nil, errDuplicate("the identifier is already on the allowlist")
 		}
 	}
-	a := &allowlistIdentifier{stamp: e.st.newStamp(e.nowMillis()), id: newID("alid_"),
-		identifier: *req.Identifier, kind: kind}
-	e.st.allowlist[a.id] = a
+	a := &allowlistIdentifier{stamp: e.st.newStamp(e.nowMillis()), ID: newID("alid_"),
+		Identifier: *req.Identifier, Kind: kind}
+	e.st.Allowlist[a.ID] = a
 	return http.StatusOK, allowlistView(a), nil
 }
 
 func (e *Emulator) deleteAllowlist(r *http.Request, _ *noBody) (int, any, error) {
 	id := r.PathValue("id")
-	if _, ok := e.st.allowlist[id]; !ok {
+	if _, ok := e.st.Allowlist[id]; !ok {
 		return 0, nil, errNotFound("allowlist identifier")
 	}
-	delete(e.st.allowlist, id)
+	delete(e.st.Allowlist, id)
 	return http.StatusOK, deletedObject{Object: "allowlist_identifier", ID: id, Deleted: true}, nil
 }

@@ -6,7 +6,12 @@ import (
 
 type email struct {
 	stamp
-	id, fromName, emailAddressID, to, subject, body string
+	ID             string `json:"id"`
+	FromName       string `json:"from_name"`
+	EmailAddressID string `json:"email_address_id"`
+	To             string `json:"to"`
+	Subject        string `json:"subject"`
+	Body           string `json:"body"`
 }
 
 // emailJSON is Clerk's Email resource (object "email"). The emulator records
@@ -41,14 +46,14 @@ func (e *Emulator) createEmail(r *http.Request, req *sendEmailRequest) (int, any
 			return 0, nil, errParamMissing(f.name)
 		}
 	}
-	to, ok := e.st.emails[*req.EmailAddressID]
+	to, ok := e.st.Emails[*req.EmailAddressID]
 	if !ok {
 		return 0, nil, errParamValue("email_address_id", "email_address_id must be the id of an existing email address")
 	}
-	m := &email{stamp: e.st.newStamp(e.nowMillis()), id: newID("ema_"), fromName: *req.FromEmailName,
-		emailAddressID: to.id, to: to.address, subject: *req.Subject, body: *req.Body}
-	e.st.sentEmails[m.id] = m
-	return http.StatusOK, emailJSON{Object: "email", ID: m.id, FromEmailName: m.fromName,
-		EmailAddressID: m.emailAddressID, ToEmailAddress: m.to, Subject: m.subject, Body: m.body,
-		Status: "queued", CreatedAt: m.createdAt}, nil
+	m := &email{stamp: e.st.newStamp(e.nowMillis()), ID: newID("ema_"), FromName: *req.FromEmailName,
+		EmailAddressID: to.ID, To: to.Address, Subject: *req.Subject, Body: *req.Body}
+	e.st.SentEmails[m.ID] = m
+	return http.StatusOK, emailJSON{Object: "email", ID: m.ID, FromEmailName: m.FromName,
+		EmailAddressID: m.EmailAddressID, ToEmailAddress: m.To, Subject: m.Subject, Body: m.Body,
+		Status: "queued", CreatedAt: m.CreatedAt}, nil
 }

@@ -7,9 +7,11 @@ import (
 
 type invitation struct {
 	stamp
-	id, email, status string // pending, accepted, revoked
-	redirectURL       string
-	publicMeta        map[string]any
+	ID          string         `json:"id"`
+	Email       string         `json:"email"`
+	Status      string         `json:"status"` // pending, accepted, revoked
+	RedirectURL string         `json:"redirect_url"`
+	PublicMeta  map[string]any `json:"public_meta"`
 }
 
 // invitationJSON is Clerk's Invitation resource (object "invitation").
@@ -27,17 +29,17 @@ type invitationJSON struct {
 
 func invitationView(inv *invitation) invitationJSON {
 	return invitationJSON{
-		Object: "invitation", ID: inv.id, EmailAddress: inv.email, PublicMetadata: orEmpty(inv.publicMeta),
-		Revoked: inv.status == "revoked", Status: inv.status, URL: strOrNil(inv.redirectURL),
-		CreatedAt: inv.createdAt, UpdatedAt: inv.updatedAt,
+		Object: "invitation", ID: inv.ID, EmailAddress: inv.Email, PublicMetadata: orEmpty(inv.PublicMeta),
+		Revoked: inv.Status == "revoked", Status: inv.Status, URL: strOrNil(inv.RedirectURL),
+		CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt,
 	}
 }
 
 func (e *Emulator) listInvitations(r *http.Request, _ *noBody) (int, any, error) {
 	status := r.URL.Query().Get("status")
 	out := []invitationJSON{}
-	for _, inv := range sorted(e.st.invitations) {
-		if status == "" || inv.status == status {
+	for _, inv := range sorted(e.st.Invitations) {
+		if status == "" || inv.Status == status {
 			out = append(out, invitationView(inv))
 		}
 	}
@@ -60,26 +62,26 @@ func (e *Emulator) createInvitation(r *http.Request, req *createInvitationReques
 	if e.st.emailTaken(*req.EmailAddress) {
 		return 0, nil, errIdentifierExists("email_address")
 	}
-	for _, inv := range e.st.invitations {
-		if inv.status == "pending" && strings.EqualFold(inv.email, *req.EmailAddress) &&
+	for _, inv := range e.st.Invitations {
+		if inv.Status == "pending" && strings.EqualFold(inv.Email, *req.EmailAddress) &&
 			(req.IgnoreExisting == nil || !*req.IgnoreExisting) {
 			return 0, nil, errDuplicate("there is already a pending invitation for this email address")
 		}
 	}
-	inv := &invitation{stamp: e.st.newStamp(e.nowMillis()), id: newID("inv_"), email: *req.EmailAddress,
-		status: "pending", redirectURL: deref(req.RedirectURL), publicMeta: orEmpty(req.PublicMetadata)}
-	e.st.invitations[inv.id] = inv
+	inv := &invitation{stamp: e.st.newStamp(e.nowMillis()), ID: newID("inv_"), Email: *req.EmailAddress,
+		Status: "pending", RedirectURL: deref(req.RedirectURL), PublicMeta: orEmpty(req.PublicMetadata)}
+	e.st.Invitations[inv.ID] = inv
 	return http.StatusOK, invitationView(inv), nil
 }
 
 func (e *Emulator) revokeInvitation(r *http.Request, _ *noBody) (int, any, error) {
-	inv, ok := e.st.invitations[r.PathValue("id")]
+	inv, ok := e.st.Invitations[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("invitation")
 	}
-	if inv.status != "pending" {
-		return 0, nil, errBadRequest("invitation_not_pending", "only pending invitations can be revoked; this one is "+inv.status)
+	if inv.Status != "pending" {
+		return 0, nil, errBadRequest("invitation_not_pending", "only pending invitations can be revoked; this one is "+inv.Status)
 	}
-	inv.status, inv.updatedAt = "revoked", e.nowMillis()
+	inv.Status, inv.UpdatedAt = "revoked", e.nowMillis()
 	return http.StatusOK, invitationView(inv), nil
 }

@@ -7,7 +7,8 @@ import (
 
 type redirectURL struct {
 	stamp
-	id, url string
+	ID  string `json:"id"`
+	URL string `json:"url"`
 }
 
 // redirectURLJSON is Clerk's RedirectUrl resource (object "redirect_url").
@@ -20,12 +21,12 @@ type redirectURLJSON struct {
 }
 
 func redirectURLView(u *redirectURL) redirectURLJSON {
-	return redirectURLJSON{Object: "redirect_url", ID: u.id, URL: u.url, CreatedAt: u.createdAt, UpdatedAt: u.updatedAt}
+	return redirectURLJSON{Object: "redirect_url", ID: u.ID, URL: u.URL, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 func (e *Emulator) listRedirectURLs(*http.Request, *noBody) (int, any, error) {
 	out := []redirectURLJSON{}
-	for _, u := range sorted(e.st.redirectURLs) {
+	for _, u := range sorted(e.st.RedirectURLs) {
 		out = append(out, redirectURLView(u))
 	}
 	return http.StatusOK, out, nil
@@ -43,18 +44,18 @@ func (e *Emulator) createRedirectURL(r *http.Request, req *createRedirectURLRequ
 	if u, err := url.Parse(*req.URL); err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
 		return 0, nil, errParamInvalid("url", "url must be an absolute URL")
 	}
-	for _, u := range e.st.redirectURLs {
-		if u.url == *req.URL {
+	for _, u := range e.st.RedirectURLs {
+		if u.URL == *req.URL {
 			return 0, nil, errDuplicate("the redirect url already exists")
 		}
 	}
-	u := &redirectURL{stamp: e.st.newStamp(e.nowMillis()), id: newID("ru_"), url: *req.URL}
-	e.st.redirectURLs[u.id] = u
+	u := &redirectURL{stamp: e.st.newStamp(e.nowMillis()), ID: newID("ru_"), URL: *req.URL}
+	e.st.RedirectURLs[u.ID] = u
 	return http.StatusOK, redirectURLView(u), nil
 }
 
 func (e *Emulator) getRedirectURL(r *http.Request, _ *noBody) (int, any, error) {
-	u, ok := e.st.redirectURLs[r.PathValue("id")]
+	u, ok := e.st.RedirectURLs[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("redirect url")
 	}
@@ -63,9 +64,9 @@ func (e *Emulator) getRedirectURL(r *http.Request, _ *noBody) (int, any, error) 
 
 func (e *Emulator) deleteRedirectURL(r *http.Request, _ *noBody) (int, any, error) {
 	id := r.PathValue("id")
-	if _, ok := e.st.redirectURLs[id]; !ok {
+	if _, ok := e.st.RedirectURLs[id]; !ok {
 		return 0, nil, errNotFound("redirect url")
 	}
-	delete(e.st.redirectURLs, id)
+	delete(e.st.RedirectURLs, id)
 	return http.StatusOK, deletedObject{Object: "redirect_url", ID: id, Deleted: true}, nil
 }

@@ -6,7 +6,10 @@ import (
 
 type smsMessage struct {
 	stamp
-	id, phoneNumberID, to, message string
+	ID            string `json:"id"`
+	PhoneNumberID string `json:"phone_number_id"`
+	To            string `json:"to"`
+	Message       string `json:"message"`
 }
 
 // smsFrom is the sender number the emulator reports (a reserved fictional number).
@@ -37,14 +40,14 @@ func (e *Emulator) createSMS(r *http.Request, req *createSMSRequest) (int, any, 
 	if req.Message == nil || *req.Message == "" {
 		return 0, nil, errParamMissing("message")
 	}
-	to, ok := e.st.phones[*req.PhoneNumberID]
+	to, ok := e.st.Phones[*req.PhoneNumberID]
 	if !ok {
 		return 0, nil, errParamValue("phone_number_id", "phone_number_id must be the id of an existing phone number")
 	}
-	m := &smsMessage{stamp: e.st.newStamp(e.nowMillis()), id: newID("sms_"), phoneNumberID: to.id,
-		to: to.number, message: *req.Message}
-	e.st.sentSMS[m.id] = m
-	return http.StatusOK, smsJSON{Object: "sms_message", ID: m.id, FromPhoneNumber: smsFrom,
-		ToPhoneNumber: m.to, PhoneNumberID: m.phoneNumberID, Message: m.message, Status: "queued",
-		CreatedAt: m.createdAt}, nil
+	m := &smsMessage{stamp: e.st.newStamp(e.nowMillis()), ID: newID("sms_"), PhoneNumberID: to.ID,
+		To: to.Number, Message: *req.Message}
+	e.st.SentSMS[m.ID] = m
+	return http.StatusOK, smsJSON{Object: "sms_message", ID: m.ID, FromPhoneNumber: smsFrom,
+		ToPhoneNumber: m.To, PhoneNumberID: m.PhoneNumberID, Message: m.Message, Status: "queued",
+		CreatedAt: m.CreatedAt}, nil
 }

@@ -8,12 +8,14 @@ import (
 
 type organization struct {
 	stamp
-	id, name, slug     string
-	createdBy          string
-	maxMemberships     int
-	adminDeleteEnabled bool
-	publicMeta         map[string]any
-	privateMeta        map[string]any
+	ID                 string         `json:"id"`
+	Name               string         `json:"name"`
+	Slug               string         `json:"slug"`
+	CreatedBy          string         `json:"created_by"`
+	MaxMemberships     int            `json:"max_memberships"`
+	AdminDeleteEnabled bool           `json:"admin_delete_enabled"`
+	PublicMeta         map[string]any `json:"public_meta"`
+	PrivateMeta        map[string]any `json:"private_meta"`
 }
 
 // organizationJSON is Clerk's Organization resource (object "organization").
@@ -39,18 +41,18 @@ type organizationJSON struct {
 // orgView renders o with its live counts. The caller holds e.mu.
 func (s *store) orgView(o *organization) organizationJSON {
 	v := organizationJSON{
-		Object: "organization", ID: o.id, Name: o.name, Slug: o.slug, ImageURL: defaultImageURL,
-		MaxAllowedMemberships: o.maxMemberships, AdminDeleteEnabled: o.adminDeleteEnabled,
-		CreatedBy: o.createdBy, PublicMetadata: orEmpty(o.publicMeta), PrivateMetadata: orEmpty(o.privateMeta),
-		CreatedAt: o.createdAt, UpdatedAt: o.updatedAt,
+		Object: "organization", ID: o.ID, Name: o.Name, Slug: o.Slug, ImageURL: defaultImageURL,
+		MaxAllowedMemberships: o.MaxMemberships, AdminDeleteEnabled: o.AdminDeleteEnabled,
+		CreatedBy: o.CreatedBy, PublicMetadata: orEmpty(o.PublicMeta), PrivateMetadata: orEmpty(o.PrivateMeta),
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
-	for _, m := range s.memberships {
-		if m.orgID == o.id {
+	for _, m := range s.Memberships {
+		if m.OrgID == o.ID {
 			v.MembersCount++
 		}
 	}
-	for _, inv := range s.orgInvitations {
-		if inv.orgID == o.id && inv.status == "pending" {
+	for _, inv := range s.OrgInvitations {
+		if inv.OrgID == o.ID && inv.Status == "pending" {
 			v.PendingInvitationsCount++
 		}
 	}
@@ -84,11 +86,11 @@ func slugify(name string) string {
 // or a slug. The caller holds e.mu.
 func (e *Emulator) lookupOrg(r *http.Request) (*organization, error) {
 	key := r.PathValue("org")
-	if o, ok := e.st.orgs[key]; ok {
+	if o, ok := e.st.Orgs[key]; ok {
 		return o, nil
 	}
-	for _, o := range e.st.orgs {
-		if o.slug == key {
+	for _, o := range e.st.Orgs {
+		if o.Slug == key {
 			return o, nil
 		}
 	}
@@ -97,8 +99,8 @@ func (e *Emulator) lookupOrg(r *http.Request) (*organization, error) {
 
 // slugTaken reports whether slug belongs to an organization other than exceptID.
 func (s *store) slugTaken(slug, exceptID string) bool {
-	for _, o := range s.orgs {
-		if o.id != exceptID && o.slug == slug {
+	for _, o := range s.Orgs {
+		if o.ID != exceptID && o.Slug == slug {
 			return true
 		}
 	}
@@ -112,9 +114,9 @@ func (e *Emulator) listOrgs(r *http.Request, _ *noBody) (int, any, error) {
 	}
 	query := strings.ToLower(r.URL.Query().Get("query"))
 	var all []organizationJSON
-	for _, o := range sorted(e.st.orgs) {
-		if query == "" || strings.Contains(strings.ToLower(o.name), query) || strings.Contains(o.slug, query) ||
-			o.id == query {
+	for _, o := range sorted(e.st.Orgs) {
+		if query == "" || strings.Contains(strings.ToLower(o.Name), query) || strings.Contains(o.Slug, query) ||
+			o.ID == query {
 			all = append(all, e.st.orgView(o))
 		}
 	}
@@ -149,7 +151,7 @@ func (req *createOrgRequest) validate(s *store) (slug string, err error) {
 		return "", errIdentifierExists("slug")
 	}
 	if creator := deref(req.CreatedBy); creator != "" { // "" counts as absent
-		if _, ok := s.users[creator]; !ok {
+		if _, ok := s.Users[creator]; !ok {
 			return "", errParamValue("created_by", "created_by must be the id of an existing user")
 		}
 	}
@@ -172,15 +174,15 @@ func (e *Emulator) createOrg(r *http.Request, req *createOrgRequest) (int, any, 
 // The caller holds e.mu.
 func (s *store) addOrg(id, name, slug string, now int64, req *createOrgRequest) *organization {
 	o := &organization{
-		stamp: s.newStamp(now), id: id, name: name, slug: slug, createdBy: deref(req.CreatedBy),
-		adminDeleteEnabled: true, publicMeta: orEmpty(req.PublicMetadata), privateMeta: orEmpty(req.PrivateMetadata),
+		stamp: s.newStamp(now), ID: id, Name: name, Slug: slug, CreatedBy: deref(req.CreatedBy),
+		AdminDeleteEnabled: true, PublicMeta: orEmpty(req.PublicMetadata), PrivateMeta: orEmpty(req.PrivateMetadata),
 	}
 	if req.MaxAllowedMemberships != nil {
-		o.maxMemberships = *req.MaxAllowedMemberships
+		o.MaxMemberships = *req.MaxAllowedMemberships
 	}
-	s.orgs[o.id] = o
-	if o.createdBy != "" {
-		s.addMembership(o, o.createdBy, "org:admin", now)
+	s.Orgs[o.ID] = o
+	if o.CreatedBy != "" {
+		s.addMembership(o, o.CreatedBy, "org:admin", now)
 	}
 	return o
 }
@@ -212,7 +214,7 @@ func (req *updateOrgRequest) validate(s *store, o *organization) error {
 		if !slugRE.MatchString(*req.Slug) {
 			return errParamInvalid("slug", "slug must be 1 to 64 lowercase letters, digits, '-' or '_'")
 		}
-		if s.slugTaken(*req.Slug, o.id) {
+		if s.slugTaken(*req.Slug, o.ID) {
 			return errIdentifierExists("slug")
 		}
 	}
@@ -230,21 +232,21 @@ func (e *Emulator) updateOrg(r *http.Request, req *updateOrgRequest) (int, any, 
 	if err := req.validate(e.st, o); err != nil {
 		return 0, nil, err
 	}
-	setIf(&o.name, req.Name)
-	setIf(&o.slug, req.Slug)
+	setIf(&o.Name, req.Name)
+	setIf(&o.Slug, req.Slug)
 	if req.MaxAllowedMemberships != nil {
-		o.maxMemberships = *req.MaxAllowedMemberships
+		o.MaxMemberships = *req.MaxAllowedMemberships
 	}
 	if req.AdminDeleteEnabled != nil {
-		o.adminDeleteEnabled = *req.AdminDeleteEnabled
+		o.AdminDeleteEnabled = *req.AdminDeleteEnabled
 	}
 	if req.PublicMetadata != nil {
-		o.publicMeta = req.PublicMetadata
+		o.PublicMeta = req.PublicMetadata
 	}
 	if req.PrivateMetadata != nil {
-		o.privateMeta = req.PrivateMetadata
+		o.PrivateMeta = req.PrivateMetadata
 	}
-	o.updatedAt = e.nowMillis()
+	o.UpdatedAt = e.nowMillis()
 	return http.StatusOK, e.st.orgView(o), nil
 }
 
@@ -253,9 +255,9 @@ func (e *Emulator) updateOrgMetadata(r *http.Request, req *orgMetadataRequest) (
 	if err != nil {
 		return 0, nil, err
 	}
-	o.publicMeta = mergeMetadata(o.publicMeta, req.PublicMetadata)
-	o.privateMeta = mergeMetadata(o.privateMeta, req.PrivateMetadata)
-	o.updatedAt = e.nowMillis()
+	o.PublicMeta = mergeMetadata(o.PublicMeta, req.PublicMetadata)
+	o.PrivateMeta = mergeMetadata(o.PrivateMeta, req.PrivateMetadata)
+	o.UpdatedAt = e.nowMillis()
 	return http.StatusOK, e.st.orgView(o), nil
 }
 
@@ -264,16 +266,16 @@ func (e *Emulator) deleteOrg(r *http.Request, _ *noBody) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	for id, m := range e.st.memberships {
-		if m.orgID == o.id {
-			delete(e.st.memberships, id)
+	for id, m := range e.st.Memberships {
+		if m.OrgID == o.ID {
+			delete(e.st.Memberships, id)
 		}
 	}
-	for id, inv := range e.st.orgInvitations {
-		if inv.orgID == o.id {
-			delete(e.st.orgInvitations, id)
+	for id, inv := range e.st.OrgInvitations {
+		if inv.OrgID == o.ID {
+			delete(e.st.OrgInvitations, id)
 		}
 	}
-	delete(e.st.orgs, o.id)
-	return http.StatusOK, deletedObject{Object: "organization", ID: o.id, Slug: &o.slug, Deleted: true}, nil
+	delete(e.st.Orgs, o.ID)
+	return http.StatusOK, deletedObject{Object: "organization", ID: o.ID, Slug: &o.Slug, Deleted: true}, nil
 }

@@ -7,12 +7,15 @@ import (
 
 type orgInvitation struct {
 	stamp
-	id, orgID, email, role string
-	status                 string // pending, accepted, revoked
-	inviterUserID          string
-	redirectURL            string
-	publicMeta             map[string]any
-	privateMeta            map[string]any
+	ID            string         `json:"id"`
+	OrgID         string         `json:"org_id"`
+	Email         string         `json:"email"`
+	Role          string         `json:"role"`
+	Status        string         `json:"status"` // pending, accepted, revoked
+	InviterUserID string         `json:"inviter_user_id"`
+	RedirectURL   string         `json:"redirect_url"`
+	PublicMeta    map[string]any `json:"public_meta"`
+	PrivateMeta   map[string]any `json:"private_meta"`
 }
 
 // orgInvitationJSON is Clerk's OrganizationInvitation resource.
@@ -33,10 +36,10 @@ type orgInvitationJSON struct {
 
 func orgInvitationView(inv *orgInvitation) orgInvitationJSON {
 	return orgInvitationJSON{
-		Object: "organization_invitation", ID: inv.id, EmailAddress: inv.email, Role: inv.role,
-		OrganizationID: inv.orgID, InviterUserID: strOrNil(inv.inviterUserID), Status: inv.status,
-		PublicMetadata: orEmpty(inv.publicMeta), PrivateMetadata: orEmpty(inv.privateMeta),
-		URL: strOrNil(inv.redirectURL), CreatedAt: inv.createdAt, UpdatedAt: inv.updatedAt,
+		Object: "organization_invitation", ID: inv.ID, EmailAddress: inv.Email, Role: inv.Role,
+		OrganizationID: inv.OrgID, InviterUserID: strOrNil(inv.InviterUserID), Status: inv.Status,
+		PublicMetadata: orEmpty(inv.PublicMeta), PrivateMetadata: orEmpty(inv.PrivateMeta),
+		URL: strOrNil(inv.RedirectURL), CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt,
 	}
 }
 
@@ -55,8 +58,8 @@ func (e *Emulator) listOrgInvitations(fixedStatus string) apiFunc {
 			return 0, nil, err
 		}
 		var all []orgInvitationJSON
-		for _, inv := range sorted(e.st.orgInvitations) {
-			if inv.orgID == o.id && (status == "" || inv.status == status) {
+		for _, inv := range sorted(e.st.OrgInvitations) {
+			if inv.OrgID == o.ID && (status == "" || inv.Status == status) {
 				all = append(all, orgInvitationView(inv))
 			}
 		}
@@ -82,17 +85,17 @@ func (req *createOrgInvitationRequest) validate(s *store, o *organization) error
 		return errParamMissing("role")
 	}
 	if inviter := deref(req.InviterUserID); inviter != "" { // "" counts as absent
-		if _, ok := s.users[inviter]; !ok {
+		if _, ok := s.Users[inviter]; !ok {
 			return errParamValue("inviter_user_id", "inviter_user_id must be the id of an existing user")
 		}
 	}
-	for _, inv := range s.orgInvitations {
-		if inv.orgID == o.id && inv.status == "pending" && strings.EqualFold(inv.email, *req.EmailAddress) {
+	for _, inv := range s.OrgInvitations {
+		if inv.OrgID == o.ID && inv.Status == "pending" && strings.EqualFold(inv.Email, *req.EmailAddress) {
 			return errDuplicate("there is already a pending invitation for this email address")
 		}
 	}
-	for _, m := range s.orgMemberships(o.id) {
-		emails, _ := s.userIdentifiers(s.users[m.userID])
+	for _, m := range s.orgMemberships(o.ID) {
+		emails, _ := s.userIdentifiers(s.Users[m.UserID])
 		if containsFold(emails, *req.EmailAddress) {
 			return &apiError{status: http.StatusBadRequest, code: "already_a_member_in_organization",
 				message: "already a member", long: "a user with this email address is already a member"}
@@ -110,12 +113,12 @@ func (e *Emulator) createOrgInvitation(r *http.Request, req *createOrgInvitation
 		return 0, nil, err
 	}
 	inv := &orgInvitation{
-		stamp: e.st.newStamp(e.nowMillis()), id: newID("orginv_"), orgID: o.id, email: *req.EmailAddress,
-		role: *req.Role, status: "pending", inviterUserID: deref(req.InviterUserID),
-		redirectURL: deref(req.RedirectURL), publicMeta: orEmpty(req.PublicMetadata),
-		privateMeta: orEmpty(req.PrivateMetadata),
+		stamp: e.st.newStamp(e.nowMillis()), ID: newID("orginv_"), OrgID: o.ID, Email: *req.EmailAddress,
+		Role: *req.Role, Status: "pending", InviterUserID: deref(req.InviterUserID),
+		RedirectURL: deref(req.RedirectURL), PublicMeta: orEmpty(req.PublicMetadata),
+		PrivateMeta: orEmpty(req.PrivateMetadata),
 	}
-	e.st.orgInvitations[inv.id] = inv
+	e.st.OrgInvitations[inv.ID] = inv
 	return http.StatusOK, orgInvitationView(inv), nil
 }
 
@@ -129,14 +132,14 @@ func (e *Emulator) revokeOrgInvitation(r *http.Request, req *revokeOrgInvitation
 	if err != nil {
 		return 0, nil, err
 	}
-	inv, ok := e.st.orgInvitations[r.PathValue("inv")]
-	if !ok || inv.orgID != o.id {
+	inv, ok := e.st.OrgInvitations[r.PathValue("inv")]
+	if !ok || inv.OrgID != o.ID {
 		return 0, nil, errNotFound("organization invitation")
 	}
-	if inv.status != "pending" {
+	if inv.Status != "pending" {
 		return 0, nil, errBadRequest("organization_invitation_not_pending",
-			"only pending invitations can be revoked; this one is "+inv.status)
+			"only pending invitations can be revoked; this one is "+inv.Status)
 	}
-	inv.status, inv.updatedAt = "revoked", e.nowMillis()
+	inv.Status, inv.UpdatedAt = "revoked", e.nowMillis()
 	return http.StatusOK, orgInvitationView(inv), nil
 }

@@ -6,9 +6,12 @@ import (
 
 type membership struct {
 	stamp
-	id, orgID, userID, role string
-	publicMeta              map[string]any
-	privateMeta             map[string]any
+	ID          string         `json:"id"`
+	OrgID       string         `json:"org_id"`
+	UserID      string         `json:"user_id"`
+	Role        string         `json:"role"`
+	PublicMeta  map[string]any `json:"public_meta"`
+	PrivateMeta map[string]any `json:"private_meta"`
 }
 
 // publicUserDataJSON is the membership's nested public_user_data.
@@ -38,29 +41,29 @@ type membershipJSON struct {
 
 // membershipView renders m. The caller holds e.mu.
 func (s *store) membershipView(m *membership) membershipJSON {
-	u := s.users[m.userID]
-	ud := publicUserDataJSON{UserID: u.id, FirstName: strOrNil(u.firstName), LastName: strOrNil(u.lastName),
+	u := s.Users[m.UserID]
+	ud := publicUserDataJSON{UserID: u.ID, FirstName: strOrNil(u.FirstName), LastName: strOrNil(u.LastName),
 		ImageURL: defaultImageURL, ProfileImageURL: defaultImageURL, Identifier: s.identifier(u)}
 	return membershipJSON{
-		Object: "organization_membership", ID: m.id, Role: m.role, Permissions: permissionsFor(m.role),
-		PublicMetadata: orEmpty(m.publicMeta), PrivateMetadata: orEmpty(m.privateMeta),
-		Organization: s.orgView(s.orgs[m.orgID]), PublicUserData: ud,
-		CreatedAt: m.createdAt, UpdatedAt: m.updatedAt,
+		Object: "organization_membership", ID: m.ID, Role: m.Role, Permissions: permissionsFor(m.Role),
+		PublicMetadata: orEmpty(m.PublicMeta), PrivateMetadata: orEmpty(m.PrivateMeta),
+		Organization: s.orgView(s.Orgs[m.OrgID]), PublicUserData: ud,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 	}
 }
 
 // identifier is the user's primary email, else phone, else username, else id.
 func (s *store) identifier(u *user) string {
-	if e, ok := s.emails[u.primaryEmailID]; ok {
-		return e.address
+	if e, ok := s.Emails[u.PrimaryEmailID]; ok {
+		return e.Address
 	}
-	if p, ok := s.phones[u.primaryPhoneID]; ok {
-		return p.number
+	if p, ok := s.Phones[u.PrimaryPhoneID]; ok {
+		return p.Number
 	}
-	if u.username != "" {
-		return u.username
+	if u.Username != "" {
+		return u.Username
 	}
-	return u.id
+	return u.ID
 }
 
 // permissionsFor returns the system permissions Clerk grants the default
@@ -80,16 +83,16 @@ func permissionsFor(role string) []string {
 // addMembership stores a membership of userID in o. The caller holds e.mu
 // and has checked that the user exists and is not yet a member.
 func (s *store) addMembership(o *organization, userID, role string, now int64) *membership {
-	m := &membership{stamp: s.newStamp(now), id: newID("orgmem_"), orgID: o.id, userID: userID, role: role,
-		publicMeta: map[string]any{}, privateMeta: map[string]any{}}
-	s.memberships[m.id] = m
+	m := &membership{stamp: s.newStamp(now), ID: newID("orgmem_"), OrgID: o.ID, UserID: userID, Role: role,
+		PublicMeta: map[string]any{}, PrivateMeta: map[string]any{}}
+	s.Memberships[m.ID] = m
 	return m
 }
 
 func (s *store) orgMemberships(orgID string) []*membership {
 	var out []*membership
-	for _, m := range sorted(s.memberships) {
-		if m.orgID == orgID {
+	for _, m := range sorted(s.Memberships) {
+		if m.OrgID == orgID {
 			out = append(out, m)
 		}
 	}
@@ -99,8 +102,8 @@ func (s *store) orgMemberships(orgID string) []*membership {
 // userMemberships returns the memberships of userID in creation order.
 func (s *store) userMemberships(userID string) []*membership {
 	var out []*membership
-	for _, m := range sorted(s.memberships) {
-		if m.userID == userID {
+	for _, m := range sorted(s.Memberships) {
+		if m.UserID == userID {
 			out = append(out, m)
 		}
 	}
@@ -109,8 +112,8 @@ func (s *store) userMemberships(userID string) []*membership {
 
 // membershipOf returns userID's membership in orgID, or nil.
 func (s *store) membershipOf(orgID, userID string) *membership {
-	for _, m := range s.memberships {
-		if m.orgID == orgID && m.userID == userID {
+	for _, m := range s.Memberships {
+		if m.OrgID == orgID && m.UserID == userID {
 			return m
 		}
 	}
@@ -121,17 +124,17 @@ func (s *store) membershipOf(orgID, userID string) *membership {
 // the session's last active organization when the user is still a member,
 // else the user's first membership (which becomes the active one), else nil.
 func (s *store) activeMembership(sess *session) *membership {
-	if sess.activeOrgID != "" {
-		if m := s.membershipOf(sess.activeOrgID, sess.userID); m != nil {
+	if sess.ActiveOrgID != "" {
+		if m := s.membershipOf(sess.ActiveOrgID, sess.UserID); m != nil {
 			return m
 		}
 	}
-	ms := s.userMemberships(sess.userID)
+	ms := s.userMemberships(sess.UserID)
 	if len(ms) == 0 {
-		sess.activeOrgID = ""
+		sess.ActiveOrgID = ""
 		return nil
 	}
-	sess.activeOrgID = ms[0].orgID
+	sess.ActiveOrgID = ms[0].OrgID
 	return ms[0]
 }
 
@@ -145,7 +148,7 @@ func (e *Emulator) listMemberships(r *http.Request, _ *noBody) (int, any, error)
 		return 0, nil, err
 	}
 	var all []membershipJSON
-	for _, m := range e.st.orgMemberships(o.id) {
+	for _, m := range e.st.orgMemberships(o.ID) {
 		all = append(all, e.st.membershipView(m))
 	}
 	return http.StatusOK, paginate(all, p), nil
@@ -168,14 +171,14 @@ func (e *Emulator) createMembership(r *http.Request, req *createMembershipReques
 	if err != nil {
 		return 0, nil, err
 	}
-	if _, ok := e.st.users[*req.UserID]; !ok {
+	if _, ok := e.st.Users[*req.UserID]; !ok {
 		return 0, nil, errNotFound("user")
 	}
-	if e.st.membershipOf(o.id, *req.UserID) != nil {
+	if e.st.membershipOf(o.ID, *req.UserID) != nil {
 		return 0, nil, &apiError{status: http.StatusBadRequest, code: "already_a_member_in_organization",
 			message: "already a member", long: "the user is already a member of the organization"}
 	}
-	if o.maxMemberships > 0 && len(e.st.orgMemberships(o.id)) >= o.maxMemberships {
+	if o.MaxMemberships > 0 && len(e.st.orgMemberships(o.ID)) >= o.MaxMemberships {
 		return 0, nil, &apiError{status: http.StatusForbidden, code: "organization_membership_quota_exceeded",
 			message: "membership quota exceeded", long: "the organization has reached its maximum number of memberships"}
 	}
@@ -190,7 +193,7 @@ func (e *Emulator) lookupMembership(r *http.Request) (*membership, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := e.st.membershipOf(o.id, r.PathValue("user"))
+	m := e.st.membershipOf(o.ID, r.PathValue("user"))
 	if m == nil {
 		return nil, errNotFound("organization membership")
 	}
@@ -210,7 +213,7 @@ func (e *Emulator) updateMembership(r *http.Request, req *updateMembershipReques
 	if err != nil {
 		return 0, nil, err
 	}
-	m.role, m.updatedAt = *req.Role, e.nowMillis()
+	m.Role, m.UpdatedAt = *req.Role, e.nowMillis()
 	return http.StatusOK, e.st.membershipView(m), nil
 }
 
@@ -219,9 +222,9 @@ func (e *Emulator) updateMembershipMetadata(r *http.Request, req *orgMetadataReq
 	if err != nil {
 		return 0, nil, err
 	}
-	m.publicMeta = mergeMetadata(m.publicMeta, req.PublicMetadata)
-	m.privateMeta = mergeMetadata(m.privateMeta, req.PrivateMetadata)
-	m.updatedAt = e.nowMillis()
+	m.PublicMeta = mergeMetadata(m.PublicMeta, req.PublicMetadata)
+	m.PrivateMeta = mergeMetadata(m.PrivateMeta, req.PrivateMetadata)
+	m.UpdatedAt = e.nowMillis()
 	return http.StatusOK, e.st.membershipView(m), nil
 }
 
@@ -231,7 +234,7 @@ func (e *Emulator) deleteMembership(r *http.Request, _ *noBody) (int, any, error
 		return 0, nil, err
 	}
 	v := e.st.membershipView(m)
-	delete(e.st.memberships, m.id)
+	delete(e.st.Memberships, m.ID)
 	v.Organization.MembersCount--
 	return http.StatusOK, v, nil
 }

@@ -13,12 +13,15 @@ const (
 
 type session struct {
 	stamp
-	id, clientID, userID string
-	status               string // active, revoked, ended, removed
-	lastActiveAt         int64
-	expireAt, abandonAt  int64
-	azp                  string // optional azp claim of minted tokens
-	activeOrgID          string
+	ID           string `json:"id"`
+	ClientID     string `json:"client_id"`
+	UserID       string `json:"user_id"`
+	Status       string `json:"status"` // active, revoked, ended, removed
+	LastActiveAt int64  `json:"last_active_at"`
+	ExpireAt     int64  `json:"expire_at"`
+	AbandonAt    int64  `json:"abandon_at"`
+	Azp          string `json:"azp"` // optional azp claim of minted tokens
+	ActiveOrgID  string `json:"active_org_id"`
 }
 
 // sessionJSON is Clerk's Session resource (object "session").
@@ -39,63 +42,63 @@ type sessionJSON struct {
 
 func sessionView(s *session) sessionJSON {
 	return sessionJSON{
-		Object: "session", ID: s.id, ClientID: s.clientID, UserID: s.userID, Status: s.status,
-		LastActiveAt: s.lastActiveAt, LastActiveOrganizationID: strOrNil(s.activeOrgID),
-		ExpireAt: s.expireAt, AbandonAt: s.abandonAt, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt,
+		Object: "session", ID: s.ID, ClientID: s.ClientID, UserID: s.UserID, Status: s.Status,
+		LastActiveAt: s.LastActiveAt, LastActiveOrganizationID: strOrNil(s.ActiveOrgID),
+		ExpireAt: s.ExpireAt, AbandonAt: s.AbandonAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
 	}
 }
 
 // newSession creates an active session, in a new client, for an existing,
 // unbanned user. The caller holds e.mu.
 func (s *store) newSession(userID, azp string, now int64) (*session, error) {
-	u, ok := s.users[userID]
+	u, ok := s.Users[userID]
 	if !ok {
 		return nil, errNotFound("user")
 	}
-	if u.banned {
+	if u.Banned {
 		return nil, errBadRequest("user_banned", "the user is banned and cannot sign in")
 	}
-	c := &client{stamp: s.newStamp(now), id: newID("client_")}
+	c := &client{stamp: s.newStamp(now), ID: newID("client_")}
 	sess := &session{
-		stamp: s.newStamp(now), id: newID("sess_"), clientID: c.id, userID: userID, status: "active",
-		lastActiveAt: now, expireAt: now + sessionLifetimeMillis, abandonAt: now + sessionAbandonMillis, azp: azp,
+		stamp: s.newStamp(now), ID: newID("sess_"), ClientID: c.ID, UserID: userID, Status: "active",
+		LastActiveAt: now, ExpireAt: now + sessionLifetimeMillis, AbandonAt: now + sessionAbandonMillis, Azp: azp,
 	}
-	c.sessionIDs, c.lastActiveSessionID = []string{sess.id}, sess.id
+	c.SessionIDs, c.LastActiveSessionID = []string{sess.ID}, sess.ID
 	s.activeMembership(sess) // pick the initial active organization
-	s.clients[c.id], s.sessions[sess.id] = c, sess
-	u.lastSignInAt = now
+	s.Clients[c.ID], s.Sessions[sess.ID] = c, sess
+	u.LastSignInAt = now
 	return sess, nil
 }
 
 // activeSession returns the session id, or a 404 (unknown) or 400 (not
 // active) error. The caller holds e.mu.
 func (s *store) activeSession(id string, now int64) (*session, error) {
-	sess, ok := s.sessions[id]
+	sess, ok := s.Sessions[id]
 	if !ok {
 		return nil, errNotFound("session")
 	}
 	sess.expire(now)
-	if sess.status != "active" {
+	if sess.Status != "active" {
 		return nil, &apiError{status: http.StatusBadRequest, code: "session_not_active",
-			message: "session is not active", long: "the session is " + sess.status + " and cannot be used",
-			meta: map[string]any{"session_id": sess.id}}
+			message: "session is not active", long: "the session is " + sess.Status + " and cannot be used",
+			meta: map[string]any{"session_id": sess.ID}}
 	}
 	return sess, nil
 }
 
 // expire moves an active session past its expire_at to "expired".
 func (sess *session) expire(now int64) {
-	if sess.status == "active" && now >= sess.expireAt {
-		sess.status, sess.updatedAt = "expired", now
+	if sess.Status == "active" && now >= sess.ExpireAt {
+		sess.Status, sess.UpdatedAt = "expired", now
 	}
 }
 
 // endUserSessions moves every active session of userID to status. The
 // caller holds e.mu.
 func (s *store) endUserSessions(userID, status string, now int64) {
-	for _, sess := range s.sessions {
-		if sess.userID == userID && sess.status == "active" {
-			sess.status, sess.updatedAt = status, now
+	for _, sess := range s.Sessions {
+		if sess.UserID == userID && sess.Status == "active" {
+			sess.Status, sess.UpdatedAt = status, now
 		}
 	}
 }
@@ -118,7 +121,7 @@ func (e *Emulator) CreateSessionWithParty(userID, authorizedParty string) (strin
 	if err != nil {
 		return "", err
 	}
-	return sess.id, nil
+	return sess.ID, nil
 }
 
 // MintSessionToken returns an RS256 session token for an active session,
@@ -162,10 +165,10 @@ func (e *Emulator) listSessions(r *http.Request, _ *noBody) (int, any, error) {
 	clientID, userID, status := q.Get("client_id"), q.Get("user_id"), q.Get("status")
 	now := e.nowMillis()
 	out := []sessionJSON{}
-	for _, s := range sorted(e.st.sessions) {
+	for _, s := range sorted(e.st.Sessions) {
 		s.expire(now)
-		if (clientID == "" || s.clientID == clientID) && (userID == "" || s.userID == userID) &&
-			(status == "" || s.status == status) {
+		if (clientID == "" || s.ClientID == clientID) && (userID == "" || s.UserID == userID) &&
+			(status == "" || s.Status == status) {
 			out = append(out, sessionView(s))
 		}
 	}
@@ -173,7 +176,7 @@ func (e *Emulator) listSessions(r *http.Request, _ *noBody) (int, any, error) {
 }
 
 func (e *Emulator) getSession(r *http.Request, _ *noBody) (int, any, error) {
-	s, ok := e.st.sessions[r.PathValue("id")]
+	s, ok := e.st.Sessions[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("session")
 	}
@@ -187,7 +190,7 @@ func (e *Emulator) revokeSession(r *http.Request, _ *noBody) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	s.status, s.updatedAt = "revoked", now
+	s.Status, s.UpdatedAt = "revoked", now
 	return http.StatusOK, sessionView(s), nil
 }
 
@@ -207,7 +210,7 @@ func (e *Emulator) verifySession(r *http.Request, req *tokenRequest) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	if terr != nil || claims["sid"] != s.id {
+	if terr != nil || claims["sid"] != s.ID {
 		return 0, nil, errBadRequest("token_invalid", "the token is not a valid session token for this session")
 	}
 	return http.StatusOK, sessionView(s), nil

@@ -6,9 +6,9 @@ import (
 
 type client struct {
 	stamp
-	id                  string
-	sessionIDs          []string
-	lastActiveSessionID string
+	ID                  string   `json:"id"`
+	SessionIDs          []string `json:"session_ids"`
+	LastActiveSessionID string   `json:"last_active_session_id"`
 }
 
 // clientJSON is Clerk's Client resource (object "client").
@@ -27,12 +27,12 @@ type clientJSON struct {
 // clientView renders c. The caller holds e.mu.
 func (s *store) clientView(c *client) clientJSON {
 	v := clientJSON{
-		Object: "client", ID: c.id, SessionIDs: append([]string{}, c.sessionIDs...),
-		Sessions: []sessionJSON{}, LastActiveSessionID: strOrNil(c.lastActiveSessionID),
-		CreatedAt: c.createdAt, UpdatedAt: c.updatedAt,
+		Object: "client", ID: c.ID, SessionIDs: append([]string{}, c.SessionIDs...),
+		Sessions: []sessionJSON{}, LastActiveSessionID: strOrNil(c.LastActiveSessionID),
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
-	for _, id := range c.sessionIDs {
-		if sess, ok := s.sessions[id]; ok {
+	for _, id := range c.SessionIDs {
+		if sess, ok := s.Sessions[id]; ok {
 			v.Sessions = append(v.Sessions, sessionView(sess))
 		}
 	}
@@ -41,14 +41,14 @@ func (s *store) clientView(c *client) clientJSON {
 
 func (e *Emulator) listClients(*http.Request, *noBody) (int, any, error) {
 	out := []clientJSON{}
-	for _, c := range sorted(e.st.clients) {
+	for _, c := range sorted(e.st.Clients) {
 		out = append(out, e.st.clientView(c))
 	}
 	return http.StatusOK, out, nil
 }
 
 func (e *Emulator) getClient(r *http.Request, _ *noBody) (int, any, error) {
-	c, ok := e.st.clients[r.PathValue("id")]
+	c, ok := e.st.Clients[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("client")
 	}
@@ -67,9 +67,9 @@ func (e *Emulator) verifyClient(r *http.Request, req *tokenRequest) (int, any, e
 		return 0, nil, errBadRequest("token_invalid", "the token is not a valid client token")
 	}
 	sid, _ := claims["sid"].(string)
-	s, ok := e.st.sessions[sid]
+	s, ok := e.st.Sessions[sid]
 	if !ok {
 		return 0, nil, errBadRequest("token_invalid", "the token is not a valid client token")
 	}
-	return http.StatusOK, e.st.clientView(e.st.clients[s.clientID]), nil
+	return http.StatusOK, e.st.clientView(e.st.Clients[s.ClientID]), nil
 }

@@ -8,8 +8,11 @@ import (
 
 type signInToken struct {
 	stamp
-	id, userID, token, status string // pending, accepted, revoked
-	expireAt                  int64
+	ID       string `json:"id"`
+	UserID   string `json:"user_id"`
+	Token    string `json:"token"`
+	Status   string `json:"status"` // pending, accepted, revoked
+	ExpireAt int64  `json:"expire_at"`
 }
 
 // signInTokenJSON is Clerk's SignInToken resource (object "sign_in_token").
@@ -29,9 +32,9 @@ type signInTokenJSON struct {
 func (e *Emulator) signInTokenView(t *signInToken) signInTokenJSON {
 	host := strings.TrimPrefix(e.issuer, "https://clerk.")
 	return signInTokenJSON{
-		Object: "sign_in_token", ID: t.id, UserID: t.userID, Token: t.token, Status: t.status,
-		URL:       "https://accounts." + host + "/sign-in?__clerk_ticket=" + url.QueryEscape(t.token),
-		CreatedAt: t.createdAt, UpdatedAt: t.updatedAt,
+		Object: "sign_in_token", ID: t.ID, UserID: t.UserID, Token: t.Token, Status: t.Status,
+		URL:       "https://accounts." + host + "/sign-in?__clerk_ticket=" + url.QueryEscape(t.Token),
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 	}
 }
 
@@ -54,20 +57,20 @@ func (e *Emulator) createSignInToken(r *http.Request, req *createSignInTokenRequ
 		return 0, nil, err
 	}
 	now := e.nowMillis()
-	t := &signInToken{stamp: e.st.newStamp(now), id: newID("sit_"), userID: u.id,
-		token: newID("") + newID(""), status: "pending", expireAt: now + ttl*1000}
-	e.st.signInTokens[t.id] = t
+	t := &signInToken{stamp: e.st.newStamp(now), ID: newID("sit_"), UserID: u.ID,
+		Token: newID("") + newID(""), Status: "pending", ExpireAt: now + ttl*1000}
+	e.st.SignInTokens[t.ID] = t
 	return http.StatusOK, e.signInTokenView(t), nil
 }
 
 func (e *Emulator) revokeSignInToken(r *http.Request, _ *noBody) (int, any, error) {
-	t, ok := e.st.signInTokens[r.PathValue("id")]
+	t, ok := e.st.SignInTokens[r.PathValue("id")]
 	if !ok {
 		return 0, nil, errNotFound("sign in token")
 	}
-	if t.status != "pending" {
+	if t.Status != "pending" {
 		return 0, nil, errBadRequest("sign_in_token_not_pending", "only pending sign-in tokens can be revoked")
 	}
-	t.status, t.updatedAt = "revoked", e.nowMillis()
+	t.Status, t.UpdatedAt = "revoked", e.nowMillis()
 	return http.StatusOK, e.signInTokenView(t), nil
 }

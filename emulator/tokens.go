@@ -110,21 +110,21 @@ func (e *Emulator) sessionClaims(s *session, ttl time.Duration) map[string]any {
 	now := e.now().Unix()
 	claims := map[string]any{
 		"iss": e.issuer,
-		"sub": s.userID,
-		"sid": s.id,
+		"sub": s.UserID,
+		"sid": s.ID,
 		"iat": now,
 		"nbf": now - 10,
 		"exp": now + int64((ttl+time.Second-1)/time.Second), // sub-second ttls round up
 	}
-	if s.azp != "" {
-		claims["azp"] = s.azp
+	if s.Azp != "" {
+		claims["azp"] = s.Azp
 	}
 	if m := e.st.activeMembership(s); m != nil {
-		org := e.st.orgs[m.orgID]
-		claims["org_id"] = org.id
-		claims["org_slug"] = org.slug
-		claims["org_role"] = m.role
-		claims["org_permissions"] = permissionsFor(m.role)
+		org := e.st.Orgs[m.OrgID]
+		claims["org_id"] = org.ID
+		claims["org_slug"] = org.Slug
+		claims["org_role"] = m.Role
+		claims["org_permissions"] = permissionsFor(m.Role)
 	}
 	return claims
 }

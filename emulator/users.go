@@ -17,23 +17,24 @@ import (
 // and are referenced by id in creation order.
 type user struct {
 	stamp
-	id             string
-	externalID     string
-	username       string
-	firstName      string
-	lastName       string
-	pwSalt, pwHash []byte
-	emailIDs       []string
-	phoneIDs       []string
-	primaryEmailID string
-	primaryPhoneID string
-	publicMeta     map[string]any
-	privateMeta    map[string]any
-	unsafeMeta     map[string]any
-	totpEnabled    bool
-	backupCodes    bool
-	banned         bool
-	lastSignInAt   int64
+	ID             string         `json:"id"`
+	ExternalID     string         `json:"external_id"`
+	Username       string         `json:"username"`
+	FirstName      string         `json:"first_name"`
+	LastName       string         `json:"last_name"`
+	PwSalt         []byte         `json:"pw_salt"`
+	PwHash         []byte         `json:"pw_hash"`
+	EmailIDs       []string       `json:"email_ids"`
+	PhoneIDs       []string       `json:"phone_ids"`
+	PrimaryEmailID string         `json:"primary_email_id"`
+	PrimaryPhoneID string         `json:"primary_phone_id"`
+	PublicMeta     map[string]any `json:"public_meta"`
+	PrivateMeta    map[string]any `json:"private_meta"`
+	UnsafeMeta     map[string]any `json:"unsafe_meta"`
+	TotpEnabled    bool           `json:"totp_enabled"`
+	BackupCodes    bool           `json:"backup_codes"`
+	Banned         bool           `json:"banned"`
+	LastSignInAt   int64          `json:"last_sign_in_at"`
 }
 
 // pbkdf2Iter is deliberately modest: the emulator keeps passwords only so
@@ -41,9 +42,9 @@ type user struct {
 const pbkdf2Iter = 4096
 
 func (u *user) setPassword(pw string) {
-	u.pwSalt = make([]byte, 16)
-	_, _ = rand.Read(u.pwSalt)
-	u.pwHash = hashPassword(pw, u.pwSalt)
+	u.PwSalt = make([]byte, 16)
+	_, _ = rand.Read(u.PwSalt)
+	u.PwHash = hashPassword(pw, u.PwSalt)
 }
 
 // passwordMatches compares pw with a stored salted hash in constant time.
@@ -124,37 +125,37 @@ type userJSON struct {
 // userView renders u. The caller holds e.mu.
 func (s *store) userView(u *user) userJSON {
 	v := userJSON{
-		Object: "user", ID: u.id,
-		ExternalID:            strOrNil(u.externalID),
-		PrimaryEmailAddressID: strOrNil(u.primaryEmailID),
-		PrimaryPhoneNumberID:  strOrNil(u.primaryPhoneID),
-		Username:              strOrNil(u.username),
-		FirstName:             strOrNil(u.firstName),
-		LastName:              strOrNil(u.lastName),
+		Object: "user", ID: u.ID,
+		ExternalID:            strOrNil(u.ExternalID),
+		PrimaryEmailAddressID: strOrNil(u.PrimaryEmailID),
+		PrimaryPhoneNumberID:  strOrNil(u.PrimaryPhoneID),
+		Username:              strOrNil(u.Username),
+		FirstName:             strOrNil(u.FirstName),
+		LastName:              strOrNil(u.LastName),
 		ProfileImageURL:       "https://img.clerk.com/authsvc-emulator/default.png",
 		ImageURL:              "https://img.clerk.com/authsvc-emulator/default.png",
-		PasswordEnabled:       u.pwHash != nil,
-		TOTPEnabled:           u.totpEnabled,
-		BackupCodeEnabled:     u.backupCodes,
-		TwoFactorEnabled:      u.totpEnabled || u.backupCodes,
-		Banned:                u.banned,
+		PasswordEnabled:       u.PwHash != nil,
+		TOTPEnabled:           u.TotpEnabled,
+		BackupCodeEnabled:     u.BackupCodes,
+		TwoFactorEnabled:      u.TotpEnabled || u.BackupCodes,
+		Banned:                u.Banned,
 		Locked:                false,
-		EmailAddresses:        make([]emailAddressJSON, 0, len(u.emailIDs)),
-		PhoneNumbers:          make([]phoneNumberJSON, 0, len(u.phoneIDs)),
+		EmailAddresses:        make([]emailAddressJSON, 0, len(u.EmailIDs)),
+		PhoneNumbers:          make([]phoneNumberJSON, 0, len(u.PhoneIDs)),
 		Web3Wallets:           []any{},
 		ExternalAccounts:      []any{},
-		PublicMetadata:        orEmpty(u.publicMeta),
-		PrivateMetadata:       orEmpty(u.privateMeta),
-		UnsafeMetadata:        orEmpty(u.unsafeMeta),
-		LastSignInAt:          int64OrNil(u.lastSignInAt),
-		CreatedAt:             u.createdAt,
-		UpdatedAt:             u.updatedAt,
+		PublicMetadata:        orEmpty(u.PublicMeta),
+		PrivateMetadata:       orEmpty(u.PrivateMeta),
+		UnsafeMetadata:        orEmpty(u.UnsafeMeta),
+		LastSignInAt:          int64OrNil(u.LastSignInAt),
+		CreatedAt:             u.CreatedAt,
+		UpdatedAt:             u.UpdatedAt,
 	}
-	for _, id := range u.emailIDs {
-		v.EmailAddresses = append(v.EmailAddresses, emailView(s.emails[id]))
+	for _, id := range u.EmailIDs {
+		v.EmailAddresses = append(v.EmailAddresses, emailView(s.Emails[id]))
 	}
-	for _, id := range u.phoneIDs {
-		v.PhoneNumbers = append(v.PhoneNumbers, s.phoneJSON(s.phones[id]))
+	for _, id := range u.PhoneIDs {
+		v.PhoneNumbers = append(v.PhoneNumbers, s.phoneJSON(s.Phones[id]))
 	}
 	return v
 }
@@ -224,12 +225,12 @@ func (e *Emulator) createUser(r *http.Request, req *createUserRequest) (int, any
 // addUser stores a user built from a validated request. The caller holds e.mu.
 func (s *store) addUser(id string, now int64, req *createUserRequest) *user {
 	u := &user{
-		stamp: s.newStamp(now), id: id,
-		externalID: deref(req.ExternalID), username: deref(req.Username),
-		firstName: deref(req.FirstName), lastName: deref(req.LastName),
-		publicMeta: orEmpty(req.PublicMetadata), privateMeta: orEmpty(req.PrivateMetadata),
-		unsafeMeta:  orEmpty(req.UnsafeMetadata),
-		totpEnabled: req.TOTPSecret != nil, backupCodes: len(req.BackupCodes) > 0,
+		stamp: s.newStamp(now), ID: id,
+		ExternalID: deref(req.ExternalID), Username: deref(req.Username),
+		FirstName: deref(req.FirstName), LastName: deref(req.LastName),
+		PublicMeta: orEmpty(req.PublicMetadata), PrivateMeta: orEmpty(req.PrivateMetadata),
+		UnsafeMeta:  orEmpty(req.UnsafeMetadata),
+		TotpEnabled: req.TOTPSecret != nil, BackupCodes: len(req.BackupCodes) > 0,
 	}
 	if req.Password != nil {
 		u.setPassword(*req.Password)
@@ -240,7 +241,7 @@ func (s *store) addUser(id string, now int64, req *createUserRequest) *user {
 	for _, p := range req.PhoneNumber {
 		s.addPhone(u, p, true, now)
 	}
-	s.users[u.id] = u
+	s.Users[u.ID] = u
 	return u
 }
 
@@ -249,7 +250,7 @@ func (s *store) owner(userID *string) (*user, error) {
 	if userID == nil || *userID == "" {
 		return nil, errParamMissing("user_id")
 	}
-	u, ok := s.users[*userID]
+	u, ok := s.Users[*userID]
 	if !ok {
 		return nil, errNotFound("user")
 	}
@@ -258,7 +259,7 @@ func (s *store) owner(userID *string) (*user, error) {
 
 // lookupUser returns the user with the path's {id}. The caller holds e.mu.
 func (e *Emulator) lookupUser(r *http.Request) (*user, error) {
-	u, ok := e.st.users[r.PathValue("id")]
+	u, ok := e.st.Users[r.PathValue("id")]
 	if !ok {
 		return nil, errNotFound("user")
 	}
@@ -267,8 +268,8 @@ func (e *Emulator) lookupUser(r *http.Request) (*user, error) {
 
 // usernameTaken reports whether name is some user's username (other than exceptID).
 func (s *store) usernameTaken(name, exceptID string) bool {
-	for _, u := range s.users {
-		if u.id != exceptID && u.username != "" && strings.EqualFold(u.username, name) {
+	for _, u := range s.Users {
+		if u.ID != exceptID && u.Username != "" && strings.EqualFold(u.Username, name) {
 			return true
 		}
 	}
@@ -289,25 +290,25 @@ func (e *Emulator) deleteUser(r *http.Request, _ *noBody) (int, any, error) {
 		return 0, nil, err
 	}
 	e.st.removeUser(u, e.nowMillis())
-	return http.StatusOK, deletedObject{Object: "user", ID: u.id, Deleted: true}, nil
+	return http.StatusOK, deletedObject{Object: "user", ID: u.ID, Deleted: true}, nil
 }
 
 // removeUser deletes u with its identifications and memberships, and ends
 // its sessions. The caller holds e.mu.
 func (s *store) removeUser(u *user, now int64) {
-	for _, id := range u.emailIDs {
-		delete(s.emails, id)
+	for _, id := range u.EmailIDs {
+		delete(s.Emails, id)
 	}
-	for _, id := range u.phoneIDs {
-		delete(s.phones, id)
+	for _, id := range u.PhoneIDs {
+		delete(s.Phones, id)
 	}
-	for id, m := range s.memberships {
-		if m.userID == u.id {
-			delete(s.memberships, id)
+	for id, m := range s.Memberships {
+		if m.UserID == u.ID {
+			delete(s.Memberships, id)
 		}
 	}
-	s.endUserSessions(u.id, "removed", now)
-	delete(s.users, u.id)
+	s.endUserSessions(u.ID, "removed", now)
+	delete(s.Users, u.ID)
 }
 
 // userFilter is the query of GET /v1/users and /v1/users/count: repeated
@@ -328,11 +329,11 @@ func parseUserFilter(q url.Values) userFilter {
 func (f userFilter) matches(s *store, u *user) bool {
 	emails, phones := s.userIdentifiers(u)
 	switch {
-	case len(f.ids) > 0 && !slices.Contains(f.ids, u.id):
+	case len(f.ids) > 0 && !slices.Contains(f.ids, u.ID):
 		return false
-	case len(f.externalIDs) > 0 && !slices.Contains(f.externalIDs, u.externalID):
+	case len(f.externalIDs) > 0 && !slices.Contains(f.externalIDs, u.ExternalID):
 		return false
-	case len(f.usernames) > 0 && !containsFold(f.usernames, u.username):
+	case len(f.usernames) > 0 && !containsFold(f.usernames, u.Username):
 		return false
 	case len(f.emails) > 0 && !anyFold(f.emails, emails):
 		return false
@@ -342,7 +343,7 @@ func (f userFilter) matches(s *store, u *user) bool {
 	if f.query == "" {
 		return true
 	}
-	fields := append([]string{u.id, u.externalID, u.username, u.firstName, u.lastName}, emails...)
+	fields := append([]string{u.ID, u.ExternalID, u.Username, u.FirstName, u.LastName}, emails...)
 	for _, v := range append(fields, phones...) {
 		if strings.Contains(strings.ToLower(v), f.query) {
 			return true
@@ -352,11 +353,11 @@ func (f userFilter) matches(s *store, u *user) bool {
 }
 
 func (s *store) userIdentifiers(u *user) (emails, phones []string) {
-	for _, id := range u.emailIDs {
-		emails = append(emails, s.emails[id].address)
+	for _, id := range u.EmailIDs {
+		emails = append(emails, s.Emails[id].Address)
 	}
-	for _, id := range u.phoneIDs {
-		phones = append(phones, s.phones[id].number)
+	for _, id := range u.PhoneIDs {
+		phones = append(phones, s.Phones[id].Number)
 	}
 	return emails, phones
 }
@@ -375,14 +376,14 @@ func orderUsers(users []*user, orderBy string) error {
 	var key func(u *user) int64
 	switch field {
 	case "created_at":
-		key = func(u *user) int64 { return u.createdAt }
+		key = func(u *user) int64 { return u.CreatedAt }
 	case "updated_at":
-		key = func(u *user) int64 { return u.updatedAt }
+		key = func(u *user) int64 { return u.UpdatedAt }
 	default:
 		return errParamValue("order_by", "order_by must be one of created_at, updated_at, with an optional + or - prefix")
 	}
 	slices.SortStableFunc(users, func(a, b *user) int {
-		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.seq, b.seq))
+		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.Seq, b.Seq))
 		if desc {
 			return -c
 		}
@@ -397,7 +398,7 @@ func (e *Emulator) filteredUsers(r *http.Request) ([]*user, error) {
 	q := r.URL.Query()
 	f := parseUserFilter(q)
 	var out []*user
-	for _, u := range sorted(e.st.users) {
+	for _, u := range sorted(e.st.Users) {
 		if f.matches(e.st, u) {
 			out = append(out, u)
 		}
@@ -459,7 +460,7 @@ func (req *updateUserRequest) validate(s *store, u *user) error {
 		if !validUsername(*req.Username) {
 			return errParamInvalid("username", "username must be 3 to 64 letters, digits, '_' or '-'")
 		}
-		if s.usernameTaken(*req.Username, u.id) {
+		if s.usernameTaken(*req.Username, u.ID) {
 			return errIdentifierExists("username")
 		}
 	}
@@ -469,12 +470,12 @@ func (req *updateUserRequest) validate(s *store, u *user) error {
 		}
 	}
 	if id := req.PrimaryEmailAddressID; id != nil {
-		if ea, ok := s.emails[*id]; !ok || ea.userID != u.id {
+		if ea, ok := s.Emails[*id]; !ok || ea.UserID != u.ID {
 			return errParamValue("primary_email_address_id", "primary_email_address_id must be one of the user's email addresses")
 		}
 	}
 	if id := req.PrimaryPhoneNumberID; id != nil {
-		if pn, ok := s.phones[*id]; !ok || pn.userID != u.id {
+		if pn, ok := s.Phones[*id]; !ok || pn.UserID != u.ID {
 			return errParamValue("primary_phone_number_id", "primary_phone_number_id must be one of the user's phone numbers")
 		}
 	}
@@ -483,29 +484,29 @@ func (req *updateUserRequest) validate(s *store, u *user) error {
 
 // apply changes u; req has been validated.
 func (req *updateUserRequest) apply(u *user) {
-	setIf(&u.externalID, req.ExternalID)
-	setIf(&u.firstName, req.FirstName)
-	setIf(&u.lastName, req.LastName)
-	setIf(&u.username, req.Username)
-	setIf(&u.primaryEmailID, req.PrimaryEmailAddressID)
-	setIf(&u.primaryPhoneID, req.PrimaryPhoneNumberID)
+	setIf(&u.ExternalID, req.ExternalID)
+	setIf(&u.FirstName, req.FirstName)
+	setIf(&u.LastName, req.LastName)
+	setIf(&u.Username, req.Username)
+	setIf(&u.PrimaryEmailID, req.PrimaryEmailAddressID)
+	setIf(&u.PrimaryPhoneID, req.PrimaryPhoneNumberID)
 	if req.Password != nil {
 		u.setPassword(*req.Password)
 	}
 	if req.TOTPSecret != nil {
-		u.totpEnabled = true
+		u.TotpEnabled = true
 	}
 	if req.BackupCodes != nil {
-		u.backupCodes = len(req.BackupCodes) > 0
+		u.BackupCodes = len(req.BackupCodes) > 0
 	}
 	if req.PublicMetadata != nil {
-		u.publicMeta = req.PublicMetadata
+		u.PublicMeta = req.PublicMetadata
 	}
 	if req.PrivateMetadata != nil {
-		u.privateMeta = req.PrivateMetadata
+		u.PrivateMeta = req.PrivateMetadata
 	}
 	if req.UnsafeMetadata != nil {
-		u.unsafeMeta = req.UnsafeMetadata
+		u.UnsafeMeta = req.UnsafeMetadata
 	}
 }
 
@@ -518,7 +519,7 @@ func (e *Emulator) updateUser(r *http.Request, req *updateUserRequest) (int, any
 		return 0, nil, err
 	}
 	req.apply(u)
-	u.updatedAt = e.nowMillis()
+	u.UpdatedAt = e.nowMillis()
 	return http.StatusOK, e.st.userView(u), nil
 }
 
@@ -527,10 +528,10 @@ func (e *Emulator) updateUserMetadata(r *http.Request, req *metadataRequest) (in
 	if err != nil {
 		return 0, nil, err
 	}
-	u.publicMeta = mergeMetadata(u.publicMeta, req.PublicMetadata)
-	u.privateMeta = mergeMetadata(u.privateMeta, req.PrivateMetadata)
-	u.unsafeMeta = mergeMetadata(u.unsafeMeta, req.UnsafeMetadata)
-	u.updatedAt = e.nowMillis()
+	u.PublicMeta = mergeMetadata(u.PublicMeta, req.PublicMetadata)
+	u.PrivateMeta = mergeMetadata(u.PrivateMeta, req.PrivateMetadata)
+	u.UnsafeMeta = mergeMetadata(u.UnsafeMeta, req.UnsafeMetadata)
+	u.UpdatedAt = e.nowMillis()
 	return http.StatusOK, e.st.userView(u), nil
 }
 
@@ -542,10 +543,10 @@ func (e *Emulator) setBanned(banned bool) apiFunc {
 			return 0, nil, err
 		}
 		now := e.nowMillis()
-		u.banned = banned
-		u.updatedAt = now
+		u.Banned = banned
+		u.UpdatedAt = now
 		if banned {
-			e.st.endUserSessions(u.id, "revoked", now)
+			e.st.endUserSessions(u.ID, "revoked", now)
 		}
 		return http.StatusOK, e.st.userView(u), nil
 	})
@@ -567,7 +568,7 @@ func (e *Emulator) verifyPassword(r *http.Request) (int, any, error) {
 	u, err := e.lookupUser(r)
 	var salt, hash []byte
 	if err == nil {
-		salt, hash = u.pwSalt, u.pwHash
+		salt, hash = u.PwSalt, u.PwHash
 	}
 	e.mu.Unlock()
 	if err != nil {
@@ -591,9 +592,9 @@ func (e *Emulator) disableMFA(r *http.Request, _ *noBody) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	u.totpEnabled, u.backupCodes = false, false
-	u.updatedAt = e.nowMillis()
-	return http.StatusOK, map[string]string{"user_id": u.id}, nil
+	u.TotpEnabled, u.BackupCodes = false, false
+	u.UpdatedAt = e.nowMillis()
+	return http.StatusOK, map[string]string{"user_id": u.ID}, nil
 }
 
 func (e *Emulator) listUserOAuthTokens(r *http.Request, _ *noBody) (int, any, error) {
@@ -613,7 +614,7 @@ func (e *Emulator) listUserMemberships(r *http.Request, _ *noBody) (int, any, er
 		return 0, nil, err
 	}
 	var all []membershipJSON
-	for _, m := range e.st.userMemberships(u.id) {
+	for _, m := range e.st.userMemberships(u.ID) {
 		all = append(all, e.st.membershipView(m))
 	}
 	return http.StatusOK, paginate(all, p), nil

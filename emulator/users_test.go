@@ -18,10 +18,10 @@ func TestPasswordHashing(t *testing.T) {
 	var a, b user
 	a.setPassword("same-password")
 	b.setPassword("same-password")
-	if string(a.pwHash) == string(b.pwHash) {
+	if string(a.PwHash) == string(b.PwHash) {
 		t.Fatal("equal passwords give equal hashes: the salt is missing")
 	}
-	if !passwordMatches("same-password", a.pwSalt, a.pwHash) || passwordMatches("other", a.pwSalt, a.pwHash) {
+	if !passwordMatches("same-password", a.PwSalt, a.PwHash) || passwordMatches("other", a.PwSalt, a.PwHash) {
 		t.Fatal("passwordMatches is wrong")
 	}
 	if passwordMatches("", nil, nil) {
@@ -46,7 +46,7 @@ func fuzzEmulator(t *testing.T) *Emulator {
 	e := &Emulator{secretKey: DefaultSecretKey, issuer: DefaultIssuer, tokenTTL: DefaultTokenTTL,
 		now: func() time.Time { return time.Unix(1767323045, 0) }, key: fuzzKey, kid: "ins_fuzz", st: newStore()}
 	e.handler = e.routes()
-	if len(e.st.users) != 0 {
+	if len(e.st.Users) != 0 {
 		t.Fatal("fresh store is not empty")
 	}
 	return e
@@ -73,16 +73,16 @@ func FuzzCreateUser(f *testing.F) {
 			if err := json.Unmarshal(rec.Body.Bytes(), &u); err != nil || !strings.HasPrefix(u.ID, "user_") {
 				t.Fatalf("200 with a non-user body %q: %v", rec.Body.Bytes(), err)
 			}
-			if len(e.st.users) != 2 {
-				t.Fatalf("200 but %d users", len(e.st.users))
+			if len(e.st.Users) != 2 {
+				t.Fatalf("200 but %d users", len(e.st.Users))
 			}
 		case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
 			var body errorBody
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 || body.ClerkTraceID == "" {
 				t.Fatalf("status %d with body %q", rec.Code, rec.Body.Bytes())
 			}
-			if len(e.st.users) != 1 || len(e.st.emails) != 1 {
-				t.Fatalf("rejected input changed the store: %d users", len(e.st.users))
+			if len(e.st.Users) != 1 || len(e.st.Emails) != 1 {
+				t.Fatalf("rejected input changed the store: %d users", len(e.st.Users))
 			}
 		default:
 			t.Fatalf("unexpected status %d for %q: %s", rec.Code, raw, rec.Body.Bytes())
