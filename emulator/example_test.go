@@ -3,10 +3,11 @@ package emulator_test
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/authsvc/authsvc/emulator"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 // Example starts a seeded emulator behind an HTTP server, reads a demo user

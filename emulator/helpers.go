@@ -15,10 +15,13 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 // ("user_2NNEqL2nrIRdJ194ndJqAHwEfxC").
 const idLen = 27
 
-// newID returns prefix followed by idLen random base62 characters from
+// newID returns prefix followed by idLen random base62 characters.
+func newID(prefix string) string { return randomBase62(prefix, idLen) }
+
+// randomBase62 returns prefix followed by n random base62 characters from
 // crypto/rand, drawn without modulo bias.
-func newID(prefix string) string {
-	out := make([]byte, 0, len(prefix)+idLen)
+func randomBase62(prefix string, n int) string {
+	out := make([]byte, 0, len(prefix)+n)
 	out = append(out, prefix...)
 	var buf [64]byte
 	for len(out) < cap(out) {

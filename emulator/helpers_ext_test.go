@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"github.com/authsvc/authsvc/emulator"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 // t0 is the fixed start of every fixture's clock.
@@ -30,9 +31,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, seed bool) *fixture {
 	t.Helper()
+	return newFixtureWith(t, emulator.Options{Seed: seed})
+}
+
+// newFixtureWith is newFixture with opts (its Now is replaced by the
+// fixture's clock).
+func newFixtureWith(t *testing.T, opts emulator.Options) *fixture {
+	t.Helper()
 	f := &fixture{t: t, now: new(atomic.Int64)}
 	f.now.Store(t0.UnixNano())
-	emu, err := emulator.New(emulator.Options{Seed: seed, Now: f.clock})
+	opts.Now = f.clock
+	emu, err := emulator.New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

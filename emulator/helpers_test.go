@@ -1,9 +1,10 @@
 package emulator
 
 import (
-	"github.com/google/go-cmp/cmp"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestNewIDShape(t *testing.T) {

@@ -1,10 +1,12 @@
 package emulator_test
 
 import (
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 func TestEmailAddresses(t *testing.T) {

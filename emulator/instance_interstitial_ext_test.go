@@ -1,10 +1,11 @@
 package emulator_test
 
 import (
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestInterstitial(t *testing.T) {

@@ -2,11 +2,12 @@ package emulator_test
 
 import (
 	"context"
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/authsvc/authsvc/verifier"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/authsvc/authsvc/emulator"
+	"github.com/authsvc/authsvc/verifier"
 )
 
 // TestAPIKeyLifecycle: create, verify, revoke, then verify answers 404, as

@@ -1,11 +1,13 @@
 package emulator_test
 
 import (
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 var orgKeys = []string{"admin_delete_enabled", "created_at", "created_by", "has_image", "id", "image_url",

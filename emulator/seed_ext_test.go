@@ -1,11 +1,13 @@
 package emulator_test
 
 import (
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 func TestSeedData(t *testing.T) {

@@ -121,6 +121,9 @@ func (e *Emulator) CreateSessionWithParty(userID, authorizedParty string) (strin
 	if err != nil {
 		return "", err
 	}
+	if err := e.saveLocked(); err != nil {
+		return "", err
+	}
 	return sess.ID, nil
 }
 

@@ -2,13 +2,15 @@ package emulator_test
 
 import (
 	"errors"
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 var sessionKeys = []string{"abandon_at", "actor", "client_id", "created_at", "expire_at", "id",

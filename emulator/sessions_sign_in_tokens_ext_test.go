@@ -1,11 +1,13 @@
 package emulator_test
 
 import (
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 func TestSignInTokens(t *testing.T) {

@@ -7,13 +7,15 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"math/big"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 // servedKey fetches the JWKS from path and returns its single RSA key.

@@ -1,14 +1,16 @@
 package emulator_test
 
 import (
-	"github.com/authsvc/authsvc/emulator"
-	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/emulator"
 )
 
 var userKeys = []string{"backup_code_enabled", "banned", "birthday", "created_at", "email_addresses",

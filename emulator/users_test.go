@@ -34,6 +34,9 @@ var (
 	fuzzKey     *rsa.PrivateKey
 )
 
+// fuzzSecretKey is the secret key of the fuzz emulators.
+const fuzzSecretKey = "sk_test_fuzz"
+
 // fuzzEmulator returns a fresh, empty emulator that reuses one signing key,
 // so that each fuzz input starts from the same state cheaply.
 func fuzzEmulator(t *testing.T) *Emulator {
@@ -43,7 +46,7 @@ func fuzzEmulator(t *testing.T) *Emulator {
 			panic(err)
 		}
 	})
-	e := &Emulator{secretKey: DefaultSecretKey, issuer: DefaultIssuer, tokenTTL: DefaultTokenTTL,
+	e := &Emulator{secretKey: fuzzSecretKey, issuer: DefaultIssuer, tokenTTL: DefaultTokenTTL,
 		now: func() time.Time { return time.Unix(1767323045, 0) }, key: fuzzKey, kid: "ins_fuzz", st: newStore()}
 	e.handler = e.routes()
 	if len(e.st.Users) != 0 {
@@ -64,7 +67,7 @@ func FuzzCreateUser(f *testing.F) {
 		e := fuzzEmulator(t)
 		e.st.addUser("user_existing", 1, &createUserRequest{EmailAddress: []string{"a@example.com"}})
 		req := httptest.NewRequest(http.MethodPost, "/v1/users", bytes.NewReader(raw))
-		req.Header.Set("Authorization", "Bearer "+DefaultSecretKey)
+		req.Header.Set("Authorization", "Bearer "+fuzzSecretKey)
 		rec := httptest.NewRecorder()
 		e.Handler().ServeHTTP(rec, req)
 		switch rec.Code {
