@@ -106,10 +106,9 @@ type totalCount struct {
 
 // deletedObject is Clerk's answer to a deletion.
 type deletedObject struct {
-	Object  string  `json:"object"`
-	ID      string  `json:"id"`
-	Slug    *string `json:"slug,omitempty"`
-	Deleted bool    `json:"deleted"`
+	Object  string `json:"object"`
+	ID      string `json:"id"`
+	Deleted bool   `json:"deleted"`
 }
 
 // metadataRequest is the body of the .../metadata merge endpoints.

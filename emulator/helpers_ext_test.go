@@ -118,7 +118,9 @@ func (f *fixture) object(method, path string, body any, wantStatus int) map[stri
 	return m
 }
 
-// array sends a request, requires 200, and decodes a bare JSON array.
+// array sends a request, requires 200, and decodes a list: a bare JSON
+// array, or the data of a {"data":[...],"total_count":N} page (as Clerk
+// answers GET /v1/users).
 func (f *fixture) array(path string) []any {
 	f.t.Helper()
 	status, raw := f.request(http.MethodGet, path, nil)
@@ -126,10 +128,16 @@ func (f *fixture) array(path string) []any {
 		f.t.Fatalf("GET %s: status %d; body %s", path, status, raw)
 	}
 	var a []any
-	if err := json.Unmarshal(raw, &a); err != nil {
-		f.t.Fatalf("GET %s: body is not a JSON array: %v: %s", path, err, raw)
+	if err := json.Unmarshal(raw, &a); err == nil {
+		return a
 	}
-	return a
+	var page struct {
+		Data *[]any `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil || page.Data == nil {
+		f.t.Fatalf("GET %s: body is not a JSON array or page: %v: %s", path, err, raw)
+	}
+	return *page.Data
 }
 
 // clerkError is the decoded Clerk error body.

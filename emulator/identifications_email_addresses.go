@@ -16,10 +16,12 @@ type emailAddress struct {
 
 // verificationJSON is the nested Verification object.
 type verificationJSON struct {
-	Status   string `json:"status"`
-	Strategy string `json:"strategy"`
-	Attempts *int   `json:"attempts"`
-	ExpireAt *int64 `json:"expire_at"`
+	Status                          string  `json:"status"`
+	Strategy                        string  `json:"strategy"`
+	ExternalVerificationRedirectURL *string `json:"external_verification_redirect_url"`
+	Attempts                        *int    `json:"attempts"`
+	ExpireAt                        *int64  `json:"expire_at"`
+	Nonce                           *string `json:"nonce"`
 }
 
 func verification(verified bool, strategy string) verificationJSON {

@@ -25,7 +25,6 @@ type emailJSON struct {
 	Subject        string `json:"subject"`
 	Body           string `json:"body"`
 	Status         string `json:"status"`
-	CreatedAt      int64  `json:"created_at"`
 }
 
 // sendEmailRequest is the body of POST /v1/emails.
@@ -55,5 +54,5 @@ func (e *Emulator) createEmail(r *http.Request, req *sendEmailRequest) (int, any
 	e.st.SentEmails[m.ID] = m
 	return http.StatusOK, emailJSON{Object: "email", ID: m.ID, FromEmailName: m.FromName,
 		EmailAddressID: m.EmailAddressID, ToEmailAddress: m.To, Subject: m.Subject, Body: m.Body,
-		Status: "queued", CreatedAt: m.CreatedAt}, nil
+		Status: "queued"}, nil
 }

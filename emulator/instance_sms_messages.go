@@ -24,7 +24,6 @@ type smsJSON struct {
 	PhoneNumberID   string `json:"phone_number_id"`
 	Message         string `json:"message"`
 	Status          string `json:"status"`
-	CreatedAt       int64  `json:"created_at"`
 }
 
 // createSMSRequest is the body of POST /v1/sms_messages.
@@ -48,6 +47,5 @@ func (e *Emulator) createSMS(r *http.Request, req *createSMSRequest) (int, any, 
 		To: to.Number, Message: *req.Message}
 	e.st.SentSMS[m.ID] = m
 	return http.StatusOK, smsJSON{Object: "sms_message", ID: m.ID, FromPhoneNumber: smsFrom,
-		ToPhoneNumber: m.To, PhoneNumberID: m.PhoneNumberID, Message: m.Message, Status: "queued",
-		CreatedAt: m.CreatedAt}, nil
+		ToPhoneNumber: m.To, PhoneNumberID: m.PhoneNumberID, Message: m.Message, Status: "queued"}, nil
 }

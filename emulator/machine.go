@@ -43,10 +43,29 @@ type machineToken struct {
 	RevocationReason *string        `json:"revocation_reason"`
 	Expired          bool           `json:"expired"`
 	Expiration       *int64         `json:"expiration"`
+	Description      *string        `json:"description,omitempty"` // api keys only
+	CreatedBy        *string        `json:"created_by,omitempty"`  // api keys only
 	CreatedAt        int64          `json:"created_at"`
 	UpdatedAt        int64          `json:"updated_at"`
 
 	secret string
+}
+
+// view is t in the shape Clerk answers for its kind: an API key also
+// carries description, created_by and last_used_at (null when unset), an
+// OAuth access token has no claims or revocation_reason.
+func (t *machineToken) view() map[string]any {
+	b, _ := json.Marshal(t) // a machineToken always encodes
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	switch t.Object {
+	case "api_key":
+		m["description"], m["created_by"], m["last_used_at"] = t.Description, t.CreatedBy, nil
+	case "clerk_idp_oauth_access_token":
+		delete(m, "claims")
+		delete(m, "revocation_reason")
+	}
+	return m
 }
 
 func (s *machineStore) add(t *machineToken) {
@@ -172,7 +191,9 @@ func (e *Emulator) createAPIKey(_ *http.Request, req *createAPIKeyRequest) (int,
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, withToken(e.newAPIKey(req.Name, req.Subject, req.Claims, req.Scopes, exp), "secret"), nil
+	t := e.newAPIKey(req.Name, req.Subject, req.Claims, req.Scopes, exp)
+	t.Description, t.CreatedBy = req.Description, req.CreatedBy
+	return http.StatusOK, withToken(t, "secret"), nil
 }
 
 func apiKeySubject(s string) bool {
@@ -200,7 +221,7 @@ func (e *Emulator) verifyMachineToken(object, field string) apiFunc {
 		if t == nil {
 			return 0, nil, errNotFound("token")
 		}
-		return http.StatusOK, t, nil
+		return http.StatusOK, t.view(), nil
 	})
 }
 
@@ -215,7 +236,7 @@ func (e *Emulator) revokeMachineToken(object string) apiFunc {
 		if t == nil {
 			return 0, nil, errNotFound(strings.ReplaceAll(object, "_", " "))
 		}
-		return http.StatusOK, t, nil
+		return http.StatusOK, t.view(), nil
 	})
 }
 
@@ -244,11 +265,9 @@ func (e *Emulator) MintOAuthAccessToken(subject, clientID string, scopes []strin
 	return t.secret, e.saveLocked()
 }
 
-// withToken is t as created: its JSON plus the secret under key.
+// withToken is t as created: its view plus the secret under key.
 func withToken(t *machineToken, key string) map[string]any {
-	b, _ := json.Marshal(t) // a machineToken always encodes
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
+	m := t.view()
 	m[key] = t.secret
 	return m
 }

@@ -20,22 +20,21 @@ type organization struct {
 
 // organizationJSON is Clerk's Organization resource (object "organization").
 type organizationJSON struct {
-	Object                  string         `json:"object"`
-	ID                      string         `json:"id"`
-	Name                    string         `json:"name"`
-	Slug                    string         `json:"slug"`
-	ImageURL                string         `json:"image_url"`
-	HasImage                bool           `json:"has_image"`
-	LogoURL                 *string        `json:"logo_url"`
-	MaxAllowedMemberships   int            `json:"max_allowed_memberships"`
-	AdminDeleteEnabled      bool           `json:"admin_delete_enabled"`
-	MembersCount            int            `json:"members_count"`
-	PendingInvitationsCount int            `json:"pending_invitations_count"`
-	CreatedBy               string         `json:"created_by"`
-	PublicMetadata          map[string]any `json:"public_metadata"`
-	PrivateMetadata         map[string]any `json:"private_metadata"`
-	CreatedAt               int64          `json:"created_at"`
-	UpdatedAt               int64          `json:"updated_at"`
+	Object                string         `json:"object"`
+	ID                    string         `json:"id"`
+	Name                  string         `json:"name"`
+	Slug                  string         `json:"slug"`
+	ImageURL              string         `json:"image_url"`
+	HasImage              bool           `json:"has_image"`
+	LogoURL               *string        `json:"logo_url"`
+	MaxAllowedMemberships int            `json:"max_allowed_memberships"`
+	AdminDeleteEnabled    bool           `json:"admin_delete_enabled"`
+	MembersCount          int            `json:"members_count"`
+	CreatedBy             string         `json:"created_by"`
+	PublicMetadata        map[string]any `json:"public_metadata"`
+	PrivateMetadata       map[string]any `json:"private_metadata"`
+	CreatedAt             int64          `json:"created_at"`
+	UpdatedAt             int64          `json:"updated_at"`
 }
 
 // orgView renders o with its live counts. The caller holds e.mu.
@@ -49,11 +48,6 @@ func (s *store) orgView(o *organization) organizationJSON {
 	for _, m := range s.Memberships {
 		if m.OrgID == o.ID {
 			v.MembersCount++
-		}
-	}
-	for _, inv := range s.OrgInvitations {
-		if inv.OrgID == o.ID && inv.Status == "pending" {
-			v.PendingInvitationsCount++
 		}
 	}
 	return v
@@ -277,5 +271,5 @@ func (e *Emulator) deleteOrg(r *http.Request, _ *noBody) (int, any, error) {
 		}
 	}
 	delete(e.st.Orgs, o.ID)
-	return http.StatusOK, deletedObject{Object: "organization", ID: o.ID, Slug: &o.Slug, Deleted: true}, nil
+	return http.StatusOK, deletedObject{Object: "organization", ID: o.ID, Deleted: true}, nil
 }

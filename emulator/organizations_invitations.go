@@ -25,11 +25,9 @@ type orgInvitationJSON struct {
 	EmailAddress    string         `json:"email_address"`
 	Role            string         `json:"role"`
 	OrganizationID  string         `json:"organization_id"`
-	InviterUserID   *string        `json:"inviter_user_id"`
 	Status          string         `json:"status"`
 	PublicMetadata  map[string]any `json:"public_metadata"`
 	PrivateMetadata map[string]any `json:"private_metadata"`
-	URL             *string        `json:"url"`
 	CreatedAt       int64          `json:"created_at"`
 	UpdatedAt       int64          `json:"updated_at"`
 }
@@ -37,9 +35,9 @@ type orgInvitationJSON struct {
 func orgInvitationView(inv *orgInvitation) orgInvitationJSON {
 	return orgInvitationJSON{
 		Object: "organization_invitation", ID: inv.ID, EmailAddress: inv.Email, Role: inv.Role,
-		OrganizationID: inv.OrgID, InviterUserID: strOrNil(inv.InviterUserID), Status: inv.Status,
+		OrganizationID: inv.OrgID, Status: inv.Status,
 		PublicMetadata: orEmpty(inv.PublicMeta), PrivateMetadata: orEmpty(inv.PrivateMeta),
-		URL: strOrNil(inv.RedirectURL), CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt,
+		CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt,
 	}
 }
 

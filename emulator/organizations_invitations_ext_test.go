@@ -16,17 +16,16 @@ func TestOrganizationInvitations(t *testing.T) {
 	base := "/v1/organizations/acme/invitations"
 	inv := f.object(http.MethodPost, base, map[string]any{"email_address": "new@example.com", "role": "org:member",
 		"inviter_user_id": emulator.SeedUserAlice}, 200)
-	wantKeys := []string{"created_at", "email_address", "id", "inviter_user_id", "object", "organization_id",
-		"private_metadata", "public_metadata", "role", "status", "updated_at", "url"}
+	wantKeys := []string{"created_at", "email_address", "id", "object", "organization_id",
+		"private_metadata", "public_metadata", "role", "status", "updated_at"}
 	if diff := cmp.Diff(wantKeys, keys(inv)); diff != "" {
 		t.Fatalf("invitation keys (-want +got):\n%s", diff)
 	}
 	if !strings.HasPrefix(inv["id"].(string), "orginv_") || inv["status"] != "pending" || inv["organization_id"] != emulator.SeedOrgAcme {
 		t.Fatalf("invitation %v", inv)
 	}
-	if got := f.object(http.MethodGet, "/v1/organizations/acme", nil, 200)["pending_invitations_count"]; got != float64(1) {
-		t.Fatalf("pending_invitations_count %v", got)
-	}
+	// Clerk's Organization carries no pending_invitations_count (the contract
+	// suite holds the emulator to it); the pending list below counts them.
 	pending := f.object(http.MethodGet, base+"/pending", nil, 200)
 	if pending["total_count"] != float64(1) {
 		t.Fatalf("pending %v", pending)

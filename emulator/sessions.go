@@ -33,7 +33,6 @@ type sessionJSON struct {
 	Status                   string  `json:"status"`
 	LastActiveAt             int64   `json:"last_active_at"`
 	LastActiveOrganizationID *string `json:"last_active_organization_id"`
-	Actor                    any     `json:"actor"`
 	ExpireAt                 int64   `json:"expire_at"`
 	AbandonAt                int64   `json:"abandon_at"`
 	CreatedAt                int64   `json:"created_at"`
@@ -66,7 +65,7 @@ func (s *store) newSession(userID, azp string, now int64) (*session, error) {
 	c.SessionIDs, c.LastActiveSessionID = []string{sess.ID}, sess.ID
 	s.activeMembership(sess) // pick the initial active organization
 	s.Clients[c.ID], s.Sessions[sess.ID] = c, sess
-	u.LastSignInAt = now
+	u.LastSignInAt, u.LastActiveAt = now, now
 	return sess, nil
 }
 

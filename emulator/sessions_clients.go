@@ -19,6 +19,8 @@ type clientJSON struct {
 	Sessions            []sessionJSON `json:"sessions"`
 	SignInID            *string       `json:"sign_in_id"`
 	SignUpID            *string       `json:"sign_up_id"`
+	SignInAttemptID     *string       `json:"sign_in_attempt_id"`
+	SignUpAttemptID     *string       `json:"sign_up_attempt_id"`
 	LastActiveSessionID *string       `json:"last_active_session_id"`
 	CreatedAt           int64         `json:"created_at"`
 	UpdatedAt           int64         `json:"updated_at"`

@@ -20,7 +20,7 @@ func TestClients(t *testing.T) {
 	}
 	c := clients[0].(map[string]any)
 	want := []string{"created_at", "id", "last_active_session_id", "object", "session_ids", "sessions",
-		"sign_in_id", "sign_up_id", "updated_at"}
+		"sign_in_attempt_id", "sign_in_id", "sign_up_attempt_id", "sign_up_id", "updated_at"}
 	if diff := cmp.Diff(want, keys(c)); diff != "" {
 		t.Fatalf("client keys (-want +got):\n%s", diff)
 	}

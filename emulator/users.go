@@ -35,6 +35,7 @@ type user struct {
 	BackupCodes    bool           `json:"backup_codes"`
 	Banned         bool           `json:"banned"`
 	LastSignInAt   int64          `json:"last_sign_in_at"`
+	LastActiveAt   int64          `json:"last_active_at"` // the latest session start: the emulator sees no other activity
 }
 
 // pbkdf2Iter is deliberately modest: the emulator keeps passwords only so
@@ -118,6 +119,7 @@ type userJSON struct {
 	PrivateMetadata       map[string]any     `json:"private_metadata"`
 	UnsafeMetadata        map[string]any     `json:"unsafe_metadata"`
 	LastSignInAt          *int64             `json:"last_sign_in_at"`
+	LastActiveAt          *int64             `json:"last_active_at"`
 	CreatedAt             int64              `json:"created_at"`
 	UpdatedAt             int64              `json:"updated_at"`
 }
@@ -148,6 +150,7 @@ func (s *store) userView(u *user) userJSON {
 		PrivateMetadata:       orEmpty(u.PrivateMeta),
 		UnsafeMetadata:        orEmpty(u.UnsafeMeta),
 		LastSignInAt:          int64OrNil(u.LastSignInAt),
+		LastActiveAt:          int64OrNil(u.LastActiveAt),
 		CreatedAt:             u.CreatedAt,
 		UpdatedAt:             u.UpdatedAt,
 	}
@@ -423,7 +426,7 @@ func (e *Emulator) listUsers(r *http.Request, _ *noBody) (int, any, error) {
 	for _, u := range users[lo:hi] {
 		out = append(out, e.st.userView(u))
 	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, listJSON[userJSON]{Data: out, TotalCount: len(users)}, nil
 }
 
 func (e *Emulator) countUsers(r *http.Request, _ *noBody) (int, any, error) {
