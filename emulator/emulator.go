@@ -180,7 +180,9 @@ func (o Options) withDefaults() (Options, error) {
 // Clerk error. The same handler is returned on every call.
 func (e *Emulator) Handler() http.Handler { return e.handler }
 
-// SecretKey returns the secret key that requests must present.
+// SecretKey returns the secret key that requests must present:
+// [Options.SecretKey], or the random key New drew when it was empty. It is
+// never written to the data directory, so each New has its own.
 func (e *Emulator) SecretKey() string { return e.secretKey }
 
 // Issuer returns the "iss" claim of the tokens the emulator mints.
