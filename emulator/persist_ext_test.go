@@ -209,3 +209,29 @@ func replaceJSONValue(t *testing.T, doc, key, value string) string {
 	}
 	return doc[:start] + value + doc[end+1:]
 }
+
+// TestSaveFailureIsA500: when the state cannot be written, the change is
+// not reported as done: the request answers a generic 500 (naming no
+// path), and no temporary file is left behind.
+func TestSaveFailureIsA500(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := newFixtureWith(t, emulator.Options{DataDir: dir})
+	path := filepath.Join(dir, emulator.StateFileName)
+	// A non-empty directory where the state file was: rename cannot replace
+	// it, whoever runs the test.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(path, "blocker"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ce := f.apiError(http.MethodPost, "/v1/users", map[string]any{"email_address": []string{"x@example.com"}}, 500, "internal_clerk_error")
+	if strings.Contains(ce.Errors[0].LongMessage, dir) {
+		t.Fatalf("the 500 names the data directory: %q", ce.Errors[0].LongMessage)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("data dir holds %v (%v), want only the blocked state path", entries, err)
+	}
+}
