@@ -6,6 +6,16 @@ import (
 	"net/http"
 )
 
+// Sentinels that the errors of the Go API ([Emulator.CreateSession],
+// [Emulator.MintSessionToken]) wrap; test them with errors.Is.
+var (
+	// ErrNotFound: the user or session does not exist.
+	ErrNotFound = errors.New("emulator: not found")
+	// ErrRejected: the request is not allowed in the current state (a banned
+	// user, an inactive session) or has a bad argument.
+	ErrRejected = errors.New("emulator: rejected")
+)
+
 // apiError is a Backend API error: an HTTP status and one Clerk error item.
 // Messages never contain secrets or tokens.
 type apiError struct {
@@ -17,6 +27,14 @@ type apiError struct {
 }
 
 func (e *apiError) Error() string { return "emulator: " + e.code + ": " + e.long }
+
+// Unwrap lets callers of the Go API branch with errors.Is on the sentinels.
+func (e *apiError) Unwrap() error {
+	if e.status == http.StatusNotFound {
+		return ErrNotFound
+	}
+	return ErrRejected
+}
 
 // errorItem is one element of a Clerk error body's "errors" array.
 type errorItem struct {

@@ -14,8 +14,9 @@
 // POST /v1/sessions/{id}/tokens) that authsvc's verifier accepts when it is
 // pointed at the emulator's key and issuer.
 //
-// It is NOT a production Clerk replacement: all state lives in memory and is
-// lost when the process exits, there is no Frontend API (no sign-in flows, no
+// It is NOT a production Clerk replacement: state lives in memory (kept
+// across restarts only with [Options.DataDir], see "# Persistence"), there
+// is no Frontend API (no sign-in flows, no
 // cookies), e-mails and SMS messages are recorded but never sent, passwords are
 // only kept as salted PBKDF2 hashes for verify_password, and the set of
 // parameters and validations is the subset authsvc and its tests need.
@@ -63,7 +64,22 @@
 //
 // Every /v1 request must carry "Authorization: Bearer <secret key>", compared
 // in constant time; anything else gets a 401 Clerk error. The secret key is
-// never echoed in responses.
+// never echoed in responses. There is no published default key: unless
+// [Options.SecretKey] sets one, each [New] draws a random "sk_test_…" key,
+// read with [Emulator.SecretKey].
+//
+// # Persistence
+//
+// With [Options.DataDir] the emulator keeps its state and its signing key
+// (with the kid) in one versioned JSON file, [StateFileName], mode 0600 in
+// a 0700 directory. Every change is written atomically (a temporary file,
+// fsync, rename) before its response is sent, so a crash leaves the old or
+// the new state, never a torn one. [New] resumes the file when it exists,
+// so sessions and tokens minted before a restart still verify after it; a
+// file it cannot read, parse or trust (an unknown version, an unknown key,
+// a record that points at a missing one) stops New with an error naming
+// the file and the problem. It never starts afresh over a bad file. The
+// secret key is not stored.
 //
 // # Seed data
 //
@@ -75,5 +91,6 @@
 //
 // # Concurrency
 //
-// An [Emulator] is safe for concurrent use; one mutex guards the store.
+// An [Emulator] is safe for concurrent use; one mutex guards the store and
+// the machine tokens, and a change is saved under it, so saves are ordered.
 package emulator

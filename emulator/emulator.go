@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -16,9 +17,8 @@ import (
 
 // Defaults applied by [New] to zero-valued [Options] fields.
 const (
-	DefaultSecretKey = "sk_test_authsvc_dev"
-	DefaultIssuer    = "https://clerk.authsvc.localhost"
-	DefaultTokenTTL  = 60 * time.Second
+	DefaultIssuer   = "https://clerk.authsvc.localhost"
+	DefaultTokenTTL = 60 * time.Second
 )
 
 // maxBodyBytes bounds every request body the emulator reads (1 MiB).
@@ -28,8 +28,10 @@ const maxBodyBytes = 1 << 20
 // default, documented on the field.
 type Options struct {
 	// SecretKey is the Backend API secret key that requests must present as
-	// "Authorization: Bearer <SecretKey>". Default [DefaultSecretKey]. It must
-	// start with "sk_".
+	// "Authorization: Bearer <SecretKey>". It must start with "sk_". Default:
+	// a fresh random "sk_test_" key of 32 base62 characters per [New] (read
+	// it with [Emulator.SecretKey]); there is no published default key. It
+	// is never written to the data directory.
 	SecretKey string
 	// Issuer is the "iss" claim of minted session tokens. Default
 	// [DefaultIssuer], whose host clerk.<domain> passes the verifier's
@@ -42,8 +44,21 @@ type Options struct {
 	// error.
 	TokenTTL time.Duration
 	// Seed adds the demo users and organization described in the package
-	// documentation. Default false: the store starts empty.
+	// documentation. Default false: the store starts empty. With DataDir it
+	// applies only when the directory holds no state yet.
 	Seed bool
+	// DataDir, when set, keeps the state (users, sessions, organizations,
+	// everything the API stores, machine tokens included) and the signing
+	// key with its kid in the file [StateFileName] in this directory. [New]
+	// creates the directory (0700) if needed and loads the file when it
+	// exists, so tokens minted before a restart still verify after it; a
+	// corrupt, unreadable or unknown-version file makes New fail with an
+	// error naming the file, never a silent reset. Every change is written
+	// atomically (temporary file, fsync, rename; mode 0600) before its
+	// response is sent; when that write fails the request answers 500 and
+	// the change, made in memory, is not on disk. Default "": memory only.
+	// Two emulators must not share one DataDir.
+	DataDir string
 }
 
 // Emulator is an in-memory Clerk Backend API. Create it with [New]; the zero
@@ -58,48 +73,86 @@ type Emulator struct {
 	pubPEM    string
 	handler   http.Handler
 
+	dataDir string // "" without persistence
+
 	mu sync.Mutex
 	st *store
 
-	mach machineStore // machine tokens (machine.go), with its own lock
+	mach machineStore // machine tokens (machine.go)
 }
 
-// New validates opts, generates a fresh RSA-2048 signing key with a kid of the
-// form "ins_<random>", and returns a ready emulator (seeded when opts.Seed).
-// It does not start a listener: serve [Emulator.Handler] yourself.
+// New validates opts and returns a ready emulator. Without opts.DataDir
+// (or when the directory holds no state yet) it generates a fresh RSA-2048
+// signing key with a kid of the form "ins_<random>" and starts empty, or
+// seeded with opts.Seed; with a state file in opts.DataDir it resumes that
+// state and key instead. It does not start a listener: serve
+// [Emulator.Handler] yourself.
 func New(opts Options) (*Emulator, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
-	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: generate signing key: %w", err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("emulator: encode public key: %w", err)
 	}
 	e := &Emulator{
 		secretKey: opts.SecretKey,
 		issuer:    opts.Issuer,
 		now:       opts.Now,
 		tokenTTL:  opts.TokenTTL,
-		key:       key,
-		kid:       newID("ins_"),
-		pubPEM:    string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
-		st:        newStore(),
+		dataDir:   opts.DataDir,
 	}
+	resumed, err := e.resume()
+	if err != nil {
+		return nil, err
+	}
+	if !resumed {
+		if err := e.start(opts.Seed); err != nil {
+			return nil, err
+		}
+	}
+	der, err := x509.MarshalPKIXPublicKey(&e.key.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: encode public key: %w", err)
+	}
+	e.pubPEM = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	e.handler = e.routes()
-	if opts.Seed {
-		e.seed()
-	}
 	return e, nil
+}
+
+// resume loads the data directory's state, if there is a data directory
+// and it holds a state file.
+func (e *Emulator) resume() (bool, error) {
+	if e.dataDir == "" {
+		return false, nil
+	}
+	if err := os.MkdirAll(e.dataDir, 0o700); err != nil {
+		return false, fmt.Errorf("emulator: data directory: %w", err)
+	}
+	ls, found, err := loadState(e.dataDir)
+	if err != nil || !found {
+		return false, err
+	}
+	e.key, e.kid, e.st, e.mach = ls.key, ls.kid, ls.st, ls.mach
+	return true, nil
+}
+
+// start gives a new emulator a fresh key and store (seeded when asked) and
+// writes its first state file when there is a data directory.
+func (e *Emulator) start(seed bool) error {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return fmt.Errorf("emulator: generate signing key: %w", err)
+	}
+	e.key, e.kid, e.st = key, newID("ins_"), newStore()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if seed {
+		e.seedLocked()
+	}
+	return e.saveLocked()
 }
 
 func (o Options) withDefaults() (Options, error) {
 	if o.SecretKey == "" {
-		o.SecretKey = DefaultSecretKey
+		o.SecretKey = randomBase62("sk_test_", 32)
 	}
 	if !strings.HasPrefix(o.SecretKey, "sk_") {
 		return o, errors.New(`emulator: secret key must start with "sk_"`)
@@ -127,7 +180,9 @@ func (o Options) withDefaults() (Options, error) {
 // Clerk error. The same handler is returned on every call.
 func (e *Emulator) Handler() http.Handler { return e.handler }
 
-// SecretKey returns the secret key that requests must present.
+// SecretKey returns the secret key that requests must present:
+// [Options.SecretKey], or the random key New drew when it was empty. It is
+// never written to the data directory, so each New has its own.
 func (e *Emulator) SecretKey() string { return e.secretKey }
 
 // Issuer returns the "iss" claim of the tokens the emulator mints.

@@ -5,11 +5,11 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/authsvc/authsvc/emulator"
 )
@@ -23,7 +23,7 @@ func TestNewOptions(t *testing.T) {
 		wantKey    string
 		wantIssuer string
 	}{
-		{name: "zero value takes the defaults", wantKey: emulator.DefaultSecretKey, wantIssuer: emulator.DefaultIssuer},
+		{name: "zero value takes the defaults (a random secret key)", wantIssuer: emulator.DefaultIssuer},
 		{name: "custom key and issuer", opts: emulator.Options{SecretKey: "sk_test_x", Issuer: "https://clerk.example.com"},
 			wantKey: "sk_test_x", wantIssuer: "https://clerk.example.com"},
 		{name: "secret key without sk_ prefix", opts: emulator.Options{SecretKey: "pk_test_x"}, wantErr: true},
@@ -44,6 +44,9 @@ func TestNewOptions(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
+			if tt.wantKey == "" && randomKeyRE.MatchString(e.SecretKey()) {
+				tt.wantKey = e.SecretKey()
+			}
 			if e.SecretKey() != tt.wantKey || e.Issuer() != tt.wantIssuer {
 				t.Fatalf("got key %q issuer %q", e.SecretKey(), e.Issuer())
 			}
@@ -51,6 +54,38 @@ func TestNewOptions(t *testing.T) {
 				t.Fatalf("kid %q lacks the ins_ prefix", e.KeyID())
 			}
 		})
+	}
+}
+
+// randomKeyRE is the shape of the secret key New draws when none is given.
+var randomKeyRE = regexp.MustCompile(`^sk_test_[0-9A-Za-z]{32}$`)
+
+// TestNoPublishedSecretKey: without Options.SecretKey every emulator draws
+// its own random key, and the old published constant is refused.
+func TestNoPublishedSecretKey(t *testing.T) {
+	t.Parallel()
+	a, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !randomKeyRE.MatchString(a.SecretKey()) || a.SecretKey() == b.SecretKey() {
+		t.Fatalf("secret keys %q and %q: want two different random sk_test_ keys", a.SecretKey(), b.SecretKey())
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/v1/users", nil)
+	req.Header.Set("Authorization", "Bearer sk_test_authsvc_dev")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the old published key got %d, want 401", resp.StatusCode)
 	}
 }
 
@@ -178,30 +213,5 @@ func TestBadBodies(t *testing.T) {
 	})
 	if n := len(f.array("/v1/users")); n != 0 {
 		t.Fatalf("bad bodies created %d users", n)
-	}
-}
-
-func TestInterstitial(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, false)
-	req, err := http.NewRequest(http.MethodGet, f.srv.URL+"/v1/internal/interstitial", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+f.emu.SecretKey())
-	resp, err := f.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		t.Fatalf("status %d content type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	buf := new(strings.Builder)
-	if _, err := bufCopy(buf, resp); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(true, strings.HasPrefix(buf.String(), "<!DOCTYPE html>")); diff != "" {
-		t.Fatalf("not an HTML document (-want +got):\n%s", diff)
 	}
 }

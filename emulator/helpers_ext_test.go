@@ -31,9 +31,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, seed bool) *fixture {
 	t.Helper()
+	return newFixtureWith(t, emulator.Options{Seed: seed})
+}
+
+// newFixtureWith is newFixture with opts (its Now is replaced by the
+// fixture's clock).
+func newFixtureWith(t *testing.T, opts emulator.Options) *fixture {
+	t.Helper()
 	f := &fixture{t: t, now: new(atomic.Int64)}
 	f.now.Store(t0.UnixNano())
-	emu, err := emulator.New(emulator.Options{Seed: seed, Now: f.clock})
+	opts.Now = f.clock
+	emu, err := emulator.New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -110,7 +118,9 @@ func (f *fixture) object(method, path string, body any, wantStatus int) map[stri
 	return m
 }
 
-// array sends a request, requires 200, and decodes a bare JSON array.
+// array sends a request, requires 200, and decodes a list: a bare JSON
+// array, or the data of a {"data":[...],"total_count":N} page (as Clerk
+// answers GET /v1/users).
 func (f *fixture) array(path string) []any {
 	f.t.Helper()
 	status, raw := f.request(http.MethodGet, path, nil)
@@ -118,10 +128,16 @@ func (f *fixture) array(path string) []any {
 		f.t.Fatalf("GET %s: status %d; body %s", path, status, raw)
 	}
 	var a []any
-	if err := json.Unmarshal(raw, &a); err != nil {
-		f.t.Fatalf("GET %s: body is not a JSON array: %v: %s", path, err, raw)
+	if err := json.Unmarshal(raw, &a); err == nil {
+		return a
 	}
-	return a
+	var page struct {
+		Data *[]any `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil || page.Data == nil {
+		f.t.Fatalf("GET %s: body is not a JSON array or page: %v: %s", path, err, raw)
+	}
+	return *page.Data
 }
 
 // clerkError is the decoded Clerk error body.

@@ -21,51 +21,137 @@ func (f apiFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, v)
 }
 
-// routes builds the mux. Patterns use Go's method+path syntax; the catch-all
-// "/" answers every unknown route (and known paths with another method) with
-// a 404 Clerk error.
+// noBody is the request type of handlers that take no body: an empty body
+// (or {}) decodes into it, and any key is form_param_unknown.
+type noBody struct{}
+
+// handle adapts a handler that runs with e.mu held: it decodes the request
+// body into a fresh Req (decodeBody's rules), takes the lock, calls f, and,
+// when f changed the state (any method but GET) and succeeded, saves the
+// state (persist.go) before the answer goes out.
+func handle[Req any](e *Emulator, f func(r *http.Request, req *Req) (int, any, error)) apiFunc {
+	return func(r *http.Request) (int, any, error) {
+		req := new(Req)
+		if err := decodeBody(r, req); err != nil {
+			return 0, nil, err
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		status, v, err := f(r, req)
+		if err != nil || r.Method == http.MethodGet {
+			return status, v, err
+		}
+		if err := e.saveLocked(); err != nil {
+			return 0, nil, err
+		}
+		return status, v, nil
+	}
+}
+
+// routes builds the mux from the one route table below: the whole Backend
+// API the emulator serves, in the grouping every package uses (users,
+// sessions, organizations, identifications, instance, machine). Patterns use
+// Go's method+path syntax; the catch-all "/" answers every unknown route (and
+// known paths with another method) with a 404 Clerk error.
 func (e *Emulator) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, f apiFunc) { mux.Handle(pattern, f) }
-
-	mux.HandleFunc("GET /.well-known/jwks.json", e.serveJWKS)
+	for _, rt := range e.routeTable() {
+		mux.Handle(rt.pattern, rt.h)
+	}
 	mux.Handle("/", apiFunc(func(*http.Request) (int, any, error) { return 0, nil, errNotFound("resource") }))
-
-	handle("GET /v1/jwks", func(*http.Request) (int, any, error) { return http.StatusOK, e.jwks(), nil })
-	mux.HandleFunc("GET /v1/internal/interstitial", serveInterstitial)
-
-	e.userRoutes(handle)
-	e.sessionRoutes(handle)
-	e.organizationRoutes(handle)
-	e.resourceRoutes(handle)
-	e.machineRoutes(handle)
 	return e.authenticate(mux)
 }
 
-func (e *Emulator) userRoutes(handle func(string, apiFunc)) {
-	handle("GET /v1/users", e.listUsers)
-	handle("POST /v1/users", e.createUser)
-	handle("GET /v1/users/count", e.countUsers)
-	handle("GET /v1/users/{id}", e.getUser)
-	handle("PATCH /v1/users/{id}", e.updateUser)
-	handle("DELETE /v1/users/{id}", e.deleteUser)
-	handle("PATCH /v1/users/{id}/metadata", e.updateUserMetadata)
-	handle("POST /v1/users/{id}/ban", e.setBanned(true))
-	handle("POST /v1/users/{id}/unban", e.setBanned(false))
-	handle("POST /v1/users/{id}/verify_password", e.verifyPassword)
-	handle("DELETE /v1/users/{id}/mfa", e.disableMFA)
-	handle("GET /v1/users/{id}/organization_memberships", e.listUserMemberships)
-	handle("GET /v1/users/{id}/oauth_access_tokens/{provider}", e.listUserOAuthTokens)
+// route is one row of the route table.
+type route struct {
+	pattern string
+	h       http.Handler
 }
 
-func (e *Emulator) sessionRoutes(handle func(string, apiFunc)) {
-	handle("GET /v1/sessions", e.listSessions)
-	handle("POST /v1/sessions", e.createSession)
-	handle("GET /v1/sessions/{id}", e.getSession)
-	handle("POST /v1/sessions/{id}/revoke", e.revokeSession)
-	handle("POST /v1/sessions/{id}/verify", e.verifySession)
-	handle("POST /v1/sessions/{id}/tokens", e.createSessionToken)
-	handle("POST /v1/sessions/{id}/tokens/{template}", e.createSessionToken)
+func (e *Emulator) routeTable() []route {
+	return []route{
+		// users: /users and everything under /users/{id}
+		{"GET /v1/users", handle(e, e.listUsers)},
+		{"POST /v1/users", handle(e, e.createUser)},
+		{"GET /v1/users/count", handle(e, e.countUsers)},
+		{"GET /v1/users/{id}", handle(e, e.getUser)},
+		{"PATCH /v1/users/{id}", handle(e, e.updateUser)},
+		{"DELETE /v1/users/{id}", handle(e, e.deleteUser)},
+		{"PATCH /v1/users/{id}/metadata", handle(e, e.updateUserMetadata)},
+		{"POST /v1/users/{id}/ban", e.setBanned(true)},
+		{"POST /v1/users/{id}/unban", e.setBanned(false)},
+		{"POST /v1/users/{id}/verify_password", apiFunc(e.verifyPassword)},
+		{"DELETE /v1/users/{id}/mfa", handle(e, e.disableMFA)},
+		{"GET /v1/users/{id}/oauth_access_tokens/{provider}", handle(e, e.listUserOAuthTokens)},
+		{"GET /v1/users/{id}/organization_memberships", handle(e, e.listUserMemberships)},
+
+		// sessions: sessions, clients, sign-in tokens
+		{"GET /v1/sessions", handle(e, e.listSessions)},
+		{"POST /v1/sessions", handle(e, e.createSession)},
+		{"GET /v1/sessions/{id}", handle(e, e.getSession)},
+		{"POST /v1/sessions/{id}/revoke", handle(e, e.revokeSession)},
+		{"POST /v1/sessions/{id}/verify", handle(e, e.verifySession)},
+		{"POST /v1/sessions/{id}/tokens", handle(e, e.createSessionToken)},
+		{"POST /v1/sessions/{id}/tokens/{template}", handle(e, e.createSessionToken)},
+		{"GET /v1/clients", handle(e, e.listClients)},
+		{"POST /v1/clients/verify", handle(e, e.verifyClient)},
+		{"GET /v1/clients/{id}", handle(e, e.getClient)},
+		{"POST /v1/sign_in_tokens", handle(e, e.createSignInToken)},
+		{"POST /v1/sign_in_tokens/{id}/revoke", handle(e, e.revokeSignInToken)},
+
+		// organizations: organizations, memberships, invitations ({org} is an id or a slug)
+		{"GET /v1/organizations", handle(e, e.listOrgs)},
+		{"POST /v1/organizations", handle(e, e.createOrg)},
+		{"GET /v1/organizations/{org}", handle(e, e.getOrg)},
+		{"PATCH /v1/organizations/{org}", handle(e, e.updateOrg)},
+		{"PATCH /v1/organizations/{org}/metadata", handle(e, e.updateOrgMetadata)},
+		{"DELETE /v1/organizations/{org}", handle(e, e.deleteOrg)},
+		{"GET /v1/organizations/{org}/memberships", handle(e, e.listMemberships)},
+		{"POST /v1/organizations/{org}/memberships", handle(e, e.createMembership)},
+		{"PATCH /v1/organizations/{org}/memberships/{user}", handle(e, e.updateMembership)},
+		{"PATCH /v1/organizations/{org}/memberships/{user}/metadata", handle(e, e.updateMembershipMetadata)},
+		{"DELETE /v1/organizations/{org}/memberships/{user}", handle(e, e.deleteMembership)},
+		{"GET /v1/organizations/{org}/invitations", e.listOrgInvitations("")},
+		{"GET /v1/organizations/{org}/invitations/pending", e.listOrgInvitations("pending")},
+		{"POST /v1/organizations/{org}/invitations", handle(e, e.createOrgInvitation)},
+		{"POST /v1/organizations/{org}/invitations/{inv}/revoke", handle(e, e.revokeOrgInvitation)},
+
+		// identifications: email addresses, phone numbers
+		{"POST /v1/email_addresses", handle(e, e.createEmailAddress)},
+		{"GET /v1/email_addresses/{id}", handle(e, e.getEmailAddress)},
+		{"PATCH /v1/email_addresses/{id}", handle(e, e.updateEmailAddress)},
+		{"DELETE /v1/email_addresses/{id}", handle(e, e.deleteEmailAddress)},
+		{"POST /v1/phone_numbers", handle(e, e.createPhoneNumber)},
+		{"GET /v1/phone_numbers/{id}", handle(e, e.getPhoneNumber)},
+		{"PATCH /v1/phone_numbers/{id}", handle(e, e.updatePhoneNumber)},
+		{"DELETE /v1/phone_numbers/{id}", handle(e, e.deletePhoneNumber)},
+
+		// instance: allowlist, invitations, redirect URLs, e-mails, SMS, interstitial, JWKS
+		{"GET /v1/allowlist_identifiers", handle(e, e.listAllowlist)},
+		{"POST /v1/allowlist_identifiers", handle(e, e.createAllowlist)},
+		{"DELETE /v1/allowlist_identifiers/{id}", handle(e, e.deleteAllowlist)},
+		{"GET /v1/invitations", handle(e, e.listInvitations)},
+		{"POST /v1/invitations", handle(e, e.createInvitation)},
+		{"POST /v1/invitations/{id}/revoke", handle(e, e.revokeInvitation)},
+		{"GET /v1/redirect_urls", handle(e, e.listRedirectURLs)},
+		{"POST /v1/redirect_urls", handle(e, e.createRedirectURL)},
+		{"GET /v1/redirect_urls/{id}", handle(e, e.getRedirectURL)},
+		{"DELETE /v1/redirect_urls/{id}", handle(e, e.deleteRedirectURL)},
+		{"POST /v1/emails", handle(e, e.createEmail)},
+		{"POST /v1/sms_messages", handle(e, e.createSMS)},
+		{"GET /v1/internal/interstitial", http.HandlerFunc(serveInterstitial)},
+		{"GET /v1/jwks", apiFunc(e.getJWKS)},
+		{"GET /.well-known/jwks.json", http.HandlerFunc(e.serveJWKS)}, // open: no secret key needed
+
+		// machine: M2M tokens, API keys, OAuth access tokens
+		{"POST /v1/m2m_tokens", handle(e, e.createM2MToken)},
+		{"POST /v1/m2m_tokens/verify", e.verifyMachineToken("machine_to_machine_token", "token")},
+		{"POST /v1/m2m_tokens/{id}/revoke", e.revokeMachineToken("machine_to_machine_token")},
+		{"POST /v1/api_keys", handle(e, e.createAPIKey)},
+		{"POST /v1/api_keys/verify", e.verifyMachineToken("api_key", "secret")},
+		{"POST /v1/api_keys/{id}/revoke", e.revokeMachineToken("api_key")},
+		{"POST /v1/oauth_applications/access_tokens/verify", e.verifyMachineToken("clerk_idp_oauth_access_token", "access_token")},
+	}
 }
 
 // authenticate requires "Authorization: Bearer <secret key>" on every /v1
@@ -96,28 +182,11 @@ func (e *Emulator) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// getJWKS answers the secret-key authenticated GET /v1/jwks.
+func (e *Emulator) getJWKS(*http.Request) (int, any, error) { return http.StatusOK, e.jwks(), nil }
+
 // serveJWKS answers the unauthenticated Frontend-API style JWKS.
 func (e *Emulator) serveJWKS(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	writeJSON(w, http.StatusOK, e.jwks())
-}
-
-const interstitialHTML = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="robots" content="noindex">
-<title>Clerk interstitial (authsvc emulator)</title>
-</head>
-<body>
-<!-- authsvc emulator interstitial: there is no Frontend API to refresh the session, so this page only explains itself. -->
-<p>Your session needs to be refreshed. The authsvc development emulator has no Frontend API; mint a fresh session token and retry.</p>
-</body>
-</html>
-`
-
-func serveInterstitial(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(interstitialHTML))
 }

@@ -11,10 +11,9 @@ const (
 	SeedOrgAcme   = "org_demo_acme"
 )
 
-// seed adds the demo users and organization. It runs once, from New.
-func (e *Emulator) seed() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// seedLocked adds the demo users and organization. It runs once, from New;
+// the caller holds e.mu.
+func (e *Emulator) seedLocked() {
 	now := e.nowMillis()
 	people := []struct{ id, name, first, last string }{
 		{SeedUserAlice, "alice", "Alice", "Anders"},

@@ -13,7 +13,7 @@ import (
 	"github.com/authsvc/authsvc/emulator"
 )
 
-var sessionKeys = []string{"abandon_at", "actor", "client_id", "created_at", "expire_at", "id",
+var sessionKeys = []string{"abandon_at", "client_id", "created_at", "expire_at", "id",
 	"last_active_at", "last_active_organization_id", "object", "status", "updated_at", "user_id"}
 
 func TestCreateAndGetSession(t *testing.T) {
@@ -26,8 +26,8 @@ func TestCreateAndGetSession(t *testing.T) {
 	ms := float64(t0.UnixMilli())
 	want := map[string]any{"object": "session", "id": s["id"], "client_id": s["client_id"],
 		"user_id": emulator.SeedUserAlice, "status": "active", "last_active_at": ms,
-		"last_active_organization_id": emulator.SeedOrgAcme, "actor": nil,
-		"expire_at": ms + 7*24*3600*1000, "abandon_at": ms + 30*24*3600*1000, "created_at": ms, "updated_at": ms}
+		"last_active_organization_id": emulator.SeedOrgAcme,
+		"expire_at":                   ms + 7*24*3600*1000, "abandon_at": ms + 30*24*3600*1000, "created_at": ms, "updated_at": ms}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Fatalf("session (-want +got):\n%s", diff)
 	}
@@ -152,36 +152,6 @@ func TestVerifySessionExpiredToken(t *testing.T) {
 	tok, _ := f.emu.MintSessionToken(sid, 0)
 	f.advance(61 * time.Second)
 	f.apiError(http.MethodPost, "/v1/sessions/"+sid+"/verify", map[string]any{"token": tok}, 400, "token_invalid")
-}
-
-func TestClients(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, true)
-	sid, _ := f.emu.CreateSession(emulator.SeedUserAlice)
-	tok, _ := f.emu.MintSessionToken(sid, 0)
-	clients := f.array("/v1/clients")
-	if len(clients) != 1 {
-		t.Fatalf("%d clients", len(clients))
-	}
-	c := clients[0].(map[string]any)
-	want := []string{"created_at", "id", "last_active_session_id", "object", "session_ids", "sessions",
-		"sign_in_id", "sign_up_id", "updated_at"}
-	if diff := cmp.Diff(want, keys(c)); diff != "" {
-		t.Fatalf("client keys (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]any{sid}, c["session_ids"]); diff != "" || c["last_active_session_id"] != sid {
-		t.Fatalf("client sessions (-want +got):\n%s", diff)
-	}
-	got := f.object(http.MethodGet, "/v1/clients/"+c["id"].(string), nil, 200)
-	if diff := cmp.Diff(c, got); diff != "" {
-		t.Fatalf("GET client differs (-list +get):\n%s", diff)
-	}
-	if v := f.object(http.MethodPost, "/v1/clients/verify", map[string]any{"token": tok}, 200); v["id"] != c["id"] {
-		t.Fatalf("verify gave %v", v["id"])
-	}
-	f.apiError(http.MethodPost, "/v1/clients/verify", map[string]any{"token": "x"}, 400, "token_invalid")
-	f.apiError(http.MethodPost, "/v1/clients/verify", map[string]any{}, 422, "form_param_missing")
-	f.apiError(http.MethodGet, "/v1/clients/client_nope", nil, 404, "resource_not_found")
 }
 
 // TestConcurrentSessionTraffic mixes session creation, minting, revocation

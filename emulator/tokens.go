@@ -40,23 +40,30 @@ func (e *Emulator) jwks() jwks {
 	}}}
 }
 
-// sign returns the compact RS256 JWS of claims with the emulator's key.
-func (e *Emulator) sign(claims map[string]any) (string, error) {
-	header, err := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": e.kid})
+// header is the JOSE header of the emulator's RS256 tokens with typ
+// ("JWT" for session and M2M tokens, "at+jwt" for OAuth access tokens).
+func (e *Emulator) header(typ string) map[string]string {
+	return map[string]string{"alg": "RS256", "typ": typ, "kid": e.kid}
+}
+
+// sign returns the compact RS256 JWS of claims under header, signed with
+// the emulator's key.
+func (e *Emulator) sign(header map[string]string, claims map[string]any) (string, error) {
+	h, err := json.Marshal(header)
 	if err != nil {
 		return "", fmt.Errorf("emulator: encode token header: %w", err)
 	}
-	payload, err := json.Marshal(claims)
+	p, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("emulator: encode token claims: %w", err)
 	}
-	signingInput := b64.EncodeToString(header) + "." + b64.EncodeToString(payload)
-	digest := sha256.Sum256([]byte(signingInput))
+	input := b64.EncodeToString(h) + "." + b64.EncodeToString(p)
+	digest := sha256.Sum256([]byte(input))
 	sig, err := rsa.SignPKCS1v15(nil, e.key, crypto.SHA256, digest[:])
 	if err != nil {
 		return "", fmt.Errorf("emulator: sign token: %w", err)
 	}
-	return signingInput + "." + b64.EncodeToString(sig), nil
+	return input + "." + b64.EncodeToString(sig), nil
 }
 
 var errTokenRejected = errors.New("emulator: token rejected")
@@ -103,35 +110,21 @@ func (e *Emulator) sessionClaims(s *session, ttl time.Duration) map[string]any {
 	now := e.now().Unix()
 	claims := map[string]any{
 		"iss": e.issuer,
-		"sub": s.userID,
-		"sid": s.id,
+		"sub": s.UserID,
+		"sid": s.ID,
 		"iat": now,
 		"nbf": now - 10,
 		"exp": now + int64((ttl+time.Second-1)/time.Second), // sub-second ttls round up
 	}
-	if s.azp != "" {
-		claims["azp"] = s.azp
+	if s.Azp != "" {
+		claims["azp"] = s.Azp
 	}
 	if m := e.st.activeMembership(s); m != nil {
-		org := e.st.orgs[m.orgID]
-		claims["org_id"] = org.id
-		claims["org_slug"] = org.slug
-		claims["org_role"] = m.role
-		claims["org_permissions"] = permissionsFor(m.role)
+		org := e.st.Orgs[m.OrgID]
+		claims["org_id"] = org.ID
+		claims["org_slug"] = org.Slug
+		claims["org_role"] = m.Role
+		claims["org_permissions"] = permissionsFor(m.Role)
 	}
 	return claims
-}
-
-// permissionsFor returns the system permissions Clerk grants the default
-// roles; custom roles get none.
-func permissionsFor(role string) []string {
-	switch role {
-	case "org:admin", "admin":
-		return []string{"org:sys_domains:manage", "org:sys_domains:read", "org:sys_memberships:manage",
-			"org:sys_memberships:read", "org:sys_profile:delete", "org:sys_profile:manage"}
-	case "org:member", "basic_member":
-		return []string{"org:sys_memberships:read"}
-	default:
-		return []string{}
-	}
 }

@@ -15,7 +15,7 @@ import (
 
 var userKeys = []string{"backup_code_enabled", "banned", "birthday", "created_at", "email_addresses",
 	"external_accounts", "external_id", "first_name", "gender", "has_image", "image_url", "last_name",
-	"last_sign_in_at", "locked", "object", "password_enabled", "phone_numbers", "primary_email_address_id",
+	"last_active_at", "last_sign_in_at", "locked", "object", "password_enabled", "phone_numbers", "primary_email_address_id",
 	"primary_phone_number_id", "primary_web3_wallet_id", "private_metadata", "profile_image_url",
 	"public_metadata", "totp_enabled", "two_factor_enabled", "unsafe_metadata", "updated_at", "username",
 	"web3_wallets"}
@@ -41,8 +41,9 @@ func TestCreateUserShape(t *testing.T) {
 	ea := emails[0].(map[string]any)
 	wantEmail := map[string]any{"id": ea["id"], "object": "email_address", "email_address": "dana@example.com",
 		"reserved": false, "linked_to": []any{}, "created_at": float64(t0.UnixMilli()),
-		"updated_at":   float64(t0.UnixMilli()),
-		"verification": map[string]any{"status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil}}
+		"updated_at": float64(t0.UnixMilli()),
+		"verification": map[string]any{"status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil,
+			"external_verification_redirect_url": nil, "nonce": nil}}
 	if diff := cmp.Diff(wantEmail, ea); diff != "" {
 		t.Fatalf("email address (-want +got):\n%s", diff)
 	}

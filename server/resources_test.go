@@ -72,6 +72,33 @@ func ptr[T any](v T) *T { return &v }
 // converted response.
 func TestProxyResourceGroups(t *testing.T) {
 	t.Parallel()
+	for _, tt := range proxyRows(t) {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stub := newClerkStub(t, map[string]reply{tt.route: tt.rep})
+			client := newProxyClient(t, stub, policy.DevPolicy(testCallerKey))
+			got, err := tt.call(withKey(t.Context(), testCallerKey), client)
+			if err != nil {
+				t.Fatalf("call: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got, protocmp.Transform()); diff != "" {
+				t.Errorf("response (-want +got):\n%s", diff)
+			}
+			reqs := stub.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("Clerk got %d requests, want 1: %+v", len(reqs), reqs)
+			}
+			tt.wantReq.Auth = "Bearer " + testSecretKey
+			if diff := cmp.Diff(tt.wantReq, reqs[0]); diff != "" {
+				t.Errorf("request to Clerk (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// proxyRows are the rows of TestProxyResourceGroups; the emulator run
+// (resources_emulator_test.go) uses them too.
+func proxyRows(t *testing.T) []proxyRow {
 	empty := &structpb.Struct{Fields: map[string]*structpb.Value{}}
 	user := &pb.User{
 		Id: "user_1", Object: "user", FirstName: ptr("Ada"), ProfileImageUrl: "https://img/ada",
@@ -86,7 +113,7 @@ func TestProxyResourceGroups(t *testing.T) {
 	}
 	session := &pb.Session{Id: "sess_1", Object: "session", ClientId: "client_1", UserId: "user_1", Status: "active",
 		LastActiveAt: 1, ExpireAt: 2, AbandonAt: 3, CreatedAt: 4, UpdatedAt: 5}
-	rows := []proxyRow{
+	return []proxyRow{
 		{
 			name:  "users: GetUser (#46) converts nested identifications, nulls and metadata",
 			route: "GET /v1/users/user_1", rep: reply{body: userJSON},
@@ -324,28 +351,6 @@ func TestProxyResourceGroups(t *testing.T) {
 			wantReq: recorded{Method: "GET", Path: "/v1/internal/interstitial"},
 			want:    &pb.GetInterstitialResponse{Html: "<html>interstitial</html>"},
 		},
-	}
-	for _, tt := range rows {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			stub := newClerkStub(t, map[string]reply{tt.route: tt.rep})
-			client := newProxyClient(t, stub, policy.DevPolicy(testCallerKey))
-			got, err := tt.call(withKey(t.Context(), testCallerKey), client)
-			if err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got, protocmp.Transform()); diff != "" {
-				t.Errorf("response (-want +got):\n%s", diff)
-			}
-			reqs := stub.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("Clerk got %d requests, want 1: %+v", len(reqs), reqs)
-			}
-			tt.wantReq.Auth = "Bearer " + testSecretKey
-			if diff := cmp.Diff(tt.wantReq, reqs[0]); diff != "" {
-				t.Errorf("request to Clerk (-want +got):\n%s", diff)
-			}
-		})
 	}
 }
 

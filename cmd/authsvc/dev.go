@@ -29,12 +29,17 @@ const devUser = "user_demo_alice"
 // runDev serves authsvc against the embedded Clerk emulator: a fresh signing
 // key, seeded demo data, a generated caller key with every grant, and a
 // printed, ready-to-paste grpcurl command.
+// devEmulatorSecret keeps "authsvc dev token" working now that the
+// emulator has no published default key; issue 13's per-run secret file
+// replaces it.
+const devEmulatorSecret = "sk_test_authsvc_dev"
+
 func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig("authsvc dev", args, devDefaults(env), stdout)
 	if err != nil {
 		return err
 	}
-	em, err := emulator.New(emulator.Options{Seed: true, TokenTTL: devTokenTTL})
+	em, err := emulator.New(emulator.Options{Seed: true, TokenTTL: devTokenTTL, SecretKey: devEmulatorSecret})
 	if err != nil {
 		return err
 	}
@@ -164,7 +169,7 @@ Flags:
 	if *user == "" || fs.NArg() > 0 {
 		return errors.New("usage: authsvc dev token --user <id>")
 	}
-	client, err := backendapi.NewClient(emulator.DefaultSecretKey, backendapi.WithBaseURL("http://"+*addr))
+	client, err := backendapi.NewClient(devEmulatorSecret, backendapi.WithBaseURL("http://"+*addr))
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 
-	"github.com/authsvc/authsvc/emulator"
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
 
@@ -144,7 +143,7 @@ func testDevModeLogs(t *testing.T, level string) {
 	if err := <-done; err != nil {
 		t.Errorf("dev mode ended with %v", err)
 	}
-	wantNoSecrets(t, errOut.String(), vreq.GetToken(), um[1], emulator.DefaultSecretKey)
+	wantNoSecrets(t, errOut.String(), vreq.GetToken(), um[1], devEmulatorSecret)
 	if level == "debug" && !strings.Contains(errOut.String(), `"msg":"grpc call"`) {
 		t.Error("dev mode at debug logged no call: the check proves nothing")
 	}
