@@ -44,6 +44,8 @@ type Options struct {
 	// Seed adds the demo users and organization described in the package
 	// documentation. Default false: the store starts empty.
 	Seed bool
+	// DataDir: see i13-emu.
+	DataDir string
 }
 
 // Emulator is an in-memory Clerk Backend API. Create it with [New]; the zero
