@@ -13,8 +13,8 @@ import (
 // edge cases a parser can get wrong. Each row says whether the host passes
 // the zero Config, one with AnyIP, and one with Names {"dev.lan"}.
 var hostRows = []struct {
-	name                  string
-	host                  string
+	name                   string
+	host                   string
 	loopback, anyIP, named bool
 }{
 	{"localhost", "localhost", true, true, true},
