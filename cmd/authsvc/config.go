@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ var settings = []setting{
 	{"AUTHSVC_BACKEND_RATE_LIMIT", "backend-rate-limit", "Backend API requests per 10 s for this replica: its share of the instance budget (default: 1000 for live keys, 100 for test keys)", "", setBackendRateLimit},
 	{"AUTHSVC_BACKEND_MAX_WAIT", "backend-max-wait", "longest a Backend API call waits for a rate-limit slot, within its deadline (Go duration; 0s never waits)", "2s", setBackendMaxWait},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
-	{"AUTHSVC_DEV_DATA", "data", "dev mode and authsvc emulator: directory (0700) where the emulator keeps its state and signing key across restarts (default: memory only)", "", func(c *config, v string) error { c.DevData = v; return nil }},
+	{"AUTHSVC_DEV_DATA", "data", "dev mode and authsvc emulator: directory (0700) where the emulator keeps its state and signing key across restarts (default: memory only)", "", setDevData},
 	{"AUTHSVC_DEV_ALLOW_REMOTE", "dev-allow-remote", "dev mode and authsvc emulator: allow non-loopback listen addresses, and Host values that are IP literals or this machine's names", "false", setDevAllowRemote},
 	{"AUTHSVC_PPROF_ADDR", "pprof-addr", "loopback address for Go's /debug/pprof profiles (empty, the default, disables)", "", setPprofAddr},
 }
@@ -494,5 +495,15 @@ func setDevAllowRemote(c *config, v string) error {
 		return fmt.Errorf("%q is not true or false", v)
 	}
 	c.DevAllowRemote = b
+	return nil
+}
+
+// setDevData refuses a path that exists and is not a directory; the rest
+// (created 0700, closed to others) is checked when dev mode starts.
+func setDevData(c *config, v string) error {
+	if fi, err := os.Stat(v); v != "" && err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", v)
+	}
+	c.DevData = v
 	return nil
 }

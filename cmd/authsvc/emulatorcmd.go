@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/authsvc/authsvc/emulator"
@@ -34,7 +35,7 @@ type emulatorSetup struct {
 // runningEmulator is an emulator serving HTTP, its secret in its file.
 type runningEmulator struct {
 	em         *emulator.Emulator
-	addr       string // the bound host:port
+	addr       string // the bound host:port, loopback when bound to every interface
 	url        string // http://<addr>
 	secretFile string
 	srv        *http.Server
@@ -69,7 +70,7 @@ func startEmulator(env lookupEnv, s emulatorSetup) (*runningEmulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.setting, err)
 	}
-	r := &runningEmulator{em: em, addr: lis.Addr().String(), served: make(chan error, 1)}
+	r := &runningEmulator{em: em, addr: dialAddr(lis.Addr()), served: make(chan error, 1)}
 	r.url = "http://" + r.addr
 	if r.secretFile, err = writeSecretFile(dir, r.addr, secret); err != nil {
 		lis.Close()
@@ -228,8 +229,11 @@ Flags:
 `
 
 // printEmulatorBanner tells how to use the emulator: where it is, its
-// secret, its keys, and curl commands that work as printed.
-func printEmulatorBanner(w io.Writer, r *runningEmulator, seeded bool) {
+// secret, its keys, and curl commands that work as printed. It is one
+// write, so a reader sees all of it or none.
+func printEmulatorBanner(out io.Writer, r *runningEmulator, seeded bool) {
+	w := &strings.Builder{}
+	defer func() { _, _ = io.WriteString(out, w.String()) }()
 	secret := r.em.SecretKey()
 	data := "demo users user_demo_alice, user_demo_bob, user_demo_carol and the organization org_demo_acme"
 	if !seeded {
@@ -259,4 +263,15 @@ or in one step: authsvc dev token --user %[3]s --dev-backend-addr %[4]s
 
 `, r.url, secret, devUser, r.addr)
 	}
+}
+
+// dialAddr is where this machine reaches a listener at a: a itself, or
+// 127.0.0.1 for an unspecified host (0.0.0.0, ::; Go listens on both
+// families there), which not every system can dial.
+func dialAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 }
