@@ -73,7 +73,7 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 		}
 	}
 	banner := func(at listening) {
-		printDevBanner(stdout, at, cfg.APIURL, emu.secretFile, callerKey, token)
+		printDevBanner(stdout, at, cfg.APIURL, emu.secretFile, callerKey, token, devTokenArgs(emu.addr, cfg.DevData))
 		printDevWebhook(stdout, at, cfg.WebhookSecret)
 		printDevMachine(stdout, at, machines)
 	}
@@ -107,7 +107,30 @@ func newCallerKey() (string, error) {
 	return "ak_dev_" + hex.EncodeToString(b), nil
 }
 
-func printDevBanner(w io.Writer, at listening, emulatorURL, secretFile, callerKey, token string) {
+// devTokenArgs are the flags the banner's `dev token` command needs beyond
+// --user to reach this run's emulator and its secret key file.
+func devTokenArgs(emulatorAddr, dataDir string) string {
+	var args string
+	if emulatorAddr != "127.0.0.1:50052" {
+		args += " --dev-backend-addr " + emulatorAddr
+	}
+	if dataDir != "" {
+		args += " --data " + shellQuote(dataDir)
+	}
+	return args
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:=@", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func printDevBanner(w io.Writer, at listening, emulatorURL, secretFile, callerKey, token, tokenArgs string) {
 	fmt.Fprintf(w, `
 authsvc dev: gRPC on %[1]s (plaintext), metrics on http://%[2]s/metrics
 Embedded Clerk emulator: %[3]s (secret key, random for this run, in %[8]s; demo users user_demo_alice, user_demo_bob)
@@ -120,10 +143,10 @@ Call the Backend API proxy with the dev caller key (granted every method):
 
   grpcurl -plaintext -H 'authorization: Bearer %[7]s' -d '{"user_id":"%[4]s"}' %[1]s authsvc.v1.AuthService/GetUser
 
-Mint another token: go run ./cmd/authsvc dev token --user %[4]s
+Mint another token: go run ./cmd/authsvc dev token --user %[4]s%[9]s
 (no grpcurl? go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3)
 
-`, at.GRPCAddr, at.HTTPAddr, emulatorURL, devUser, devTokenTTL, token, callerKey, secretFile)
+`, at.GRPCAddr, at.HTTPAddr, emulatorURL, devUser, devTokenTTL, token, callerKey, secretFile, tokenArgs)
 	if at.HTTPAddr != "" {
 		printDevCurl(w, at.HTTPAddr, token)
 	}

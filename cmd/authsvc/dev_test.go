@@ -113,6 +113,18 @@ func TestDevModeBanner(t *testing.T) {
 	if err := run(ctx, []string{"dev", "token", "--user", "user_demo_bob", "--dev-backend-addr", d.backendAddr}, envFrom(d.env), &tokOut, io.Discard); err != nil {
 		t.Fatalf("dev token: %v", err)
 	}
+	// The banner's own mint command, with the flags it prints for this run.
+	mint := regexp.MustCompile(`Mint another token: go run \./cmd/authsvc (dev token .+)\n`).FindStringSubmatch(banner)
+	if mint == nil {
+		t.Fatalf("banner lacks the dev token command:\n%s", banner)
+	}
+	var printedOut bytes.Buffer
+	if err := run(ctx, strings.Fields(mint[1]), envFrom(d.env), &printedOut, io.Discard); err != nil {
+		t.Fatalf("the printed %q: %v", mint[1], err)
+	}
+	if alice, err := client.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: strings.TrimSpace(printedOut.String())}); err != nil || alice.GetClaims().GetUserId() != devUser {
+		t.Errorf("the printed dev token command's token: %v %v", alice, err)
+	}
 	bob, err := client.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: strings.TrimSpace(tokOut.String())})
 	if err != nil || bob.GetClaims().GetUserId() != "user_demo_bob" {
 		t.Fatalf("minted token: %v %v", bob, err)
@@ -136,7 +148,7 @@ func TestDevModeBanner(t *testing.T) {
 // devMetrics are series the calls above must have produced on /metrics.
 var devMetrics = []string{
 	`grpc_server_handled_total{grpc_code="OK",grpc_method="VerifySessionToken"`,
-	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 3`,
+	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 4`,
 	`authsvc_decision_cache_requests_total{result="miss"}`, `authsvc_jwks_fetches_total{result="success"} 1`,
 	`authsvc_backend_requests_total{code="200",operation="GET /users/{id}"} 1`, `authsvc_build_info{`,
 	"go_goroutines", "process_resident_memory_bytes",

@@ -459,3 +459,43 @@ func TestDataDirRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestDevData: dev mode with --data keeps the emulator's secret file in
+// DIR, and the banner's dev token command names DIR, so it works as
+// printed.
+func TestDevData(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "dev-data")
+	d := startDev(t, nil, "--data", dir)
+	if filepath.Dir(d.secretFile) != dir {
+		t.Errorf("secret file %s, want it in --data %s", d.secretFile, dir)
+	}
+	mint := regexp.MustCompile(`go run \./cmd/authsvc (dev token .+)\n`).FindStringSubmatch(d.banner)
+	if mint == nil || !strings.Contains(mint[1], "--data "+dir) {
+		t.Fatalf("the banner's dev token command lacks --data %s:\n%s", dir, d.banner)
+	}
+	env := map[string]string{"XDG_RUNTIME_DIR": t.TempDir()} // not where the file is
+	var out bytes.Buffer
+	if err := run(context.Background(), strings.Fields(mint[1]), envFrom(env), &out, io.Discard); err != nil || strings.Count(out.String(), ".") != 2 {
+		t.Errorf("the printed %q: %v, %q; want a token", mint[1], err, out.String())
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{"plain path", "/tmp/dev-data_1", "/tmp/dev-data_1"},
+		{"space", "/tmp/my data", "'/tmp/my data'"},
+		{"quote", "it's", `'it'\''s'`},
+		{"dollar", "$HOME/x", "'$HOME/x'"},
+		{"empty", "", "''"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := shellQuote(tt.in); got != tt.want {
+				t.Errorf("shellQuote(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
