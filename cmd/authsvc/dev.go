@@ -26,28 +26,21 @@ const devTokenTTL = time.Hour
 const devUser = "user_demo_alice"
 
 // runDev serves authsvc against the embedded Clerk emulator: a fresh signing
-// key, seeded demo data, a generated caller key with every grant, and a
-// printed, ready-to-paste grpcurl command.
+// key, seeded demo data, a random emulator secret in a 0600 file, a
+// generated caller key with every grant, and a printed, ready-to-paste
+// grpcurl command. Its listeners are loopback-only unless
+// --dev-allow-remote.
 func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig("authsvc dev", args, devDefaults(env), stdout)
 	if err != nil {
 		return err
 	}
-	backendSetting := "AUTHSVC_DEV_BACKEND_ADDR (--dev-backend-addr)"
-	if err := checkLoopbackAddrs(cfg.DevAllowRemote, namedAddr{"AUTHSVC_GRPC_ADDR (--grpc-addr)", cfg.GRPCAddr},
-		namedAddr{"AUTHSVC_HTTP_ADDR (--http-addr)", cfg.HTTPAddr}, namedAddr{backendSetting, cfg.DevBackendAddr}); err != nil {
-		return err
-	}
-	emu, err := startEmulator(env, emulatorSetup{setting: backendSetting, addr: cfg.DevBackendAddr, dataDir: cfg.DevData,
-		seed: true, tokenTTL: devTokenTTL, allowRemote: cfg.DevAllowRemote})
+	emu, err := startDevEmulator(env, cfg)
 	if err != nil {
 		return err
 	}
 	defer emu.stop(5 * time.Second)
 	em := emu.em
-	httpCheck := devHostCheck(cfg.DevAllowRemote, cfg.HTTPAddr, nil)
-	cfg.WrapHTTP = func(h http.Handler) http.Handler { return hostcheck.Handler(h, httpCheck) }
-
 	cfg.SecretKey, cfg.JWTKey = em.SecretKey(), ""
 	cfg.APIURL, cfg.APIVersion = emu.url, "v1"
 	cfg.Issuers = []string{em.Issuer()}
@@ -78,6 +71,25 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 		printDevMachine(stdout, at, machines)
 	}
 	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), devCallers(callerKey), banner)
+}
+
+// startDevEmulator holds every dev listener to loopback (devremote.go),
+// starts the embedded emulator and puts the Host check on the service's
+// HTTP listener.
+func startDevEmulator(env lookupEnv, cfg *config) (*runningEmulator, error) {
+	backend := "AUTHSVC_DEV_BACKEND_ADDR (--dev-backend-addr)"
+	if err := checkLoopbackAddrs(cfg.DevAllowRemote, namedAddr{"AUTHSVC_GRPC_ADDR (--grpc-addr)", cfg.GRPCAddr},
+		namedAddr{"AUTHSVC_HTTP_ADDR (--http-addr)", cfg.HTTPAddr}, namedAddr{backend, cfg.DevBackendAddr}); err != nil {
+		return nil, err
+	}
+	emu, err := startEmulator(env, emulatorSetup{setting: backend, addr: cfg.DevBackendAddr, dataDir: cfg.DevData,
+		seed: true, tokenTTL: devTokenTTL, allowRemote: cfg.DevAllowRemote})
+	if err != nil {
+		return nil, err
+	}
+	httpCheck := devHostCheck(cfg.DevAllowRemote, cfg.HTTPAddr, nil)
+	cfg.WrapHTTP = func(h http.Handler) http.Handler { return hostcheck.Handler(h, httpCheck) }
+	return emu, nil
 }
 
 // devDefaults is env with dev mode's own defaults: no shutdown delay (no
