@@ -331,13 +331,9 @@ func setSkew(c *config, v string) error {
 	return nil
 }
 
-func setAcceptPending(c *config, v string) error {
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false", v)
-	}
-	c.AcceptPending = b
-	return nil
+func setAcceptPending(c *config, v string) (err error) {
+	c.AcceptPending, err = parseBool(v)
+	return err
 }
 
 func setCacheSize(c *config, v string) error {
@@ -397,13 +393,9 @@ func setMaxRecvBytes(c *config, v string) error {
 	return nil
 }
 
-func setExtAuthz(c *config, v string) error {
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false", v)
-	}
-	c.ExtAuthz = b
-	return nil
+func setExtAuthz(c *config, v string) (err error) {
+	c.ExtAuthz, err = parseBool(v)
+	return err
 }
 
 func setPublicPaths(c *config, v string) error {
@@ -489,13 +481,18 @@ func (b *boolString) String() string     { return string(*b) }
 func (b *boolString) Set(v string) error { *b = boolString(v); return nil }
 func (b *boolString) IsBoolFlag() bool   { return true }
 
-func setDevAllowRemote(c *config, v string) error {
+func setDevAllowRemote(c *config, v string) (err error) {
+	c.DevAllowRemote, err = parseBool(v)
+	return err
+}
+
+// parseBool reads true or false (and strconv.ParseBool's other spellings).
+func parseBool(v string) (bool, error) {
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return fmt.Errorf("%q is not true or false", v)
+		return false, fmt.Errorf("%q is not true or false", v)
 	}
-	c.DevAllowRemote = b
-	return nil
+	return b, nil
 }
 
 // setDevData refuses a path that exists and is not a directory; the rest

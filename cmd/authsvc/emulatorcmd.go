@@ -180,9 +180,9 @@ func (fs *emulatorFlags) bool(name, envName, usage string) *string {
 // boolValue reads a flag added by bool; the error names its variable
 // and flag.
 func (fs *emulatorFlags) boolValue(v *string) (bool, error) {
-	b, err := strconv.ParseBool(*v)
+	b, err := parseBool(*v)
 	if err != nil {
-		return false, fmt.Errorf("%s: %q is not true or false", fs.boolEnv[v], *v)
+		return false, fmt.Errorf("%s: %w", fs.boolEnv[v], err)
 	}
 	return b, nil
 }

@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/authsvc/authsvc/internal/hostcheck"
 	"github.com/authsvc/authsvc/verifier"
@@ -41,42 +39,14 @@ type emulatorRun struct {
 }
 
 // startEmulatorCmd runs `authsvc emulator` on a free loopback port (unless
-// args set --addr) with env, its secret file in a directory of the test's
-// own unless env sets XDG_RUNTIME_DIR, until the test ends or run.stop.
+// args set --addr) with env (startInProcess) and reads its URL, secret and
+// secret file from the banner.
 func startEmulatorCmd(t *testing.T, env map[string]string, args ...string) *emulatorRun {
 	t.Helper()
-	r := &emulatorRun{env: map[string]string{"XDG_RUNTIME_DIR": t.TempDir()}, log: &syncBuffer{}}
-	for k, v := range env {
-		r.env[k] = v
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"emulator", "--addr", "127.0.0.1:0"}, args...), envFrom(r.env), out, r.log)
-	}()
-	var once sync.Once
-	r.stop = func(t *testing.T) {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("authsvc emulator ended with %v", err)
-			}
-		})
-	}
-	t.Cleanup(func() { r.stop(t) })
-	for deadline := time.Now().Add(30 * time.Second); !listUsersCurl.MatchString(out.String()); {
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("authsvc emulator stopped before its banner: %v\n%s", err, r.log.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no emulator banner within 30s:\n%s", out.String())
-		}
-	}
-	r.banner = out.String()
+	// The banner is one write: once the curl line is there, all of it is.
+	p := startInProcess(t, env, append([]string{"emulator", "--addr", "127.0.0.1:0"}, args...), listUsersCurl.MatchString)
+	r := &emulatorRun{env: p.env, log: p.log, stop: p.stop}
+	r.banner = p.out.String()
 	um, sm, fm := emulatorURLLine.FindStringSubmatch(r.banner), emulatorSecret.FindStringSubmatch(r.banner), emulatorFile.FindStringSubmatch(r.banner)
 	if um == nil || sm == nil || fm == nil {
 		t.Fatalf("banner lacks the URL, the secret or its file:\n%s", r.banner)
@@ -411,12 +381,7 @@ func TestEmulatorDataSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "emulator-data")
 	first := startEmulatorCmd(t, nil, "--data", dir)
-	if filepath.Dir(first.secretFile) != dir {
-		t.Errorf("secret file %s, want it in --data %s", first.secretFile, dir)
-	}
-	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Errorf("--data dir: %v, want created 0700", err)
-	}
+	wantSecretFileIn(t, first.secretFile, dir)
 	create := `curl -H 'Authorization: Bearer ` + first.secret + `' -H 'Content-Type: application/json' -d '{"email_address":["restart@example.com"]}' ` + first.url + `/v1/users`
 	code, body := replayCurl(t, create, "")
 	var user struct{ ID string }
@@ -467,9 +432,7 @@ func TestDevData(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "dev-data")
 	d := startDev(t, nil, "--data", dir)
-	if filepath.Dir(d.secretFile) != dir {
-		t.Errorf("secret file %s, want it in --data %s", d.secretFile, dir)
-	}
+	wantSecretFileIn(t, d.secretFile, dir)
 	mint := regexp.MustCompile(`go run \./cmd/authsvc (dev token .+)\n`).FindStringSubmatch(d.banner)
 	if mint == nil || !strings.Contains(mint[1], "--data "+dir) {
 		t.Fatalf("the banner's dev token command lacks --data %s:\n%s", dir, d.banner)
@@ -497,5 +460,17 @@ func TestShellQuote(t *testing.T) {
 				t.Errorf("shellQuote(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// wantSecretFileIn checks the secret file is in the --data dir, which was
+// created 0700.
+func wantSecretFileIn(t *testing.T, file, dir string) {
+	t.Helper()
+	if filepath.Dir(file) != dir {
+		t.Errorf("secret file %s, want it in --data %s", file, dir)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("--data dir: %v, want created 0700", err)
 	}
 }
