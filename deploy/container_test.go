@@ -396,6 +396,7 @@ type compose struct {
 		Environment map[string]string `json:"environment"`
 		Ports       []string          `json:"ports"`
 		ReadOnly    bool              `json:"read_only"`
+		Tmpfs       []string          `json:"tmpfs"`
 		CapDrop     []string          `json:"cap_drop"`
 		SecurityOpt []string          `json:"security_opt"`
 	} `json:"services"`
@@ -429,6 +430,12 @@ func TestCompose(t *testing.T) {
 		if !strings.HasPrefix(svc.Environment[v], "0.0.0.0:") {
 			t.Errorf("%s = %q, want 0.0.0.0:<port>", v, svc.Environment[v])
 		}
+	}
+	if svc.Environment["AUTHSVC_DEV_ALLOW_REMOTE"] != "true" {
+		t.Error("dev mode binds 0.0.0.0 without AUTHSVC_DEV_ALLOW_REMOTE=true: it would refuse to start")
+	}
+	if dir := svc.Environment["XDG_RUNTIME_DIR"]; dir == "" || !slices.Contains(svc.Tmpfs, dir) {
+		t.Errorf("XDG_RUNTIME_DIR %q is not a tmpfs (%q): the read-only container has nowhere for the emulator's secret key", dir, svc.Tmpfs)
 	}
 	if len(svc.Ports) != 3 {
 		t.Errorf("ports = %q, want gRPC, HTTP and the emulator", svc.Ports)

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +63,12 @@ type config struct {
 	BackendRateLimit int           // 0: backendapi's default for the key
 	BackendMaxWait   time.Duration // longest wait for a Backend API rate-limit slot
 	PprofAddr        string
+	DevData          string // dev mode: the emulator's --data DIR; empty keeps its state in memory only
+	DevAllowRemote   bool   // dev mode: non-loopback listen addresses allowed (devremote.go)
+
+	// WrapHTTP, when set, wraps the HTTP listener's handler. Not a
+	// setting: dev mode puts its Host check there.
+	WrapHTTP func(http.Handler) http.Handler
 }
 
 // setting ties one environment variable to one flag.
@@ -100,6 +108,8 @@ var settings = []setting{
 	{"AUTHSVC_BACKEND_RATE_LIMIT", "backend-rate-limit", "Backend API requests per 10 s for this replica: its share of the instance budget (default: 1000 for live keys, 100 for test keys)", "", setBackendRateLimit},
 	{"AUTHSVC_BACKEND_MAX_WAIT", "backend-max-wait", "longest a Backend API call waits for a rate-limit slot, within its deadline (Go duration; 0s never waits)", "2s", setBackendMaxWait},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "dev-backend-addr", "dev mode only: where the embedded Clerk emulator listens", "127.0.0.1:50052", func(c *config, v string) error { c.DevBackendAddr = v; return checkAddr(v) }},
+	{"AUTHSVC_DEV_DATA", "data", "dev mode and authsvc emulator: directory (0700) where the emulator keeps its state and signing key across restarts (default: memory only)", "", setDevData},
+	{"AUTHSVC_DEV_ALLOW_REMOTE", "dev-allow-remote", "dev mode and authsvc emulator: allow non-loopback listen addresses, and Host values that are IP literals or this machine's names", "false", setDevAllowRemote},
 	{"AUTHSVC_PPROF_ADDR", "pprof-addr", "loopback address for Go's /debug/pprof profiles (empty, the default, disables)", "", setPprofAddr},
 }
 
@@ -107,6 +117,10 @@ var settings = []setting{
 // environment or a flag, turns the feature off. For every other setting an
 // empty value means its default.
 var emptyDisables = map[string]bool{"AUTHSVC_HTTP_ADDR": true}
+
+// boolFlags lists the settings whose flag may be given alone
+// (--dev-allow-remote means --dev-allow-remote=true).
+var boolFlags = map[string]bool{"AUTHSVC_DEV_ALLOW_REMOTE": true}
 
 // parseConfig reads the environment through lookup, then the flags in
 // args, and validates the result. The error is one line that names the
@@ -118,6 +132,11 @@ func parseConfig(name string, args []string, lookup lookupEnv, out io.Writer) (*
 	fs.Usage = func() {}
 	flagVals := make([]*string, len(settings))
 	for i, s := range settings {
+		if boolFlags[s.env] {
+			flagVals[i] = new(string)
+			fs.Var((*boolString)(flagVals[i]), s.flag, s.usage)
+			continue
+		}
 		flagVals[i] = fs.String(s.flag, "", s.usage)
 	}
 	if err := fs.Parse(args); err != nil {
@@ -312,13 +331,9 @@ func setSkew(c *config, v string) error {
 	return nil
 }
 
-func setAcceptPending(c *config, v string) error {
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false", v)
-	}
-	c.AcceptPending = b
-	return nil
+func setAcceptPending(c *config, v string) (err error) {
+	c.AcceptPending, err = parseBool(v)
+	return err
 }
 
 func setCacheSize(c *config, v string) error {
@@ -378,13 +393,9 @@ func setMaxRecvBytes(c *config, v string) error {
 	return nil
 }
 
-func setExtAuthz(c *config, v string) error {
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false", v)
-	}
-	c.ExtAuthz = b
-	return nil
+func setExtAuthz(c *config, v string) (err error) {
+	c.ExtAuthz, err = parseBool(v)
+	return err
 }
 
 func setPublicPaths(c *config, v string) error {
@@ -459,5 +470,37 @@ func setAudiences(c *config, v string) error {
 	if len(c.Audiences) == 0 && strings.TrimSpace(v) != "" {
 		return fmt.Errorf("%q lists no audience", v)
 	}
+	return nil
+}
+
+// boolString is a string flag that may be given alone, as a bool flag:
+// "--x" stores "true"; "--x=false" stores "false".
+type boolString string
+
+func (b *boolString) String() string     { return string(*b) }
+func (b *boolString) Set(v string) error { *b = boolString(v); return nil }
+func (b *boolString) IsBoolFlag() bool   { return true }
+
+func setDevAllowRemote(c *config, v string) (err error) {
+	c.DevAllowRemote, err = parseBool(v)
+	return err
+}
+
+// parseBool reads true or false (and strconv.ParseBool's other spellings).
+func parseBool(v string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%q is not true or false", v)
+	}
+	return b, nil
+}
+
+// setDevData refuses a path that exists and is not a directory; the rest
+// (created 0700, closed to others) is checked when dev mode starts.
+func setDevData(c *config, v string) error {
+	if fi, err := os.Stat(v); v != "" && err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", v)
+	}
+	c.DevData = v
 	return nil
 }

@@ -216,6 +216,8 @@ var badSettings = []struct {
 	{"AUTHSVC_SHUTDOWN_DELAY", "1h", nil},
 	{"AUTHSVC_SHUTDOWN_TIMEOUT", "soon", nil},
 	{"AUTHSVC_DEV_BACKEND_ADDR", "nowhere", nil},
+	{"AUTHSVC_DEV_DATA", "testdata/bad_policy.yaml", nil},
+	{"AUTHSVC_DEV_ALLOW_REMOTE", "maybe", nil},
 }
 
 func TestEverySettingHasABadValue(t *testing.T) {
@@ -301,7 +303,9 @@ func TestHelp(t *testing.T) {
 		{"help", []string{"help"}, nil},
 		{"serve --help", []string{"serve", "--help"}, nil},
 		{"dev --help", []string{"dev", "--help"}, nil},
-		{"dev token --help", []string{"dev", "token", "--help"}, []string{"--user=ID", "--dev-backend-addr=ADDR", "AUTHSVC_DEV_BACKEND_ADDR"}},
+		{"dev token --help", []string{"dev", "token", "--help"}, []string{"--user=ID", "--dev-backend-addr=ADDR", "AUTHSVC_DEV_BACKEND_ADDR", "--data=DIR"}},
+		{"emulator --help", []string{"emulator", "--help"}, []string{"--addr=ADDR", "AUTHSVC_EMULATOR_ADDR", defaultEmulatorAddr, "--data=DIR", "--empty", "--dev-allow-remote"}},
+		{"emulator secret --help", []string{"emulator", "secret", "--help"}, []string{"--addr=ADDR", "--data=DIR"}},
 	}
 	var full []string
 	for _, c := range commands() {

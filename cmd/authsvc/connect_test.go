@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -17,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,54 +28,6 @@ import (
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 )
-
-// devService is an `authsvc dev` run in-process on loopback ports, with
-// what its banner printed.
-type devService struct {
-	banner, grpcAddr, httpAddr, token, callerKey string
-	log                                          *syncBuffer
-}
-
-// startDev runs `authsvc dev` with extra args until the test ends and
-// reads the token, the caller key and both addresses from its banner.
-func startDev(t *testing.T, env map[string]string, extra ...string) *devService {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	args := append([]string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}, extra...)
-	go func() { done <- run(ctx, args, envFrom(env), out, errOut) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("dev mode ended with %v", err)
-		}
-	})
-	// Generous: the machine is shared, and a stopped service fails at once.
-	for deadline := time.Now().Add(60 * time.Second); !curlCmd.MatchString(out.String()); {
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("dev mode stopped before its banner: %v\n%s", err, errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no dev banner within 60s:\n%s", out.String())
-		}
-	}
-	d := &devService{banner: out.String(), log: errOut}
-	vm, um, cm := verifyCmd.FindStringSubmatch(d.banner), getUserCmd.FindStringSubmatch(d.banner), curlCmd.FindStringSubmatch(d.banner)
-	if vm == nil || um == nil || cm == nil {
-		t.Fatalf("banner lacks the commands:\n%s", d.banner)
-	}
-	var req authsvcv1.VerifySessionTokenRequest
-	if err := json.Unmarshal([]byte(vm[1]), &req); err != nil {
-		t.Fatal(err)
-	}
-	d.grpcAddr, d.token, d.callerKey = vm[2], req.GetToken(), um[1]
-	d.httpAddr = strings.TrimPrefix(strings.TrimSuffix(cm[3], "/authsvc.v1.AuthService/VerifySessionToken"), "http://")
-	return d
-}
 
 // rpcResult is one call's outcome as any of the HTTP protocols tells it.
 type rpcResult struct {

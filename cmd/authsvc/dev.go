@@ -9,13 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/authsvc/authsvc/backendapi"
-	"github.com/authsvc/authsvc/emulator"
+	"github.com/authsvc/authsvc/internal/hostcheck"
 	"github.com/authsvc/authsvc/server"
 )
 
@@ -27,32 +26,23 @@ const devTokenTTL = time.Hour
 const devUser = "user_demo_alice"
 
 // runDev serves authsvc against the embedded Clerk emulator: a fresh signing
-// key, seeded demo data, a generated caller key with every grant, and a
-// printed, ready-to-paste grpcurl command.
-// devEmulatorSecret keeps "authsvc dev token" working now that the
-// emulator has no published default key; issue 13's per-run secret file
-// replaces it.
-const devEmulatorSecret = "sk_test_authsvc_dev"
-
+// key, seeded demo data, a random emulator secret in a 0600 file, a
+// generated caller key with every grant, and a printed, ready-to-paste
+// grpcurl command. Its listeners are loopback-only unless
+// --dev-allow-remote.
 func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig("authsvc dev", args, devDefaults(env), stdout)
 	if err != nil {
 		return err
 	}
-	em, err := emulator.New(emulator.Options{Seed: true, TokenTTL: devTokenTTL, SecretKey: devEmulatorSecret})
+	emu, err := startDevEmulator(env, cfg)
 	if err != nil {
 		return err
 	}
-	lis, err := net.Listen("tcp", cfg.DevBackendAddr)
-	if err != nil {
-		return fmt.Errorf("emulator listener: %w", err)
-	}
-	emSrv := &http.Server{Handler: em.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = emSrv.Serve(lis) }()
-	defer emSrv.Close()
-
+	defer emu.stop(5 * time.Second)
+	em := emu.em
 	cfg.SecretKey, cfg.JWTKey = em.SecretKey(), ""
-	cfg.APIURL, cfg.APIVersion = "http://"+lis.Addr().String(), "v1"
+	cfg.APIURL, cfg.APIVersion = emu.url, "v1"
 	cfg.Issuers = []string{em.Issuer()}
 	callerKey, err := newCallerKey()
 	if err != nil {
@@ -76,11 +66,30 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 		}
 	}
 	banner := func(at listening) {
-		printDevBanner(stdout, at, cfg.APIURL, callerKey, token)
+		printDevBanner(stdout, at, cfg.APIURL, emu.secretFile, callerKey, token, devTokenArgs(emu.addr, cfg.DevData))
 		printDevWebhook(stdout, at, cfg.WebhookSecret)
 		printDevMachine(stdout, at, machines)
 	}
 	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), devCallers(callerKey), banner)
+}
+
+// startDevEmulator holds every dev listener to loopback (devremote.go),
+// starts the embedded emulator and puts the Host check on the service's
+// HTTP listener.
+func startDevEmulator(env lookupEnv, cfg *config) (*runningEmulator, error) {
+	backend := "AUTHSVC_DEV_BACKEND_ADDR (--dev-backend-addr)"
+	if err := checkLoopbackAddrs(cfg.DevAllowRemote, namedAddr{"AUTHSVC_GRPC_ADDR (--grpc-addr)", cfg.GRPCAddr},
+		namedAddr{"AUTHSVC_HTTP_ADDR (--http-addr)", cfg.HTTPAddr}, namedAddr{backend, cfg.DevBackendAddr}); err != nil {
+		return nil, err
+	}
+	emu, err := startEmulator(env, emulatorSetup{setting: backend, addr: cfg.DevBackendAddr, dataDir: cfg.DevData,
+		seed: true, tokenTTL: devTokenTTL, allowRemote: cfg.DevAllowRemote})
+	if err != nil {
+		return nil, err
+	}
+	httpCheck := devHostCheck(cfg.DevAllowRemote, cfg.HTTPAddr, nil)
+	cfg.WrapHTTP = func(h http.Handler) http.Handler { return hostcheck.Handler(h, httpCheck) }
+	return emu, nil
 }
 
 // devDefaults is env with dev mode's own defaults: no shutdown delay (no
@@ -110,10 +119,33 @@ func newCallerKey() (string, error) {
 	return "ak_dev_" + hex.EncodeToString(b), nil
 }
 
-func printDevBanner(w io.Writer, at listening, emulatorURL, callerKey, token string) {
+// devTokenArgs are the flags the banner's `dev token` command needs beyond
+// --user to reach this run's emulator and its secret key file.
+func devTokenArgs(emulatorAddr, dataDir string) string {
+	var args string
+	if emulatorAddr != "127.0.0.1:50052" {
+		args += " --dev-backend-addr " + emulatorAddr
+	}
+	if dataDir != "" {
+		args += " --data " + shellQuote(dataDir)
+	}
+	return args
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:=@", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func printDevBanner(w io.Writer, at listening, emulatorURL, secretFile, callerKey, token, tokenArgs string) {
 	fmt.Fprintf(w, `
 authsvc dev: gRPC on %[1]s (plaintext), metrics on http://%[2]s/metrics
-Embedded Clerk emulator: %[3]s (secret key sk_test_authsvc_dev; demo users user_demo_alice, user_demo_bob)
+Embedded Clerk emulator: %[3]s (secret key, random for this run, in %[8]s; demo users user_demo_alice, user_demo_bob)
 
 A session token for %[4]s, valid %[5]s. Verify it:
 
@@ -123,10 +155,10 @@ Call the Backend API proxy with the dev caller key (granted every method):
 
   grpcurl -plaintext -H 'authorization: Bearer %[7]s' -d '{"user_id":"%[4]s"}' %[1]s authsvc.v1.AuthService/GetUser
 
-Mint another token: go run ./cmd/authsvc dev token --user %[4]s
+Mint another token: go run ./cmd/authsvc dev token --user %[4]s%[9]s
 (no grpcurl? go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3)
 
-`, at.GRPCAddr, at.HTTPAddr, emulatorURL, devUser, devTokenTTL, token, callerKey)
+`, at.GRPCAddr, at.HTTPAddr, emulatorURL, devUser, devTokenTTL, token, callerKey, secretFile, tokenArgs)
 	if at.HTTPAddr != "" {
 		printDevCurl(w, at.HTTPAddr, token)
 	}
@@ -150,17 +182,23 @@ func runDevToken(ctx context.Context, args []string, env lookupEnv, stdout, stde
 	fs.Usage = func() {}
 	user := fs.String("user", devUser, "")
 	addr := fs.String("dev-backend-addr", envOr(env, "AUTHSVC_DEV_BACKEND_ADDR", "127.0.0.1:50052"), "")
+	data := fs.String("data", envOr(env, "AUTHSVC_DEV_DATA", ""), "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(stdout, `authsvc dev token: mint a session token from a running authsvc dev and print it.
 
 Usage:
-  authsvc dev token [--user <id>] [--dev-backend-addr <host:port>]
+  authsvc dev token [--user <id>] [--dev-backend-addr <host:port>] [--data <dir>]
 
 Flags:
   --user=ID                user id to mint a session token for (default %s)
   --dev-backend-addr=ADDR  where the running authsvc dev's emulator listens
-                           (AUTHSVC_DEV_BACKEND_ADDR, default 127.0.0.1:50052)
+                           (AUTHSVC_DEV_BACKEND_ADDR, default 127.0.0.1:50052;
+                           authsvc emulator's address works too)
+  --data=DIR               the running emulator's --data, if it was given one
+                           (AUTHSVC_DEV_DATA); its secret key file is there
+
+The emulator's secret key is read from the 0600 file it wrote at start.
 `, devUser)
 			return err
 		}
@@ -169,7 +207,15 @@ Flags:
 	if *user == "" || fs.NArg() > 0 {
 		return errors.New("usage: authsvc dev token --user <id>")
 	}
-	client, err := backendapi.NewClient(devEmulatorSecret, backendapi.WithBaseURL("http://"+*addr))
+	dir, err := secretDir(env, *data)
+	if err != nil {
+		return err
+	}
+	secret, err := readSecretFile(dir, *addr)
+	if err != nil {
+		return errNoSecretFile(err, *addr)
+	}
+	client, err := backendapi.NewClient(secret, backendapi.WithBaseURL("http://"+*addr))
 	if err != nil {
 		return err
 	}

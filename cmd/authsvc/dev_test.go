@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -52,34 +51,10 @@ var (
 // demo user through the proxy, a call without it is refused, and a minted
 // token from `authsvc dev token` verifies too.
 func TestDevModeBanner(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	args := []string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}
-	go func() { done <- run(ctx, args, envFrom(nil), out, errOut) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("dev mode ended with %v", err)
-		}
-	})
-
-	var banner string
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if banner = out.String(); getUserCmd.MatchString(banner) || time.Now().After(deadline) {
-			break
-		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("dev mode stopped before serving: %v\n%s", err, errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	ctx := context.Background()
+	d := startDev(t, nil)
+	banner := d.banner
 	vm, um := verifyCmd.FindStringSubmatch(banner), getUserCmd.FindStringSubmatch(banner)
-	if vm == nil || um == nil {
-		t.Fatalf("banner lacks the grpcurl commands:\n%s\nstderr:\n%s", banner, errOut.String())
-	}
 	conn, err := grpc.NewClient(vm[2], grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -134,13 +109,21 @@ func TestDevModeBanner(t *testing.T) {
 		t.Errorf("the printed curl command answers %d %s, want 200 with %s's claims", cresp.StatusCode, body, devUser)
 	}
 
-	backend := regexp.MustCompile(`emulator: http://(\S+) `).FindStringSubmatch(banner)
-	if backend == nil {
-		t.Fatalf("banner lacks the emulator address:\n%s", banner)
-	}
 	var tokOut bytes.Buffer
-	if err := run(ctx, []string{"dev", "token", "--user", "user_demo_bob", "--dev-backend-addr", backend[1]}, envFrom(nil), &tokOut, io.Discard); err != nil {
+	if err := run(ctx, []string{"dev", "token", "--user", "user_demo_bob", "--dev-backend-addr", d.backendAddr}, envFrom(d.env), &tokOut, io.Discard); err != nil {
 		t.Fatalf("dev token: %v", err)
+	}
+	// The banner's own mint command, with the flags it prints for this run.
+	mint := regexp.MustCompile(`Mint another token: go run \./cmd/authsvc (dev token .+)\n`).FindStringSubmatch(banner)
+	if mint == nil {
+		t.Fatalf("banner lacks the dev token command:\n%s", banner)
+	}
+	var printedOut bytes.Buffer
+	if err := run(ctx, strings.Fields(mint[1]), envFrom(d.env), &printedOut, io.Discard); err != nil {
+		t.Fatalf("the printed %q: %v", mint[1], err)
+	}
+	if alice, err := client.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: strings.TrimSpace(printedOut.String())}); err != nil || alice.GetClaims().GetUserId() != devUser {
+		t.Errorf("the printed dev token command's token: %v %v", alice, err)
 	}
 	bob, err := client.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: strings.TrimSpace(tokOut.String())})
 	if err != nil || bob.GetClaims().GetUserId() != "user_demo_bob" {
@@ -157,7 +140,7 @@ func TestDevModeBanner(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(errOut.String(), um[1]) || strings.Contains(errOut.String(), vreq.GetToken()) {
+	if strings.Contains(d.log.String(), um[1]) || strings.Contains(d.log.String(), vreq.GetToken()) {
 		t.Errorf("the logs carry the caller key or the token")
 	}
 }
@@ -165,7 +148,7 @@ func TestDevModeBanner(t *testing.T) {
 // devMetrics are series the calls above must have produced on /metrics.
 var devMetrics = []string{
 	`grpc_server_handled_total{grpc_code="OK",grpc_method="VerifySessionToken"`,
-	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 3`,
+	`authsvc_verifications_total{method="VerifySessionToken",outcome="valid",reason=""} 4`,
 	`authsvc_decision_cache_requests_total{result="miss"}`, `authsvc_jwks_fetches_total{result="success"} 1`,
 	`authsvc_backend_requests_total{code="200",operation="GET /users/{id}"} 1`, `authsvc_build_info{`,
 	"go_goroutines", "process_resident_memory_bytes",

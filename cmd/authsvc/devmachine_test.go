@@ -4,7 +4,6 @@ import (
 	"context"
 	"regexp"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -21,31 +20,11 @@ var verifyTokenCmd = regexp.MustCompile(`grpcurl -plaintext -d '([^']+)' (\S+) a
 // machine, the API key as the demo user, and each refused when only the
 // other kind is accepted.
 func TestDevModeMachineBanner(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	args := []string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}
-	go func() { done <- run(ctx, args, envFrom(nil), out, errOut) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("dev mode ended with %v", err)
-		}
-	})
-	var cmds [][]string
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if cmds = verifyTokenCmd.FindAllStringSubmatch(out.String(), -1); len(cmds) == 2 || time.Now().After(deadline) {
-			break
-		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("dev mode stopped before serving: %v\n%s", err, errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	ctx := context.Background()
+	d := startDev(t, nil)
+	cmds := verifyTokenCmd.FindAllStringSubmatch(d.banner, -1)
 	if len(cmds) != 2 {
-		t.Fatalf("banner lacks the two VerifyToken commands:\n%s", out.String())
+		t.Fatalf("banner lacks the two VerifyToken commands:\n%s", d.banner)
 	}
 	conn, err := grpc.NewClient(cmds[0][2], grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {

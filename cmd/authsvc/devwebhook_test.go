@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -130,31 +129,11 @@ func TestDevWebhookSignRejects(t *testing.T) {
 // banner, runs it, and sends the printed request to the running service,
 // as a newcomer pasting both commands would.
 func TestDevModeWebhook(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	args := []string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}
-	go func() { done <- run(ctx, args, envFrom(nil), out, errOut) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("dev mode ended with %v", err)
-		}
-	})
-	var m []string
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if m = signCmd.FindStringSubmatch(out.String()); m != nil || time.Now().After(deadline) {
-			break
-		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("dev mode stopped before serving: %v\n%s", err, errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	ctx := context.Background()
+	d := startDev(t, nil)
+	m := signCmd.FindStringSubmatch(d.banner)
 	if m == nil {
-		t.Fatalf("banner lacks the webhook sign command:\n%s", out.String())
+		t.Fatalf("banner lacks the webhook sign command:\n%s", d.banner)
 	}
 	req, addr := signedRequest(t, []string{"--secret", m[1], "--grpc-addr", m[2]}, nil)
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -169,7 +148,7 @@ func TestDevModeWebhook(t *testing.T) {
 	if resp.GetType() != "user.created" || resp.GetData().GetFields()["id"].GetStringValue() != devUser {
 		t.Errorf("response = %v", resp)
 	}
-	if strings.Contains(errOut.String(), m[1]) {
+	if strings.Contains(d.log.String(), m[1]) {
 		t.Errorf("the logs carry the webhook secret")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -117,21 +118,16 @@ func ptr(s string) *string { return &s }
 
 // testDevModeLogs starts `authsvc dev` at level, uses the banner's token
 // and caller key, and checks its log holds neither, nor the emulator's
-// secret key.
+// secret key (random, read from its file).
 func testDevModeLogs(t *testing.T, level string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	args := []string{"dev", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--dev-backend-addr", "127.0.0.1:0"}
-	go func() { done <- run(ctx, args, envFrom(map[string]string{"AUTHSVC_LOG_LEVEL": level}), out, errOut) }()
-	waitFor(t, "the dev banner", func() bool { return getUserCmd.MatchString(out.String()) })
-	vm, um := verifyCmd.FindStringSubmatch(out.String()), getUserCmd.FindStringSubmatch(out.String())
+	d := startDev(t, map[string]string{"AUTHSVC_LOG_LEVEL": level})
+	vm, um := verifyCmd.FindStringSubmatch(d.banner), getUserCmd.FindStringSubmatch(d.banner)
 	var vreq authsvcv1.VerifySessionTokenRequest
-	if vm == nil || um == nil || json.Unmarshal([]byte(vm[1]), &vreq) != nil {
-		t.Fatalf("banner lacks the commands:\n%s", out.String())
+	if json.Unmarshal([]byte(vm[1]), &vreq) != nil {
+		t.Fatalf("banner lacks the token:\n%s", d.banner)
 	}
+	emulatorSecret := readFile(t, d.secretFile)
 	conn, err := grpc.NewClient(vm[2], grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -139,12 +135,19 @@ func testDevModeLogs(t *testing.T, level string) {
 	defer conn.Close()
 	client := authsvcv1.NewAuthServiceClient(conn)
 	exerciseService(t, client, vreq.GetToken(), vreq.GetToken()+"x", um[1], "ak_dev_wrong")
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("dev mode ended with %v", err)
-	}
-	wantNoSecrets(t, errOut.String(), vreq.GetToken(), um[1], devEmulatorSecret)
-	if level == "debug" && !strings.Contains(errOut.String(), `"msg":"grpc call"`) {
+	d.stop(t)
+	wantNoSecrets(t, d.log.String(), vreq.GetToken(), um[1], emulatorSecret)
+	if level == "debug" && !strings.Contains(d.log.String(), `"msg":"grpc call"`) {
 		t.Error("dev mode at debug logged no call: the check proves nothing")
 	}
+}
+
+// readFile returns the trimmed content of path.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -4,6 +4,8 @@
 //	authsvc dev [flags]             serve with the embedded Clerk emulator; no account needed
 //	authsvc dev token --user <id>   mint a session token from a running `authsvc dev`
 //	authsvc dev webhook sign        sign a webhook payload and print the VerifyWebhook command
+//	authsvc emulator [flags]        the Clerk emulator alone, for other services' tests
+//	authsvc emulator secret         print the secret key of a running authsvc emulator
 //
 // Every flag has an environment variable of the same meaning; flags win.
 // Run `authsvc --help` for the list.
@@ -59,7 +61,8 @@ func commands() []command {
 		{"dev", "[flags]", "serve with the embedded Clerk emulator: no Clerk account needed", runDev},
 		{"dev token", "[--user <id>] [--dev-backend-addr <host:port>]", "mint a session token from a running authsvc dev", runDevToken},
 		{"dev webhook sign", "[--secret <whsec_…>] [--file <payload.json>] [--grpc-addr <host:port>]", "sign a webhook payload and print the grpcurl VerifyWebhook command", runDevWebhookSign},
-		{"emulator", "[flags]", "the Clerk emulator alone, for other services' tests (coming)", nil},
+		{"emulator", "[--addr <host:port>] [--data <dir>] [--empty] [--dev-allow-remote]", "the Clerk emulator alone (Backend API, JWKS, token minting), for other services' tests", runEmulator},
+		{"emulator secret", "[--addr <host:port>] [--data <dir>]", "print the secret key of a running authsvc emulator", runEmulatorSecret},
 		{"version", "", "print the version, VCS revision, Go version and crypto (also --version)", func(_ context.Context, _ []string, _ lookupEnv, stdout, _ io.Writer) error { return runVersion(stdout) }},
 		{"healthcheck", "[--addr <host:port>] [--service <name>] [--timeout <d>] [--tls]", "exit 0 only when the service reports SERVING (container health checks)", runHealthcheck},
 	}

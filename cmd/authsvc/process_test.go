@@ -32,9 +32,9 @@ type process struct {
 	all   *syncBuffer
 }
 
-func startProcess(t *testing.T, bin string, env []string) *process {
+func startProcess(t *testing.T, bin string, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin), lines: make(chan map[string]any, 1000), all: &syncBuffer{}}
+	p := &process{cmd: exec.Command(bin, args...), lines: make(chan map[string]any, 1000), all: &syncBuffer{}}
 	p.cmd.Env = env
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
@@ -116,6 +116,23 @@ func TestProcess(t *testing.T) {
 
 	t.Run("SIGTERM: NOT_SERVING while serving, in-flight call finishes, exit 0", func(t *testing.T) {
 		testSIGTERM(t, bin)
+	})
+
+	t.Run("emulator: the README's example works as printed, SIGTERM exits 0", func(t *testing.T) {
+		testEmulatorProcess(t, bin)
+	})
+
+	t.Run("emulator on a non-loopback address exits 1 with one line", func(t *testing.T) {
+		cmd := exec.Command(bin, "emulator", "--addr", "0.0.0.0:0")
+		cmd.Env = []string{"XDG_RUNTIME_DIR=" + t.TempDir()}
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Fatalf("exit = %v, want 1", err)
+		}
+		if got := strings.TrimSpace(string(out)); strings.Contains(got, "\n") || !strings.Contains(got, "AUTHSVC_EMULATOR_ADDR") || !strings.Contains(got, "--dev-allow-remote") {
+			t.Errorf("output %q, want one line naming AUTHSVC_EMULATOR_ADDR and --dev-allow-remote", got)
+		}
 	})
 }
 

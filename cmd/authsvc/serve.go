@@ -125,13 +125,17 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 			httpLis.Close()
 			return err
 		}
-		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Protocols: httpProtocols(), Handler: obs.tracing.HTTPHandler(httpMux(map[string]http.Handler{
+		var handler http.Handler = obs.tracing.HTTPHandler(httpMux(map[string]http.Handler{
 			"GET /healthz":  healthz(),
 			"GET /readyz":   rd,
 			"GET /metrics":  obs.metrics.Handler(),
 			"/forward-auth": srv.ForwardAuthHandler(),
 			connectPattern:  connect,
-		}))}
+		}))
+		if cfg.WrapHTTP != nil {
+			handler = cfg.WrapHTTP(handler)
+		}
+		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Protocols: httpProtocols(), Handler: handler}
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
 	errc := make(chan error, 1)

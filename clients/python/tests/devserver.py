@@ -22,10 +22,8 @@ _GRPC = re.compile(r"gRPC on (\S+?),? ")
 _EMULATOR = re.compile(r"Embedded Clerk emulator: (http://\S+)")
 _TOKEN = re.compile(r'"token":"([^"]+)"')
 _KEY = re.compile(r"Bearer (ak_dev_[0-9a-f]+)")
-
-# The emulator's fixed Backend API secret (emulator.DefaultSecretKey): not a
-# secret, the dev banner prints it.
-_EMULATOR_SECRET = "sk_test_authsvc_dev"
+# The emulator's secret key is random per run, in a 0600 file the banner names.
+_SECRET_FILE = re.compile(r"secret key, random for this run, in (\S+);")
 
 
 class DevServer:
@@ -35,7 +33,7 @@ class DevServer:
         self._tmp = tempfile.mkdtemp(prefix="authsvc-py-")
         self.binary = os.environ.get("AUTHSVC_BIN") or os.path.join(self._tmp, "authsvc")
         self.proc = None
-        self.grpc_addr = self.emulator_url = self.token = self.caller_key = ""
+        self.grpc_addr = self.emulator_url = self.token = self.caller_key = self.secret_file = ""
         self._lines: "queue.Queue[str | None]" = queue.Queue()
         self._stderr = None
 
@@ -48,6 +46,11 @@ class DevServer:
                 timeout=600,
             )
         self._stderr = open(os.path.join(self._tmp, "stderr.log"), "w+b")
+        # The secret key file goes to a directory of this run's own, which
+        # dev_token passes on.
+        self._runtime = os.path.join(self._tmp, "runtime")
+        os.mkdir(self._runtime, 0o700)
+        self.env = dict(os.environ, XDG_RUNTIME_DIR=self._runtime)
         self.proc = subprocess.Popen(
             [
                 self.binary,
@@ -62,11 +65,12 @@ class DevServer:
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             stdin=subprocess.DEVNULL,
+            env=self.env,
             text=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + timeout
-        while not (self.grpc_addr and self.emulator_url and self.token and self.caller_key):
+        while not (self.grpc_addr and self.emulator_url and self.token and self.caller_key and self.secret_file):
             left = deadline - time.monotonic()
             try:
                 line = self._lines.get(timeout=max(left, 0.01))
@@ -75,7 +79,13 @@ class DevServer:
             if line is None:
                 self.stop()
                 raise RuntimeError("authsvc dev printed no complete banner; stderr:\n" + self.stderr())
-            for rx, attr in ((_GRPC, "grpc_addr"), (_EMULATOR, "emulator_url"), (_TOKEN, "token"), (_KEY, "caller_key")):
+            for rx, attr in (
+                (_GRPC, "grpc_addr"),
+                (_EMULATOR, "emulator_url"),
+                (_TOKEN, "token"),
+                (_KEY, "caller_key"),
+                (_SECRET_FILE, "secret_file"),
+            ):
                 m = rx.search(line)
                 if m and not getattr(self, attr):
                     setattr(self, attr, m.group(1))
@@ -113,7 +123,7 @@ class DevServer:
         """`authsvc dev token --user <user>` against this server."""
         out = subprocess.run(
             [self.binary, "dev", "token", "--user", user],
-            env=dict(os.environ, AUTHSVC_DEV_BACKEND_ADDR=self.emulator_url[len("http://"):]),
+            env=dict(self.env, AUTHSVC_DEV_BACKEND_ADDR=self.emulator_url[len("http://"):]),
             check=True,
             capture_output=True,
             text=True,
@@ -129,11 +139,15 @@ class DevServer:
         tok = self._backend("/v1/sessions/%s/tokens" % sess["id"], {"expires_in_seconds": expires_in_seconds})
         return tok["jwt"]
 
+    def _secret(self) -> str:
+        with open(self.secret_file) as f:
+            return f.read().strip()
+
     def _backend(self, path: str, body: dict) -> dict:
         req = urllib.request.Request(
             self.emulator_url + path,
             data=json.dumps(body).encode(),
-            headers={"Authorization": "Bearer " + _EMULATOR_SECRET, "Content-Type": "application/json"},
+            headers={"Authorization": "Bearer " + self._secret(), "Content-Type": "application/json"},
             method="POST",
         )
         with urllib.request.urlopen(req, timeout=10) as resp:
