@@ -66,10 +66,15 @@ func ParsePublishableKey(s string) (PublishableKey, error) {
 }
 
 // decodeBase64 decodes standard base64 with or without its padding; in
-// both forms the unused bits of the last character must be zero.
+// both forms the unused bits of the last character must be zero. Line
+// breaks, which Go's decoder skips, are refused: a key is one token, and a
+// key with a \r inside must not parse as the key without it.
 func decodeBase64(s string) ([]byte, error) {
 	if s == "" {
 		return nil, errors.New("empty")
+	}
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, errors.New("line break")
 	}
 	if strings.HasSuffix(s, "=") {
 		return base64.StdEncoding.Strict().DecodeString(s)

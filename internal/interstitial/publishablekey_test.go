@@ -30,6 +30,8 @@ func TestParsePublishableKey(t *testing.T) {
 		{"prefix alone", "pk_test_", "", false, ErrInvalidPublishableKey},
 		{"upper-case prefix", strings.Replace(pk("pk_test_", "clerk.example.com$"), "pk_test_", "PK_TEST_", 1), "", false, ErrInvalidPublishableKey},
 		{"url-safe base64 rejected", "pk_test_" + base64.RawURLEncoding.EncodeToString([]byte("clerk.exa~~~?mple.com$")), "", false, ErrInvalidPublishableKey},
+		{"carriage return inside (fuzz find: Go's decoder skips it)", "pk_test_" + base64.RawStdEncoding.EncodeToString([]byte("clerk.example.com$"))[:4] + "\r" + base64.RawStdEncoding.EncodeToString([]byte("clerk.example.com$"))[4:], "", false, ErrInvalidPublishableKey},
+		{"line feed at the end", pk("pk_test_", "clerk.example.com$") + "\n", "", false, ErrInvalidPublishableKey},
 		{"stray bits in the last character", "pk_test_" + base64.RawStdEncoding.EncodeToString([]byte("clerk.example.com$"))[:23] + "B", "", false, ErrInvalidPublishableKey},
 		{"wrong padding", pk("pk_test_", "clerk.example.com$") + "=", "", false, ErrInvalidPublishableKey},
 		{"no dollar", pk("pk_test_", "clerk.example.com"), "", false, ErrInvalidPublishableKey},
