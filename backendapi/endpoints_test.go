@@ -20,6 +20,10 @@ type endpoint struct {
 	body    string // exact JSON body; "" means no body and no Content-Type
 	fixture string // testdata file the fake server answers with
 	want    string // JSON of the decoded result when it differs from the fixture
+	// count, when set, is the query of the GET /v1/users/count that must
+	// follow (Users.List on Clerk's bare array); the fake server answers it
+	// with user_list_total.json, whose total then is the result's.
+	count *string
 }
 
 func b(v bool) *bool     { return &v }
@@ -226,20 +230,22 @@ var endpoints = []endpoint{
 		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
 			return c.SMSMessages.Create(ctx, &CreateSMSMessageParams{PhoneNumberID: "idn_random", Message: "Press F to pay respects"})
 		}},
-	{name: "45 users.getUserList no params", method: "GET", path: "/v1/users", fixture: "user_list.json",
+	{name: "45 users.getUserList no params", method: "GET", path: "/v1/users", fixture: "user_list.json", count: s(""),
 		call: func(ctx context.Context, c *Client, _ []string) (any, error) { return c.Users.List(ctx, nil) }},
 	{name: "45 users.getUserList repeated email_address and phone_number", method: "GET", path: "/v1/users",
 		query: "email_address=email1&email_address=email2&phone_number=phone1&phone_number=phone2", fixture: "user_list.json",
+		count: s("email_address=email1&email_address=email2&phone_number=phone1&phone_number=phone2"),
 		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
 			return c.Users.List(ctx, &UserListOptions{EmailAddress: []string{"email1", "email2"}, PhoneNumber: []string{"phone1", "phone2"}})
 		}},
 	{name: "45 users.getUserList order_by=+updated_at limit=0 offset=0", method: "GET", path: "/v1/users",
-		query: "limit=0&offset=0&order_by=%2Bupdated_at", fixture: "user_list.json",
+		query: "limit=0&offset=0&order_by=%2Bupdated_at", fixture: "user_list.json", count: s(""), // the total of every page
 		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
 			return c.Users.List(ctx, &UserListOptions{ListOptions: ListOptions{Limit: i(0), Offset: i(0)}, OrderBy: s("+updated_at")})
 		}},
 	{name: "45 users.getUserList every filter", method: "GET", path: "/v1/users",
 		query: "query=boss%40clerk.dev&user_id=user_a&user_id=user_b&username=u1&web3_wallet=0xabc", fixture: "user_list.json",
+		count: s("query=boss%40clerk.dev&user_id=user_a&user_id=user_b&username=u1&web3_wallet=0xabc"),
 		call: func(ctx context.Context, c *Client, _ []string) (any, error) {
 			return c.Users.List(ctx, &UserListOptions{UserID: []string{"user_a", "user_b"}, Username: []string{"u1"}, Web3Wallet: []string{"0xabc"}, Query: s("boss@clerk.dev")})
 		}},

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const fuzzSecret = "sk_live_FUZZSECRET"
@@ -88,7 +89,8 @@ func FuzzDecodeList(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", out, err)
 		}
-		if d := cmp.Diff(l, again); d != "" {
+		// bare is how the first body was shaped; the re-encoding is a page.
+		if d := cmp.Diff(l, again, cmpopts.IgnoreUnexported(List[User]{})); d != "" {
 			t.Fatalf("round trip changed the list (-first +second):\n%s", d)
 		}
 	})

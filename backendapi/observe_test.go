@@ -48,11 +48,7 @@ func TestObserverOperationsCarryNoIDs(t *testing.T) {
 	for _, tt := range endpoints {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			body := fixture(t, tt.fixture)
-			api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Type", contentType(tt.fixture))
-				_, _ = w.Write(body)
-			})
+			api := newFakeAPI(t, tt.answer(t))
 			var o observed
 			if _, err := tt.call(t.Context(), api.client(t, WithObserver(o.observer())), tt.ids); err != nil {
 				t.Fatalf("call: %v", err)
@@ -66,11 +62,14 @@ func TestObserverOperationsCarryNoIDs(t *testing.T) {
 				}
 			}
 			want := []string{tt.method + " /" + strings.Join(segs, "/") + " 200"}
+			if tt.count != nil {
+				want = append(want, "GET /users/count 200")
+			}
 			if diff := cmp.Diff(want, o.attempts); diff != "" {
 				t.Errorf("attempts (-want +got):\n%s", diff)
 			}
-			if o.waits != 1 || len(o.retries) != 0 {
-				t.Errorf("waits %d, retries %v; want 1 and none", o.waits, o.retries)
+			if o.waits != len(want) || len(o.retries) != 0 {
+				t.Errorf("waits %d, retries %v; want %d and none", o.waits, o.retries, len(want))
 			}
 		})
 	}

@@ -32,7 +32,11 @@ func (e endpoint) wantJSON(t *testing.T) []byte {
 		if err := json.Unmarshal(fx, &items); err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.Marshal(map[string]any{"data": items, "total_count": len(items)})
+		total := len(items)
+		if e.count != nil {
+			total = 42 // user_list_total.json
+		}
+		b, _ := json.Marshal(map[string]any{"data": items, "total_count": total})
 		return b
 	}
 	return fx
@@ -43,20 +47,23 @@ func TestOperations(t *testing.T) {
 	for _, tt := range endpoints {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			body := fixture(t, tt.fixture)
-			api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Type", contentType(tt.fixture))
-				_, _ = w.Write(body)
-			})
+			api := newFakeAPI(t, tt.answer(t))
 			got, err := tt.call(t.Context(), api.client(t), tt.ids)
 			if err != nil {
 				t.Fatalf("call: %v", err)
 			}
-			reqs := api.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("server saw %d requests, want 1", len(reqs))
+			reqs, want := api.requests(), 1
+			if tt.count != nil {
+				want = 2
+			}
+			if len(reqs) != want {
+				t.Fatalf("server saw %d requests, want %d", len(reqs), want)
 			}
 			checkRequest(t, tt, reqs[0])
+			if tt.count != nil {
+				countRow := endpoint{method: "GET", path: "/v1/users/count", query: *tt.count}
+				checkRequest(t, countRow, reqs[1])
+			}
 			gotJSON, err := json.Marshal(got)
 			if err != nil {
 				t.Fatalf("marshal result: %v", err)
@@ -65,6 +72,20 @@ func TestOperations(t *testing.T) {
 				t.Errorf("decoded result, re-marshalled (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// answer is the fake server's handler for e: its fixture, and for the
+// count request that follows Users.List, user_list_total.json.
+func (e endpoint) answer(t *testing.T) http.HandlerFunc {
+	body, total := fixture(t, e.fixture), fixture(t, "user_list_total.json")
+	return func(w http.ResponseWriter, r *http.Request) {
+		if e.count != nil && strings.HasSuffix(r.URL.Path, "/users/count") {
+			replyJSON(w, http.StatusOK, total)
+			return
+		}
+		w.Header().Set("Content-Type", contentType(e.fixture))
+		_, _ = w.Write(body)
 	}
 }
 
@@ -183,11 +204,7 @@ func TestOperationsEscapeIDs(t *testing.T) {
 		for n := range tt.ids {
 			t.Run(tt.name+"/"+tt.ids[n], func(t *testing.T) {
 				t.Parallel()
-				body := fixture(t, tt.fixture)
-				api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request) {
-					w.Header().Set("Content-Type", contentType(tt.fixture))
-					_, _ = w.Write(body)
-				})
+				api := newFakeAPI(t, tt.answer(t))
 				ids := slices.Clone(tt.ids)
 				ids[n] = "../clients"
 				if _, err := tt.call(t.Context(), api.client(t), ids); err != nil {

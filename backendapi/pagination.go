@@ -18,6 +18,8 @@ import (
 type List[T any] struct {
 	Data       []*T  `json:"data"`
 	TotalCount int64 `json:"total_count"`
+
+	bare bool // Clerk answered a bare array: TotalCount is only len(Data)
 }
 
 // decode accepts both list shapes. An object without a data array is an
@@ -30,7 +32,7 @@ func (l *List[T]) decode(b []byte) error {
 		if err := json.Unmarshal(b, &items); err != nil {
 			return fmt.Errorf("backendapi: decoding list: %w", err)
 		}
-		l.Data, l.TotalCount = nonNil(items), int64(len(items))
+		l.Data, l.TotalCount, l.bare = nonNil(items), int64(len(items)), true
 		return nil
 	}
 	var page struct {

@@ -194,9 +194,30 @@ type UsersService service
 // List returns a page of users matching opts; nil opts uses Clerk's
 // defaults. See the package documentation on pagination.
 //
+// Clerk answers GET /v1/users with a bare array, so when it does, List asks
+// GET /v1/users/count with the same filters for TotalCount (as @clerk/backend's
+// getUserList does): TotalCount is then the number of matching users across
+// all pages, never just the page's length. An error of either request is
+// List's error.
+//
 // Backend API docs: https://clerk.com/docs/reference/backend-api/tag/Users#operation/GetUserList
 func (s *UsersService) List(ctx context.Context, opts *UserListOptions) (*UserList, error) {
-	return call[UserList](ctx, s.client, newRequest(http.MethodGet, "users").withQuery(opts.query()))
+	list, err := call[UserList](ctx, s.client, newRequest(http.MethodGet, "users").withQuery(opts.query()))
+	if err != nil || !list.bare {
+		return list, err
+	}
+	var filters *UserListOptions
+	if opts != nil {
+		f := *opts
+		f.ListOptions, f.OrderBy = ListOptions{}, nil // the count of every page
+		filters = &f
+	}
+	total, err := s.Count(ctx, filters)
+	if err != nil {
+		return nil, err
+	}
+	list.TotalCount = total.TotalCount
+	return list, nil
 }
 
 // Get returns the user with the given id.

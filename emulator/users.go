@@ -426,7 +426,7 @@ func (e *Emulator) listUsers(r *http.Request, _ *noBody) (int, any, error) {
 	for _, u := range users[lo:hi] {
 		out = append(out, e.st.userView(u))
 	}
-	return http.StatusOK, listJSON[userJSON]{Data: out, TotalCount: len(users)}, nil
+	return http.StatusOK, out, nil // a bare array, as Clerk's GET /v1/users; the total is GET /v1/users/count
 }
 
 func (e *Emulator) countUsers(r *http.Request, _ *noBody) (int, any, error) {

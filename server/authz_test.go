@@ -56,7 +56,7 @@ func TestAuthzPolicy(t *testing.T) {
 		{"wrong key is PERMISSION_DENIED", billingPolicy, []string{"authorization", "Bearer not-the-key"}, "GetUser", codes.PermissionDenied, 0},
 		{"right key on an ungranted method is PERMISSION_DENIED", billingPolicy, []string{"authorization", "Bearer " + testCallerKey}, "DeleteUser", codes.PermissionDenied, 0},
 		{"right key, granted exactly", billingPolicy, []string{"authorization", "Bearer " + testCallerKey}, "GetUser", codes.OK, 1},
-		{"right key, granted by glob", billingPolicy, []string{"authorization", "Bearer " + testCallerKey}, "ListUsers", codes.OK, 1},
+		{"right key, granted by glob", billingPolicy, []string{"authorization", "Bearer " + testCallerKey}, "ListUsers", codes.OK, 2}, // the page, then its count
 		{"scheme is case-insensitive", billingPolicy, []string{"authorization", "bearer " + testCallerKey}, "GetUser", codes.OK, 1},
 		{"Basic scheme is UNAUTHENTICATED", billingPolicy, []string{"authorization", "Basic " + testCallerKey}, "GetUser", codes.Unauthenticated, 0},
 		{"two authorization values are UNAUTHENTICATED", billingPolicy, []string{"authorization", "Bearer " + testCallerKey, "authorization", "Bearer x"}, "GetUser", codes.Unauthenticated, 0},
@@ -69,6 +69,7 @@ func TestAuthzPolicy(t *testing.T) {
 			stub := newClerkStub(t, map[string]reply{
 				"GET /v1/users/user_1": {body: userJSON},
 				"GET /v1/users":        {body: `[]`},
+				"GET /v1/users/count":  {body: `{"object":"total_count","total_count":0}`},
 			})
 			client := newProxyClient(t, stub, tt.policy(t))
 			ctx := t.Context()

@@ -25,7 +25,7 @@ func TestConvertBackendFixtures(t *testing.T) {
 		conv func([]byte) (proto.Message, error)
 	}{
 		{"user.json", roundTrip[backendapi.User, pb.User]},
-		{"user_list.json", roundTrip[backendapi.UserList, pb.ListUsersResponse]},
+		{"user_list.json (bare array)", roundTrip[[]*backendapi.User, pb.ListUsersResponse]},
 		{"session.json", roundTrip[backendapi.Session, pb.Session]},
 		{"client.json", roundTrip[backendapi.ClerkClient, pb.Client]},
 		{"organization.json", roundTrip[backendapi.Organization, pb.Organization]},
@@ -84,8 +84,11 @@ func roundTrip[B any, T any, PT message[T]](raw []byte) (proto.Message, error) {
 		return nil, err
 	}
 	var src any = v
-	if items, ok := src.([]*backendapi.OAuthAccessToken); ok {
+	switch items := src.(type) {
+	case []*backendapi.OAuthAccessToken:
 		src = backendapi.OAuthAccessTokenList{Data: items, TotalCount: int64(len(items))}
+	case []*backendapi.User:
+		src = backendapi.UserList{Data: items, TotalCount: int64(len(items))}
 	}
 	return convert[T, PT](src)
 }

@@ -46,9 +46,15 @@ func TestProxyResourceGroupsOnEmulator(t *testing.T) {
 			if err != nil {
 				t.Fatalf("call: %v", err)
 			}
-			reqs := tr.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("the emulator got %d requests, want 1: %+v", len(reqs), reqs)
+			reqs, wantN := tr.requests(), 1
+			if tt.wantReq.Method == http.MethodGet && tt.wantReq.Path == "/v1/users" {
+				wantN = 2 // Clerk's bare array, then GET /v1/users/count for total_count
+			}
+			if len(reqs) != wantN {
+				t.Fatalf("the emulator got %d requests, want %d: %+v", len(reqs), wantN, reqs)
+			}
+			if wantN == 2 && (reqs[1].Method != http.MethodGet || reqs[1].Path != "/v1/users/count") {
+				t.Errorf("second request %+v, want GET /v1/users/count", reqs[1])
 			}
 			want := w.swapRecorded(t, tt.wantReq)
 			if reqs[0].Method != want.Method || reqs[0].Path != want.Path || reqs[0].RawQuery != want.RawQuery || !jsonEqual(reqs[0].Body, want.Body) {
