@@ -213,7 +213,7 @@ func TestCallerDeadline(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	})
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 	defer cancel()
 	_, err := api.client(t).Users.Get(ctx, "user_1")
 	if !errors.Is(err, context.DeadlineExceeded) {
