@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/proto"
@@ -17,8 +19,10 @@ import (
 const claimsMemoSize = 4096
 
 // claimsMemo remembers, for claims the verifier returned, their protobuf
-// form and the two responses built from them alone (VerifySessionToken's,
-// and GetAuthState's when signed in), keyed by the *verifier.Claims pointer.
+// form and the three responses built from them alone (VerifySessionToken's,
+// GetAuthState's when signed in, and Envoy Check's OK answer), keyed by the
+// *verifier.Claims pointer: one memo for every surface that answers from
+// the same verified token.
 // The verifier's decision cache hands out the same read-only pointer for
 // every hit on a token, so the conversion runs once per cached token instead
 // of once per call. The [memoCodec] then encodes each such response once and
@@ -37,11 +41,15 @@ type claimsMemo struct {
 	wire map[proto.Message]*atomic.Pointer[[]byte] // memoised responses → their encoding
 }
 
-// memoEntry is one claims' protobuf form and the responses made of it.
+// memoEntry is one claims' protobuf form and the responses made of it:
+// VerifySessionToken's, GetAuthState's when signed in, and Envoy Check's OK
+// answer with its identity headers (extauthz.go).
 type memoEntry struct {
-	pb       *authsvcv1.Claims
-	verify   *authsvcv1.VerifySessionTokenResponse
-	signedIn *authsvcv1.GetAuthStateResponse
+	pb           *authsvcv1.Claims
+	verify       *authsvcv1.VerifySessionTokenResponse
+	signedIn     *authsvcv1.GetAuthStateResponse
+	checkHeaders []*corev3.HeaderValueOption
+	checkOK      *authv3.CheckResponse // OK, checkHeaders set, nothing removed
 }
 
 func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
@@ -66,6 +74,7 @@ func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
 	m.m[c] = e
 	m.wire[e.verify] = new(atomic.Pointer[[]byte])
 	m.wire[e.signedIn] = new(atomic.Pointer[[]byte])
+	m.wire[e.checkOK] = new(atomic.Pointer[[]byte])
 	m.mu.Unlock()
 	return e, nil
 }
@@ -75,12 +84,15 @@ func newMemoEntry(c *verifier.Claims) (*memoEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	headers := checkHeaderOptions(c)
 	return &memoEntry{
 		pb:     pb,
 		verify: &authsvcv1.VerifySessionTokenResponse{Claims: pb},
 		signedIn: &authsvcv1.GetAuthStateResponse{
 			Status: authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN, Reason: string(verifier.AuthReasonStandardSignedIn), Claims: pb,
 		},
+		checkHeaders: headers,
+		checkOK:      newOKResponse(headers, nil),
 	}, nil
 }
 
@@ -119,7 +131,7 @@ func (m *claimsMemo) signedInResponse(st verifier.State) (resp *authsvcv1.GetAut
 // nil when msg is not one.
 func (m *claimsMemo) wireOf(msg any) *atomic.Pointer[[]byte] {
 	switch msg.(type) {
-	case *authsvcv1.VerifySessionTokenResponse, *authsvcv1.GetAuthStateResponse:
+	case *authsvcv1.VerifySessionTokenResponse, *authsvcv1.GetAuthStateResponse, *authv3.CheckResponse:
 	default:
 		return nil
 	}

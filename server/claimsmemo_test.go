@@ -104,7 +104,15 @@ func TestMemoCodec(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("signedInResponse: %v %v", ok, err)
 	}
-	for _, msg := range []proto.Message{resp, signedIn} {
+	entry, err := m.entry(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := entry.checkOK // Envoy Check's OK answer for c
+	if got := check.GetOkResponse().GetHeaders(); len(got) == 0 || got[0].GetHeader().GetValue() != "user_codec" {
+		t.Fatalf("memoised Check answer headers = %v, want the identity headers", got)
+	}
+	for _, msg := range []proto.Message{resp, signedIn, check} {
 		first, err := codec.Marshal(msg)
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"sync"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
@@ -19,11 +18,10 @@ import (
 // (envoy.service.auth.v3.Authorization) over the Server's decision.
 type extAuthz struct {
 	authv3.UnimplementedAuthorizationServer
-	s    *Server
-	memo *identityMemo
+	s *Server
 }
 
-func newExtAuthz(s *Server) extAuthz { return extAuthz{s: s, memo: &identityMemo{}} }
+func newExtAuthz(s *Server) extAuthz { return extAuthz{s: s} }
 
 // registerExtAuthz registers Check on r unless [EdgeConfig.DisableExtAuthz].
 func (s *Server) registerExtAuthz(r grpc.ServiceRegistrar) {
@@ -127,48 +125,30 @@ func newOKResponse(headers []*corev3.HeaderValueOption, remove []string) *authv3
 }
 
 // okResponse encodes an OK answer. A signed-in request that carried no
-// x-clerk-* header (the hot path) gets the response remembered for its
-// claims, so it allocates nothing; one that did gets a fresh response
-// around the same shared identity headers.
+// x-clerk-* header (the hot path) gets the response the claims memo keeps
+// for its claims, whose encoding the memo codec also keeps, so it allocates
+// and encodes nothing; one that did gets a fresh response around the same
+// shared identity headers.
+//
+// The memo entry also holds the claims' protobuf form, which Check does not
+// need; should that conversion ever fail, Check builds the same answer
+// without the memo rather than fail a decision that has been made.
 func (e extAuthz) okResponse(a *edgeAnswer) *authv3.CheckResponse {
 	if a.claims == nil {
 		return newOKResponse(nil, a.remove)
 	}
-	m := e.memo.get(a.claims)
+	m, err := e.s.claims.entry(a.claims)
+	if err != nil {
+		return newOKResponse(checkHeaderOptions(a.claims), a.remove)
+	}
 	if len(a.remove) == 0 {
-		return m.resp
+		return m.checkOK
 	}
-	return newOKResponse(m.headers, a.remove)
+	return newOKResponse(m.checkHeaders, a.remove)
 }
 
-// identityMemoSize bounds identityMemo: under 1 KB of protobuf per entry.
-const identityMemoSize = 4096
-
-// identityMemo remembers, for claims the verifier returned, their Envoy
-// header options and the OK response made of them alone, keyed by the
-// *verifier.Claims pointer, as claimsMemo does for GetAuthState: the
-// verifier's decision cache (keyed by the token) hands out the same
-// read-only pointer on every hit, so the messages are built once per cached
-// token, not once per Check. It decides nothing; the decision is AuthState's
-// on every call. What it returns is shared between responses and must not be
-// modified. When full it starts over.
-type identityMemo struct {
-	mu sync.Mutex
-	m  map[*verifier.Claims]*identityEntry
-}
-
-type identityEntry struct {
-	headers []*corev3.HeaderValueOption
-	resp    *authv3.CheckResponse // OK, these headers, nothing removed
-}
-
-func (m *identityMemo) get(c *verifier.Claims) *identityEntry {
-	m.mu.Lock()
-	e, ok := m.m[c]
-	m.mu.Unlock()
-	if ok {
-		return e
-	}
+// checkHeaderOptions are the Envoy header options of c's identity headers.
+func checkHeaderOptions(c *verifier.Claims) []*corev3.HeaderValueOption {
 	hs, n := identityHeaders(c)
 	opts := make([]*corev3.HeaderValueOption, n)
 	for i, h := range hs[:n] {
@@ -177,14 +157,7 @@ func (m *identityMemo) get(c *verifier.Claims) *identityEntry {
 			AppendAction: corev3.HeaderValueOption_OVERWRITE_IF_EXISTS_OR_ADD,
 		}
 	}
-	e = &identityEntry{headers: opts, resp: newOKResponse(opts, nil)}
-	m.mu.Lock()
-	if m.m == nil || len(m.m) >= identityMemoSize {
-		m.m = make(map[*verifier.Claims]*identityEntry, 64)
-	}
-	m.m[c] = e
-	m.mu.Unlock()
-	return e
+	return opts
 }
 
 // deniedHeader is a response header of a denied answer, replacing any value
