@@ -15,11 +15,14 @@ type Session struct {
 	UserID                   string  `json:"user_id"`
 	Status                   string  `json:"status"`
 	LastActiveOrganizationID *string `json:"last_active_organization_id"`
-	LastActiveAt             int64   `json:"last_active_at"`
-	ExpireAt                 int64   `json:"expire_at"`
-	AbandonAt                int64   `json:"abandon_at"`
-	CreatedAt                int64   `json:"created_at"`
-	UpdatedAt                int64   `json:"updated_at"`
+	// Actor is who acts as UserID in an impersonation session (Clerk's
+	// actor object, with at least "sub"), nil otherwise.
+	Actor        map[string]any `json:"actor"`
+	LastActiveAt int64          `json:"last_active_at"`
+	ExpireAt     int64          `json:"expire_at"`
+	AbandonAt    int64          `json:"abandon_at"`
+	CreatedAt    int64          `json:"created_at"`
+	UpdatedAt    int64          `json:"updated_at"`
 }
 
 // SessionList is a page of sessions; see [List].

@@ -33,6 +33,7 @@ type sessionJSON struct {
 	Status                   string  `json:"status"`
 	LastActiveAt             int64   `json:"last_active_at"`
 	LastActiveOrganizationID *string `json:"last_active_organization_id"`
+	Actor                    any     `json:"actor"` // always null: the emulator has no impersonation
 	ExpireAt                 int64   `json:"expire_at"`
 	AbandonAt                int64   `json:"abandon_at"`
 	CreatedAt                int64   `json:"created_at"`

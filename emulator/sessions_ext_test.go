@@ -13,7 +13,7 @@ import (
 	"github.com/authsvc/authsvc/emulator"
 )
 
-var sessionKeys = []string{"abandon_at", "client_id", "created_at", "expire_at", "id",
+var sessionKeys = []string{"abandon_at", "actor", "client_id", "created_at", "expire_at", "id",
 	"last_active_at", "last_active_organization_id", "object", "status", "updated_at", "user_id"}
 
 func TestCreateAndGetSession(t *testing.T) {
@@ -24,7 +24,7 @@ func TestCreateAndGetSession(t *testing.T) {
 		t.Fatalf("session keys (-want +got):\n%s", diff)
 	}
 	ms := float64(t0.UnixMilli())
-	want := map[string]any{"object": "session", "id": s["id"], "client_id": s["client_id"],
+	want := map[string]any{"object": "session", "id": s["id"], "client_id": s["client_id"], "actor": nil,
 		"user_id": emulator.SeedUserAlice, "status": "active", "last_active_at": ms,
 		"last_active_organization_id": emulator.SeedOrgAcme,
 		"expire_at":                   ms + 7*24*3600*1000, "abandon_at": ms + 30*24*3600*1000, "created_at": ms, "updated_at": ms}

@@ -92,3 +92,25 @@ func roundTrip[B any, T any, PT message[T]](raw []byte) (proto.Message, error) {
 	}
 	return convert[T, PT](src)
 }
+
+// TestConvertSessionActor: an impersonation session's actor (Clerk's actor
+// object) reaches the Session message; a normal session's null actor leaves
+// the field unset.
+func TestConvertSessionActor(t *testing.T) {
+	t.Parallel()
+	impersonated := backendapi.Session{ID: "sess_1", Actor: map[string]any{"sub": "user_admin", "iss": "https://dashboard.clerk.com"}}
+	got, err := convert[pb.Session](impersonated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub := got.GetActor().GetFields()["sub"].GetStringValue(); sub != "user_admin" {
+		t.Errorf("actor.sub = %q, want user_admin (actor %v)", sub, got.GetActor())
+	}
+	plain, err := convert[pb.Session](backendapi.Session{ID: "sess_2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Actor != nil {
+		t.Errorf("a session without actor has actor %v", plain.GetActor())
+	}
+}

@@ -9,6 +9,7 @@ package authsvcv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -36,8 +37,11 @@ type Session struct {
 	AbandonAt                int64   `protobuf:"varint,9,opt,name=abandon_at,json=abandonAt,proto3" json:"abandon_at,omitempty"`
 	CreatedAt                int64   `protobuf:"varint,10,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt                int64   `protobuf:"varint,11,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	// Who acts as user_id in an impersonation session (Clerk's actor object,
+	// with at least "sub"); unset otherwise.
+	Actor         *structpb.Struct `protobuf:"bytes,12,opt,name=actor,proto3" json:"actor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Session) Reset() {
@@ -145,6 +149,13 @@ func (x *Session) GetUpdatedAt() int64 {
 		return x.UpdatedAt
 	}
 	return 0
+}
+
+func (x *Session) GetActor() *structpb.Struct {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
 }
 
 // ListSessionsRequest filters sessions by client or user.
@@ -1425,7 +1436,7 @@ var File_authsvc_v1_sessions_proto protoreflect.FileDescriptor
 const file_authsvc_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"\x19authsvc/v1/sessions.proto\x12\n" +
-	"authsvc.v1\"\x83\x03\n" +
+	"authsvc.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xb2\x03\n" +
 	"\aSession\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06object\x18\x02 \x01(\tR\x06object\x12\x1b\n" +
@@ -1441,7 +1452,8 @@ const file_authsvc_v1_sessions_proto_rawDesc = "" +
 	"created_at\x18\n" +
 	" \x01(\x03R\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"updated_at\x18\v \x01(\x03R\tupdatedAtB\x1e\n" +
+	"updated_at\x18\v \x01(\x03R\tupdatedAt\x12-\n" +
+	"\x05actor\x18\f \x01(\v2\x17.google.protobuf.StructR\x05actorB\x1e\n" +
 	"\x1c_last_active_organization_id\"o\n" +
 	"\x13ListSessionsRequest\x12 \n" +
 	"\tclient_id\x18\x01 \x01(\tH\x00R\bclientId\x88\x01\x01\x12\x1c\n" +
@@ -1578,24 +1590,26 @@ var file_authsvc_v1_sessions_proto_goTypes = []any{
 	(*CreateSignInTokenResponse)(nil),  // 22: authsvc.v1.CreateSignInTokenResponse
 	(*RevokeSignInTokenRequest)(nil),   // 23: authsvc.v1.RevokeSignInTokenRequest
 	(*RevokeSignInTokenResponse)(nil),  // 24: authsvc.v1.RevokeSignInTokenResponse
+	(*structpb.Struct)(nil),            // 25: google.protobuf.Struct
 }
 var file_authsvc_v1_sessions_proto_depIdxs = []int32{
-	0,  // 0: authsvc.v1.ListSessionsResponse.data:type_name -> authsvc.v1.Session
-	0,  // 1: authsvc.v1.GetSessionResponse.session:type_name -> authsvc.v1.Session
-	0,  // 2: authsvc.v1.RevokeSessionResponse.session:type_name -> authsvc.v1.Session
-	0,  // 3: authsvc.v1.VerifySessionResponse.session:type_name -> authsvc.v1.Session
-	0,  // 4: authsvc.v1.CreateSessionResponse.session:type_name -> authsvc.v1.Session
-	0,  // 5: authsvc.v1.Client.sessions:type_name -> authsvc.v1.Session
-	13, // 6: authsvc.v1.ListClientsResponse.data:type_name -> authsvc.v1.Client
-	13, // 7: authsvc.v1.GetClientResponse.client:type_name -> authsvc.v1.Client
-	13, // 8: authsvc.v1.VerifyClientResponse.client:type_name -> authsvc.v1.Client
-	20, // 9: authsvc.v1.CreateSignInTokenResponse.sign_in_token:type_name -> authsvc.v1.SignInToken
-	20, // 10: authsvc.v1.RevokeSignInTokenResponse.sign_in_token:type_name -> authsvc.v1.SignInToken
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	25, // 0: authsvc.v1.Session.actor:type_name -> google.protobuf.Struct
+	0,  // 1: authsvc.v1.ListSessionsResponse.data:type_name -> authsvc.v1.Session
+	0,  // 2: authsvc.v1.GetSessionResponse.session:type_name -> authsvc.v1.Session
+	0,  // 3: authsvc.v1.RevokeSessionResponse.session:type_name -> authsvc.v1.Session
+	0,  // 4: authsvc.v1.VerifySessionResponse.session:type_name -> authsvc.v1.Session
+	0,  // 5: authsvc.v1.CreateSessionResponse.session:type_name -> authsvc.v1.Session
+	0,  // 6: authsvc.v1.Client.sessions:type_name -> authsvc.v1.Session
+	13, // 7: authsvc.v1.ListClientsResponse.data:type_name -> authsvc.v1.Client
+	13, // 8: authsvc.v1.GetClientResponse.client:type_name -> authsvc.v1.Client
+	13, // 9: authsvc.v1.VerifyClientResponse.client:type_name -> authsvc.v1.Client
+	20, // 10: authsvc.v1.CreateSignInTokenResponse.sign_in_token:type_name -> authsvc.v1.SignInToken
+	20, // 11: authsvc.v1.RevokeSignInTokenResponse.sign_in_token:type_name -> authsvc.v1.SignInToken
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_authsvc_v1_sessions_proto_init() }

@@ -11,9 +11,10 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x61uthsvc/v1/sessions.proto\x12\nauthsvc.v1\"\x8a\x02\n\x07Session\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12(\n\x1blast_active_organization_id\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x16\n\x0elast_active_at\x18\x07 \x01(\x03\x12\x11\n\texpire_at\x18\x08 \x01(\x03\x12\x12\n\nabandon_at\x18\t \x01(\x03\x12\x12\n\ncreated_at\x18\n \x01(\x03\x12\x12\n\nupdated_at\x18\x0b \x01(\x03\x42\x1e\n\x1c_last_active_organization_id\"]\n\x13ListSessionsRequest\x12\x16\n\tclient_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07user_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x0c\n\n_client_idB\n\n\x08_user_id\"N\n\x14ListSessionsResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.authsvc.v1.Session\x12\x13\n\x0btotal_count\x18\x02 \x01(\x03\"\'\n\x11GetSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\":\n\x12GetSessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"*\n\x14RevokeSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"=\n\x15RevokeSessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"9\n\x14VerifySessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\"=\n\x15VerifySessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"A\n\x19\x43reateSessionTokenRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x10\n\x08template\x18\x02 \x01(\t\")\n\x1a\x43reateSessionTokenResponse\x12\x0b\n\x03jwt\x18\x01 \x01(\t\"\'\n\x14\x43reateSessionRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"=\n\x15\x43reateSessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"\x88\x03\n\x06\x43lient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x13\n\x0bsession_ids\x18\x03 \x03(\t\x12%\n\x08sessions\x18\x04 \x03(\x0b\x32\x13.authsvc.v1.Session\x12\x17\n\nsign_in_id\x18\x05 \x01(\tH\x00\x88\x01\x01\x12\x17\n\nsign_up_id\x18\x06 \x01(\tH\x01\x88\x01\x01\x12\x1f\n\x12sign_in_attempt_id\x18\x07 \x01(\tH\x02\x88\x01\x01\x12\x1f\n\x12sign_up_attempt_id\x18\x08 \x01(\tH\x03\x88\x01\x01\x12#\n\x16last_active_session_id\x18\t \x01(\tH\x04\x88\x01\x01\x12\x12\n\ncreated_at\x18\n \x01(\x03\x12\x12\n\nupdated_at\x18\x0b \x01(\x03\x42\r\n\x0b_sign_in_idB\r\n\x0b_sign_up_idB\x15\n\x13_sign_in_attempt_idB\x15\n\x13_sign_up_attempt_idB\x19\n\x17_last_active_session_id\"\x14\n\x12ListClientsRequest\"L\n\x13ListClientsResponse\x12 \n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x12.authsvc.v1.Client\x12\x13\n\x0btotal_count\x18\x02 \x01(\x03\"%\n\x10GetClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\"7\n\x11GetClientResponse\x12\"\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x12.authsvc.v1.Client\"$\n\x13VerifyClientRequest\x12\r\n\x05token\x18\x01 \x01(\t\":\n\x14VerifyClientResponse\x12\"\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x12.authsvc.v1.Client\"\x9b\x01\n\x0bSignInToken\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\r\n\x05token\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x10\n\x03url\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x12\n\ncreated_at\x18\x07 \x01(\x03\x12\x12\n\nupdated_at\x18\x08 \x01(\x03\x42\x06\n\x04_url\"c\n\x18\x43reateSignInTokenRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x1f\n\x12\x65xpires_in_seconds\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\x15\n\x13_expires_in_seconds\"K\n\x19\x43reateSignInTokenResponse\x12.\n\rsign_in_token\x18\x01 \x01(\x0b\x32\x17.authsvc.v1.SignInToken\"4\n\x18RevokeSignInTokenRequest\x12\x18\n\x10sign_in_token_id\x18\x01 \x01(\t\"K\n\x19RevokeSignInTokenResponse\x12.\n\rsign_in_token\x18\x01 \x01(\x0b\x32\x17.authsvc.v1.SignInTokenB5Z3github.com/authsvc/authsvc/gen/authsvc/v1;authsvcv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x61uthsvc/v1/sessions.proto\x12\nauthsvc.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xb2\x02\n\x07Session\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x11\n\tclient_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12(\n\x1blast_active_organization_id\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x16\n\x0elast_active_at\x18\x07 \x01(\x03\x12\x11\n\texpire_at\x18\x08 \x01(\x03\x12\x12\n\nabandon_at\x18\t \x01(\x03\x12\x12\n\ncreated_at\x18\n \x01(\x03\x12\x12\n\nupdated_at\x18\x0b \x01(\x03\x12&\n\x05\x61\x63tor\x18\x0c \x01(\x0b\x32\x17.google.protobuf.StructB\x1e\n\x1c_last_active_organization_id\"]\n\x13ListSessionsRequest\x12\x16\n\tclient_id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07user_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x0c\n\n_client_idB\n\n\x08_user_id\"N\n\x14ListSessionsResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.authsvc.v1.Session\x12\x13\n\x0btotal_count\x18\x02 \x01(\x03\"\'\n\x11GetSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\":\n\x12GetSessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"*\n\x14RevokeSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"=\n\x15RevokeSessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"9\n\x14VerifySessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\"=\n\x15VerifySessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"A\n\x19\x43reateSessionTokenRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x10\n\x08template\x18\x02 \x01(\t\")\n\x1a\x43reateSessionTokenResponse\x12\x0b\n\x03jwt\x18\x01 \x01(\t\"\'\n\x14\x43reateSessionRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"=\n\x15\x43reateSessionResponse\x12$\n\x07session\x18\x01 \x01(\x0b\x32\x13.authsvc.v1.Session\"\x88\x03\n\x06\x43lient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x13\n\x0bsession_ids\x18\x03 \x03(\t\x12%\n\x08sessions\x18\x04 \x03(\x0b\x32\x13.authsvc.v1.Session\x12\x17\n\nsign_in_id\x18\x05 \x01(\tH\x00\x88\x01\x01\x12\x17\n\nsign_up_id\x18\x06 \x01(\tH\x01\x88\x01\x01\x12\x1f\n\x12sign_in_attempt_id\x18\x07 \x01(\tH\x02\x88\x01\x01\x12\x1f\n\x12sign_up_attempt_id\x18\x08 \x01(\tH\x03\x88\x01\x01\x12#\n\x16last_active_session_id\x18\t \x01(\tH\x04\x88\x01\x01\x12\x12\n\ncreated_at\x18\n \x01(\x03\x12\x12\n\nupdated_at\x18\x0b \x01(\x03\x42\r\n\x0b_sign_in_idB\r\n\x0b_sign_up_idB\x15\n\x13_sign_in_attempt_idB\x15\n\x13_sign_up_attempt_idB\x19\n\x17_last_active_session_id\"\x14\n\x12ListClientsRequest\"L\n\x13ListClientsResponse\x12 \n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x12.authsvc.v1.Client\x12\x13\n\x0btotal_count\x18\x02 \x01(\x03\"%\n\x10GetClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\"7\n\x11GetClientResponse\x12\"\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x12.authsvc.v1.Client\"$\n\x13VerifyClientRequest\x12\r\n\x05token\x18\x01 \x01(\t\":\n\x14VerifyClientResponse\x12\"\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x12.authsvc.v1.Client\"\x9b\x01\n\x0bSignInToken\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06object\x18\x02 \x01(\t\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\r\n\x05token\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x10\n\x03url\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x12\n\ncreated_at\x18\x07 \x01(\x03\x12\x12\n\nupdated_at\x18\x08 \x01(\x03\x42\x06\n\x04_url\"c\n\x18\x43reateSignInTokenRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x1f\n\x12\x65xpires_in_seconds\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\x15\n\x13_expires_in_seconds\"K\n\x19\x43reateSignInTokenResponse\x12.\n\rsign_in_token\x18\x01 \x01(\x0b\x32\x17.authsvc.v1.SignInToken\"4\n\x18RevokeSignInTokenRequest\x12\x18\n\x10sign_in_token_id\x18\x01 \x01(\t\"K\n\x19RevokeSignInTokenResponse\x12.\n\rsign_in_token\x18\x01 \x01(\x0b\x32\x17.authsvc.v1.SignInTokenB5Z3github.com/authsvc/authsvc/gen/authsvc/v1;authsvcv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'authsvc_client.gen.authsvc.v1.sessions_pb2', globals())
@@ -21,54 +22,54 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z3github.com/authsvc/authsvc/gen/authsvc/v1;authsvcv1'
-  _SESSION._serialized_start=42
-  _SESSION._serialized_end=308
-  _LISTSESSIONSREQUEST._serialized_start=310
-  _LISTSESSIONSREQUEST._serialized_end=403
-  _LISTSESSIONSRESPONSE._serialized_start=405
-  _LISTSESSIONSRESPONSE._serialized_end=483
-  _GETSESSIONREQUEST._serialized_start=485
-  _GETSESSIONREQUEST._serialized_end=524
-  _GETSESSIONRESPONSE._serialized_start=526
-  _GETSESSIONRESPONSE._serialized_end=584
-  _REVOKESESSIONREQUEST._serialized_start=586
-  _REVOKESESSIONREQUEST._serialized_end=628
-  _REVOKESESSIONRESPONSE._serialized_start=630
-  _REVOKESESSIONRESPONSE._serialized_end=691
-  _VERIFYSESSIONREQUEST._serialized_start=693
-  _VERIFYSESSIONREQUEST._serialized_end=750
-  _VERIFYSESSIONRESPONSE._serialized_start=752
-  _VERIFYSESSIONRESPONSE._serialized_end=813
-  _CREATESESSIONTOKENREQUEST._serialized_start=815
-  _CREATESESSIONTOKENREQUEST._serialized_end=880
-  _CREATESESSIONTOKENRESPONSE._serialized_start=882
-  _CREATESESSIONTOKENRESPONSE._serialized_end=923
-  _CREATESESSIONREQUEST._serialized_start=925
-  _CREATESESSIONREQUEST._serialized_end=964
-  _CREATESESSIONRESPONSE._serialized_start=966
-  _CREATESESSIONRESPONSE._serialized_end=1027
-  _CLIENT._serialized_start=1030
-  _CLIENT._serialized_end=1422
-  _LISTCLIENTSREQUEST._serialized_start=1424
-  _LISTCLIENTSREQUEST._serialized_end=1444
-  _LISTCLIENTSRESPONSE._serialized_start=1446
-  _LISTCLIENTSRESPONSE._serialized_end=1522
-  _GETCLIENTREQUEST._serialized_start=1524
-  _GETCLIENTREQUEST._serialized_end=1561
-  _GETCLIENTRESPONSE._serialized_start=1563
-  _GETCLIENTRESPONSE._serialized_end=1618
-  _VERIFYCLIENTREQUEST._serialized_start=1620
-  _VERIFYCLIENTREQUEST._serialized_end=1656
-  _VERIFYCLIENTRESPONSE._serialized_start=1658
-  _VERIFYCLIENTRESPONSE._serialized_end=1716
-  _SIGNINTOKEN._serialized_start=1719
-  _SIGNINTOKEN._serialized_end=1874
-  _CREATESIGNINTOKENREQUEST._serialized_start=1876
-  _CREATESIGNINTOKENREQUEST._serialized_end=1975
-  _CREATESIGNINTOKENRESPONSE._serialized_start=1977
-  _CREATESIGNINTOKENRESPONSE._serialized_end=2052
-  _REVOKESIGNINTOKENREQUEST._serialized_start=2054
-  _REVOKESIGNINTOKENREQUEST._serialized_end=2106
-  _REVOKESIGNINTOKENRESPONSE._serialized_start=2108
-  _REVOKESIGNINTOKENRESPONSE._serialized_end=2183
+  _SESSION._serialized_start=72
+  _SESSION._serialized_end=378
+  _LISTSESSIONSREQUEST._serialized_start=380
+  _LISTSESSIONSREQUEST._serialized_end=473
+  _LISTSESSIONSRESPONSE._serialized_start=475
+  _LISTSESSIONSRESPONSE._serialized_end=553
+  _GETSESSIONREQUEST._serialized_start=555
+  _GETSESSIONREQUEST._serialized_end=594
+  _GETSESSIONRESPONSE._serialized_start=596
+  _GETSESSIONRESPONSE._serialized_end=654
+  _REVOKESESSIONREQUEST._serialized_start=656
+  _REVOKESESSIONREQUEST._serialized_end=698
+  _REVOKESESSIONRESPONSE._serialized_start=700
+  _REVOKESESSIONRESPONSE._serialized_end=761
+  _VERIFYSESSIONREQUEST._serialized_start=763
+  _VERIFYSESSIONREQUEST._serialized_end=820
+  _VERIFYSESSIONRESPONSE._serialized_start=822
+  _VERIFYSESSIONRESPONSE._serialized_end=883
+  _CREATESESSIONTOKENREQUEST._serialized_start=885
+  _CREATESESSIONTOKENREQUEST._serialized_end=950
+  _CREATESESSIONTOKENRESPONSE._serialized_start=952
+  _CREATESESSIONTOKENRESPONSE._serialized_end=993
+  _CREATESESSIONREQUEST._serialized_start=995
+  _CREATESESSIONREQUEST._serialized_end=1034
+  _CREATESESSIONRESPONSE._serialized_start=1036
+  _CREATESESSIONRESPONSE._serialized_end=1097
+  _CLIENT._serialized_start=1100
+  _CLIENT._serialized_end=1492
+  _LISTCLIENTSREQUEST._serialized_start=1494
+  _LISTCLIENTSREQUEST._serialized_end=1514
+  _LISTCLIENTSRESPONSE._serialized_start=1516
+  _LISTCLIENTSRESPONSE._serialized_end=1592
+  _GETCLIENTREQUEST._serialized_start=1594
+  _GETCLIENTREQUEST._serialized_end=1631
+  _GETCLIENTRESPONSE._serialized_start=1633
+  _GETCLIENTRESPONSE._serialized_end=1688
+  _VERIFYCLIENTREQUEST._serialized_start=1690
+  _VERIFYCLIENTREQUEST._serialized_end=1726
+  _VERIFYCLIENTRESPONSE._serialized_start=1728
+  _VERIFYCLIENTRESPONSE._serialized_end=1786
+  _SIGNINTOKEN._serialized_start=1789
+  _SIGNINTOKEN._serialized_end=1944
+  _CREATESIGNINTOKENREQUEST._serialized_start=1946
+  _CREATESIGNINTOKENREQUEST._serialized_end=2045
+  _CREATESIGNINTOKENRESPONSE._serialized_start=2047
+  _CREATESIGNINTOKENRESPONSE._serialized_end=2122
+  _REVOKESIGNINTOKENREQUEST._serialized_start=2124
+  _REVOKESIGNINTOKENREQUEST._serialized_end=2176
+  _REVOKESIGNINTOKENRESPONSE._serialized_start=2178
+  _REVOKESIGNINTOKENRESPONSE._serialized_end=2253
 # @@protoc_insertion_point(module_scope)
