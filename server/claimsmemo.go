@@ -127,6 +127,28 @@ func (m *claimsMemo) signedInResponse(st verifier.State) (resp *authsvcv1.GetAut
 	return e.signedIn, true, nil
 }
 
+// checkAnswer is Envoy Check's OK answer for c, removing the request's
+// x-clerk-* headers named in remove. A request that carried none (the hot
+// path) gets the remembered answer, whose encoding the memo codec also
+// keeps, so it allocates and encodes nothing; one that did gets a fresh
+// answer around the same shared identity headers. With the memo off, or
+// should the claims' protobuf form (which Check does not need) ever fail,
+// the answer is built from the headers alone: the decision is made, and
+// nothing about it depends on the memo.
+func (m *claimsMemo) checkAnswer(c *verifier.Claims, remove []string) *authv3.CheckResponse {
+	if m.off {
+		return newOKResponse(checkHeaderOptions(c), remove)
+	}
+	e, err := m.entry(c)
+	if err != nil {
+		return newOKResponse(checkHeaderOptions(c), remove)
+	}
+	if len(remove) == 0 {
+		return e.checkOK
+	}
+	return newOKResponse(e.checkHeaders, remove)
+}
+
 // wireOf returns the slot holding the encoding of a memoised response, or
 // nil when msg is not one.
 func (m *claimsMemo) wireOf(msg any) *atomic.Pointer[[]byte] {

@@ -124,27 +124,12 @@ func newOKResponse(headers []*corev3.HeaderValueOption, remove []string) *authv3
 	return &m.resp
 }
 
-// okResponse encodes an OK answer. A signed-in request that carried no
-// x-clerk-* header (the hot path) gets the response the claims memo keeps
-// for its claims, whose encoding the memo codec also keeps, so it allocates
-// and encodes nothing; one that did gets a fresh response around the same
-// shared identity headers.
-//
-// The memo entry also holds the claims' protobuf form, which Check does not
-// need; should that conversion ever fail, Check builds the same answer
-// without the memo rather than fail a decision that has been made.
+// okResponse encodes an OK answer; see claimsMemo.checkAnswer.
 func (e extAuthz) okResponse(a *edgeAnswer) *authv3.CheckResponse {
 	if a.claims == nil {
 		return newOKResponse(nil, a.remove)
 	}
-	m, err := e.s.claims.entry(a.claims)
-	if err != nil {
-		return newOKResponse(checkHeaderOptions(a.claims), a.remove)
-	}
-	if len(a.remove) == 0 {
-		return m.checkOK
-	}
-	return newOKResponse(m.checkHeaders, a.remove)
+	return e.s.claims.checkAnswer(a.claims, a.remove)
 }
 
 // checkHeaderOptions are the Envoy header options of c's identity headers.
