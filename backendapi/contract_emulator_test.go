@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"github.com/authsvc/authsvc/emulator"
+	"github.com/authsvc/authsvc/internal/emulatorstate"
 )
 
 // The contract suite: every row of the operation tables (endpoints and
@@ -104,16 +103,7 @@ func TestContractEmulator(t *testing.T) {
 }
 
 func runContractRow(t *testing.T, w *contractWorld, seen *methodSet, tt endpoint) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, emulator.StateFileName), w.state, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	emu, err := emulator.New(emulator.Options{DataDir: dir})
-	if err != nil {
-		t.Fatalf("emulator.New: %v", err)
-	}
-	srv := httptest.NewServer(emu.Handler())
-	t.Cleanup(srv.Close)
+	emu, srv := emulatorstate.Resume(t, w.state)
 	tr := &contractTransport{world: w, seen: seen}
 	c := contractClient(t, emu.SecretKey(), srv.URL, tr)
 	got, err := tt.call(t.Context(), c, tt.ids)
@@ -221,8 +211,7 @@ func newContractWorld(t *testing.T) *contractWorld {
 	must(err)
 	oat, err := emu.MintOAuthAccessToken(dead.ID, "oauth_app_contract", []string{"read"}, time.Hour, false)
 	must(err)
-	state, err := os.ReadFile(filepath.Join(dir, emulator.StateFileName))
-	must(err)
+	state := emulatorstate.Record(t, dir)
 	email, phone := dead.EmailAddresses[0].ID, dead.PhoneNumbers[0].ID
 	return &contractWorld{
 		state: state,
@@ -256,15 +245,15 @@ type contractTransport struct {
 func (tr *contractTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	tr.seen.addCallers()
 	r = r.Clone(r.Context())
-	r.URL.Path = swapTokens(r.URL.Path, tr.world.path)
-	r.URL.RawPath = swapTokens(r.URL.RawPath, tr.world.path)
-	r.URL.RawQuery = swapTokens(r.URL.RawQuery, tr.world.path)
+	r.URL.Path = emulatorstate.SwapIDs(r.URL.Path, tr.world.path)
+	r.URL.RawPath = emulatorstate.SwapIDs(r.URL.RawPath, tr.world.path)
+	r.URL.RawQuery = emulatorstate.SwapIDs(r.URL.RawQuery, tr.world.path)
 	if r.Body != nil {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			return nil, err
 		}
-		b = []byte(swapTokens(string(b), tr.world.body))
+		b = []byte(emulatorstate.SwapIDs(string(b), tr.world.body))
 		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 	}
 	resp, err := http.DefaultTransport.RoundTrip(r)
@@ -291,27 +280,6 @@ func (tr *contractTransport) firstResponse() ([]byte, string) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	return tr.raw, tr.ctype
-}
-
-// swapTokens replaces every whole-token occurrence of a key of m in s (not
-// inside a longer id) with its value.
-func swapTokens(s string, m map[string]string) string {
-	if s == "" {
-		return s
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) })
-	for _, k := range keys {
-		s = tokenRE(k).ReplaceAllString(s, "${1}"+strings.ReplaceAll(m[k], "$", "$$")+"${2}")
-	}
-	return s
-}
-
-func tokenRE(tok string) *regexp.Regexp {
-	return regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(tok) + `($|[^A-Za-z0-9_])`)
 }
 
 // methodSet is the set of client methods the rows have reached.
@@ -512,16 +480,5 @@ func TestContractStrictDecoding(t *testing.T) {
 				t.Fatalf("decodeStrict: %v, want error %v", err, tt.wantErr)
 			}
 		})
-	}
-}
-
-// TestContractSwapTokens: placeholders are replaced as whole tokens only.
-func TestContractSwapTokens(t *testing.T) {
-	t.Parallel()
-	m := map[string]string{"user_1": "user_REAL", "sess_1": "sess_X"}
-	got := swapTokens(`/v1/users/user_1/x?u=user_1oBN&s=sess_1 {"user_id":"user_1"}`, m)
-	want := `/v1/users/user_REAL/x?u=user_1oBN&s=sess_X {"user_id":"user_REAL"}`
-	if got != want {
-		t.Fatalf("swapTokens = %q, want %q", got, want)
 	}
 }

@@ -6,11 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"regexp"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +15,7 @@ import (
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
+	"github.com/authsvc/authsvc/internal/emulatorstate"
 	"github.com/authsvc/authsvc/internal/policy"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
@@ -105,9 +101,7 @@ func newEmulatorWorld(t *testing.T) *emulatorWorld {
 	must(err)
 	sess, err := c.Sessions.Create(ctx, &backendapi.CreateSessionParams{UserID: ada.ID})
 	must(err)
-	state, err := os.ReadFile(filepath.Join(dir, emulator.StateFileName))
-	must(err)
-	return &emulatorWorld{state: state, path: map[string]string{
+	return &emulatorWorld{state: emulatorstate.Record(t, dir), path: map[string]string{
 		"user_1": ada.ID, "sess_1": sess.ID, "client_1": sess.ClientID, "org_1": org.ID, "orginv_1": orgInv.ID,
 		"idn_1": ada.EmailAddresses[0].ID, "idn_p": ada.PhoneNumbers[0].ID,
 	}}
@@ -117,16 +111,7 @@ func newEmulatorWorld(t *testing.T) *emulatorWorld {
 // the world's state, as the Backend API, reached through tr.
 func newEmulatorServer(t *testing.T, w *emulatorWorld, tr *swapTransport) *Server {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, emulator.StateFileName), w.state, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	emu, err := emulator.New(emulator.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu.Handler())
-	t.Cleanup(srv.Close)
+	emu, srv := emulatorstate.Resume(t, w.state)
 	backend, err := backendapi.NewClient(emu.SecretKey(), backendapi.WithBaseURL(srv.URL),
 		backendapi.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}),
 		backendapi.WithRetry(1, time.Millisecond), backendapi.WithRateLimit(100000, time.Second))
@@ -150,13 +135,13 @@ func newEmulatorServer(t *testing.T, w *emulatorWorld, tr *swapTransport) *Serve
 // names no record) gets new ids for it, so only the ids it sent count.
 func (w *emulatorWorld) idsToCheck(t *testing.T, r recorded) map[string]string {
 	t.Helper()
-	if r.Method != http.MethodPost || swapIDs(r.Path, w.path) != r.Path {
+	if r.Method != http.MethodPost || emulatorstate.SwapIDs(r.Path, w.path) != r.Path {
 		return w.path
 	}
 	sent, _ := json.Marshal(r.Body)
 	out := map[string]string{}
 	for k, v := range w.path {
-		if swapIDs(string(sent), map[string]string{k: v}) != string(sent) {
+		if emulatorstate.SwapIDs(string(sent), map[string]string{k: v}) != string(sent) {
 			out[k] = v
 		}
 	}
@@ -166,14 +151,14 @@ func (w *emulatorWorld) idsToCheck(t *testing.T, r recorded) map[string]string {
 // swapRecorded is r with the row's ids swapped for the world's.
 func (w *emulatorWorld) swapRecorded(t *testing.T, r recorded) recorded {
 	t.Helper()
-	r.Path, r.RawQuery = swapIDs(r.Path, w.path), swapIDs(r.RawQuery, w.path)
+	r.Path, r.RawQuery = emulatorstate.SwapIDs(r.Path, w.path), emulatorstate.SwapIDs(r.RawQuery, w.path)
 	if r.Body != nil {
 		b, err := json.Marshal(r.Body)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.Body = nil
-		if err := json.Unmarshal([]byte(swapIDs(string(b), w.path)), &r.Body); err != nil {
+		if err := json.Unmarshal([]byte(emulatorstate.SwapIDs(string(b), w.path)), &r.Body); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,15 +175,15 @@ type swapTransport struct {
 
 func (tr *swapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
-	r.URL.Path, r.URL.RawPath = swapIDs(r.URL.Path, tr.world.path), swapIDs(r.URL.RawPath, tr.world.path)
-	r.URL.RawQuery = swapIDs(r.URL.RawQuery, tr.world.path)
+	r.URL.Path, r.URL.RawPath = emulatorstate.SwapIDs(r.URL.Path, tr.world.path), emulatorstate.SwapIDs(r.URL.RawPath, tr.world.path)
+	r.URL.RawQuery = emulatorstate.SwapIDs(r.URL.RawQuery, tr.world.path)
 	rec := recorded{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery}
 	if r.Body != nil {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			return nil, err
 		}
-		b = []byte(swapIDs(string(b), tr.world.path))
+		b = []byte(emulatorstate.SwapIDs(string(b), tr.world.path))
 		if len(b) > 0 {
 			_ = json.Unmarshal(b, &rec.Body)
 		}
@@ -214,20 +199,6 @@ func (tr *swapTransport) requests() []recorded {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	return append([]recorded(nil), tr.reqs...)
-}
-
-// swapIDs replaces each whole-token occurrence of a key of m in s.
-func swapIDs(s string, m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) })
-	for _, k := range keys {
-		re := regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(k) + `($|[^A-Za-z0-9_])`)
-		s = re.ReplaceAllString(s, "${1}"+strings.ReplaceAll(m[k], "$", "$$")+"${2}")
-	}
-	return s
 }
 
 func jsonEqual(a, b map[string]any) bool {
