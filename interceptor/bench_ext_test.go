@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/authsvc/authsvc/interceptor"
+	"github.com/authsvc/authsvc/internal/benchserve"
 	"github.com/authsvc/authsvc/internal/grpctest"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -45,12 +46,10 @@ func benchDownstream(b *testing.B, protect bool) (testpb.TestServiceClient, cont
 	return client, ctx
 }
 
-func benchEmptyCalls(b *testing.B, client testpb.TestServiceClient, ctx context.Context) {
-	b.Helper()
+// emptyCalls is one EmptyCall with ctx's token, the request reused.
+func emptyCalls(b *testing.B, client testpb.TestServiceClient, ctx context.Context) func() {
 	req := &testpb.Empty{}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
+	return func() {
 		if _, err := client.EmptyCall(ctx, req); err != nil {
 			b.Fatalf("EmptyCall: %v", err)
 		}
@@ -59,16 +58,20 @@ func benchEmptyCalls(b *testing.B, client testpb.TestServiceClient, ctx context.
 
 // BenchmarkDownstreamBaseline is one downstream call, token sent but no
 // interceptor.
-func BenchmarkDownstreamBaseline(b *testing.B) {
+func BenchmarkDownstreamBaseline(b *testing.B) { benchserve.Loop(b, downstreamBaseline(b)) }
+
+func downstreamBaseline(b *testing.B) func() {
 	client, ctx := benchDownstream(b, false)
-	benchEmptyCalls(b, client, ctx)
+	return emptyCalls(b, client, ctx)
 }
 
 // BenchmarkDownstreamCacheHit is the same call through the remote-mode
 // interceptor with a warm decision cache.
-func BenchmarkDownstreamCacheHit(b *testing.B) {
+func BenchmarkDownstreamCacheHit(b *testing.B) { benchserve.Loop(b, downstreamCacheHit(b)) }
+
+func downstreamCacheHit(b *testing.B) func() {
 	client, ctx := benchDownstream(b, true)
-	benchEmptyCalls(b, client, ctx)
+	return emptyCalls(b, client, ctx)
 }
 
 var sink any
@@ -89,30 +92,39 @@ func benchInterceptorCtx(b *testing.B) (grpc.UnaryServerInterceptor, context.Con
 var benchInfo = &grpc.UnaryServerInfo{FullMethod: testpb.TestService_EmptyCall_FullMethodName}
 
 // BenchmarkInterceptorBaseline calls the no-op handler directly.
-func BenchmarkInterceptorBaseline(b *testing.B) {
+func BenchmarkInterceptorBaseline(b *testing.B) { benchserve.Loop(b, interceptorBaseline(b)) }
+
+func interceptorBaseline(b *testing.B) func() {
 	_, ctx := benchInterceptorCtx(b)
 	req := &testpb.Empty{}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		sink, _ = noopHandler(ctx, req)
-	}
+	return func() { sink, _ = noopHandler(ctx, req) }
 }
 
 // BenchmarkInterceptorCacheHit calls the interceptor function with the
 // no-op handler and a warm cache.
-func BenchmarkInterceptorCacheHit(b *testing.B) {
+func BenchmarkInterceptorCacheHit(b *testing.B) { benchserve.Loop(b, interceptorCacheHit(b)) }
+
+func interceptorCacheHit(b *testing.B) func() {
 	ic, ctx := benchInterceptorCtx(b)
 	req := &testpb.Empty{}
 	if _, err := ic(ctx, req, benchInfo, noopHandler); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
+	return func() {
 		var err error
 		if sink, err = ic(ctx, req, benchInfo, noopHandler); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkServe offers this package's benchmarks to `make bench`, which
+// times each beside its baseline in alternating blocks (internal/benchserve).
+func BenchmarkServe(b *testing.B) {
+	benchserve.Serve(b, map[string]benchserve.Setup{
+		"DownstreamBaseline":  downstreamBaseline,
+		"DownstreamCacheHit":  downstreamCacheHit,
+		"InterceptorBaseline": interceptorBaseline,
+		"InterceptorCacheHit": interceptorCacheHit,
+	})
 }

@@ -12,6 +12,7 @@ import (
 
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
+	"github.com/authsvc/authsvc/internal/benchserve"
 	"github.com/authsvc/authsvc/internal/edgetest"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
@@ -51,14 +52,15 @@ func newCheckBench(b *testing.B) *checkBench {
 // with BenchmarkCheckBaselineRSA (target ≤ 0.03×):
 //
 //	go test -run '^$' -bench 'Check' -benchtime 2s -count 3 ./server
-func BenchmarkCheckCookieSignedIn(b *testing.B) {
+func BenchmarkCheckCookieSignedIn(b *testing.B) { benchserve.Loop(b, checkCookieSignedIn(b)) }
+
+func checkCookieSignedIn(b *testing.B) func() {
 	c := newCheckBench(b)
 	ctx := context.Background()
 	if resp, _ := c.ext.Check(ctx, c.req); resp.GetStatus().GetCode() != 0 {
 		b.Fatalf("warm-up: %v", resp)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
+	return func() {
 		if resp, _ := c.ext.Check(ctx, c.req); resp.GetStatus().GetCode() != 0 {
 			b.Fatalf("Check: %v", resp)
 		}
@@ -67,7 +69,9 @@ func BenchmarkCheckCookieSignedIn(b *testing.B) {
 
 // BenchmarkCheckBaselineRSA is the floor without a cache: SHA-256 of the
 // same token's signing input and one crypto/rsa.VerifyPKCS1v15.
-func BenchmarkCheckBaselineRSA(b *testing.B) {
+func BenchmarkCheckBaselineRSA(b *testing.B) { benchserve.Loop(b, checkBaselineRSA(b)) }
+
+func checkBaselineRSA(b *testing.B) func() {
 	c := newCheckBench(b)
 	dot := strings.LastIndexByte(c.token, '.')
 	sig, err := base64.RawURLEncoding.DecodeString(c.token[dot+1:])
@@ -75,11 +79,19 @@ func BenchmarkCheckBaselineRSA(b *testing.B) {
 		b.Fatal(err)
 	}
 	input := []byte(c.token[:dot])
-	b.ReportAllocs()
-	for b.Loop() {
+	return func() {
 		sum := sha256.Sum256(input)
 		if err := rsa.VerifyPKCS1v15(c.pub, crypto.SHA256, sum[:], sig); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkServe offers this package's benchmarks to `make bench`, which
+// times each beside its baseline in alternating blocks (internal/benchserve).
+func BenchmarkServe(b *testing.B) {
+	benchserve.Serve(b, map[string]benchserve.Setup{
+		"CheckCookieSignedIn": checkCookieSignedIn,
+		"CheckBaselineRSA":    checkBaselineRSA,
+	})
 }

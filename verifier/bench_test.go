@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authsvc/authsvc/internal/benchserve"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -63,14 +64,16 @@ func benchTokens(b *testing.B, iss *verifiertest.Issuer, n int) []string {
 
 // BenchmarkBaselineRSA is the unavoidable work: SHA-256 of the signing input
 // and an RSA-2048 PKCS#1 v1.5 verification.
-func BenchmarkBaselineRSA(b *testing.B) {
+func BenchmarkBaselineRSA(b *testing.B) { benchserve.Loop(b, baselineRSA(b)) }
+
+func baselineRSA(b *testing.B) func() {
 	iss := verifiertest.NewIssuer(b)
-	benchBaselineRSA(b, &iss.Key.PublicKey, benchTokens(b, iss, 1)[0])
+	return rawRSA(b, &iss.Key.PublicKey, benchTokens(b, iss, 1)[0])
 }
 
-// benchBaselineRSA measures the floor for token without any cache: SHA-256
-// of its signing input and one crypto/rsa.VerifyPKCS1v15 with pub.
-func benchBaselineRSA(b *testing.B, pub *rsa.PublicKey, token string) {
+// rawRSA is the floor for token without any cache: SHA-256 of its signing
+// input and one crypto/rsa.VerifyPKCS1v15 with pub.
+func rawRSA(b *testing.B, pub *rsa.PublicKey, token string) func() {
 	b.Helper()
 	dot := strings.LastIndexByte(token, '.')
 	sig, err := base64.RawURLEncoding.DecodeString(token[dot+1:])
@@ -78,8 +81,7 @@ func benchBaselineRSA(b *testing.B, pub *rsa.PublicKey, token string) {
 		b.Fatal(err)
 	}
 	input := []byte(token[:dot])
-	b.ReportAllocs()
-	for b.Loop() {
+	return func() {
 		sum := sha256.Sum256(input)
 		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig); err != nil {
 			b.Fatal(err)
@@ -89,7 +91,9 @@ func benchBaselineRSA(b *testing.B, pub *rsa.PublicKey, token string) {
 
 // BenchmarkVerifyUnseen verifies tokens the decision cache has not seen (the
 // cache is disabled), with the key set already loaded.
-func BenchmarkVerifyUnseen(b *testing.B) {
+func BenchmarkVerifyUnseen(b *testing.B) { benchserve.Loop(b, verifyUnseen(b)) }
+
+func verifyUnseen(b *testing.B) func() {
 	iss := verifiertest.NewIssuer(b)
 	v := benchVerifier(b, iss, -1)
 	tokens := benchTokens(b, iss, 16)
@@ -97,9 +101,8 @@ func BenchmarkVerifyUnseen(b *testing.B) {
 	if _, err := v.Verify(ctx, tokens[0]); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
 	i := 0
-	for b.Loop() {
+	return func() {
 		if _, err := v.Verify(ctx, tokens[i%len(tokens)]); err != nil {
 			b.Fatal(err)
 		}
@@ -109,7 +112,9 @@ func BenchmarkVerifyUnseen(b *testing.B) {
 
 // BenchmarkVerifyCached verifies the same token again and again: a warm
 // decision cache, with the time and azp checks still run on every hit.
-func BenchmarkVerifyCached(b *testing.B) {
+func BenchmarkVerifyCached(b *testing.B) { benchserve.Loop(b, verifyCached(b)) }
+
+func verifyCached(b *testing.B) func() {
 	iss := verifiertest.NewIssuer(b)
 	v := benchVerifier(b, iss, 0)
 	token := benchTokens(b, iss, 1)[0]
@@ -117,8 +122,7 @@ func BenchmarkVerifyCached(b *testing.B) {
 	if _, err := v.Verify(ctx, token); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
+	return func() {
 		if _, err := v.Verify(ctx, token); err != nil {
 			b.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/authsvc/authsvc/internal/benchserve"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -27,7 +28,9 @@ func m2mTokens(b *testing.B, iss *verifiertest.Issuer, n int) []string {
 }
 
 // BenchmarkVerifyM2MJWTUnseen verifies M2M JWTs with the caches disabled.
-func BenchmarkVerifyM2MJWTUnseen(b *testing.B) {
+func BenchmarkVerifyM2MJWTUnseen(b *testing.B) { benchserve.Loop(b, verifyM2MJWTUnseen(b)) }
+
+func verifyM2MJWTUnseen(b *testing.B) func() {
 	iss := verifiertest.NewIssuer(b)
 	v := benchVerifier(b, iss, -1)
 	tokens := m2mTokens(b, iss, 16)
@@ -35,9 +38,8 @@ func BenchmarkVerifyM2MJWTUnseen(b *testing.B) {
 	if _, err := v.VerifyToken(ctx, tokens[0], m2mAccepts); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
 	i := 0
-	for b.Loop() {
+	return func() {
 		if _, err := v.VerifyToken(ctx, tokens[i%len(tokens)], m2mAccepts); err != nil {
 			b.Fatal(err)
 		}
@@ -51,29 +53,32 @@ func BenchmarkVerifyM2MJWTCached(b *testing.B) {
 	v := benchVerifier(b, iss, 0)
 	tok := m2mTokens(b, iss, 1)[0]
 	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
+	benchserve.Loop(b, func() {
 		if _, err := v.VerifyToken(ctx, tok, m2mAccepts); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkVerifyOpaqueCached verifies one API key from the cache of
 // successes (the opaque verifier is asked once).
-func BenchmarkVerifyOpaqueCached(b *testing.B) {
+func BenchmarkVerifyOpaqueCached(b *testing.B) { benchserve.Loop(b, verifyOpaqueCached(b)) }
+
+func verifyOpaqueCached(b *testing.B) func() {
 	iss := verifiertest.NewIssuer(b)
 	v := benchVerifier(b, iss, 0)
-	f := &fakeOpaque{tokens: map[string]*verifier.Machine{"ak_bench_0123456789abcdefghijklmnopqrstuv": {ID: "ak_1", Subject: "user_1"}}}
+	const key = "ak_bench_0123456789abcdefghijklmnopqrstuv"
+	f := &fakeOpaque{tokens: map[string]*verifier.Machine{key: {ID: "ak_1", Subject: "user_1"}}}
 	opts := verifier.VerifyTokenOptions{Accepts: []verifier.TokenKind{verifier.KindAPIKey}, Opaque: f}
 	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := v.VerifyToken(ctx, "ak_bench_0123456789abcdefghijklmnopqrstuv", opts); err != nil {
+	b.Cleanup(func() {
+		if f.calls.Load() != 1 {
+			b.Errorf("opaque verifier called %d times, want 1", f.calls.Load())
+		}
+	})
+	return func() {
+		if _, err := v.VerifyToken(ctx, key, opts); err != nil {
 			b.Fatal(err)
 		}
-	}
-	if f.calls.Load() != 1 {
-		b.Fatalf("opaque verifier called %d times, want 1", f.calls.Load())
 	}
 }

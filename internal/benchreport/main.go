@@ -2,30 +2,32 @@
 // is judged against, and prints the ratios with their targets. It exits 1
 // when a target is missed. `make bench` runs it.
 //
-// Machines here are noisy, so every target is a ratio (or a difference)
-// against a baseline measured in the same `go test` run, and each benchmark
-// round runs every benchmark once, baselines interleaved with what they
-// judge; the median over the rounds is reported.
+// Machines here are noisy: a shared VM's speed swings by a third from one
+// second to the next, so two benchmarks run one after the other can differ
+// by 15 % while doing the same work. Every target is therefore a ratio (or
+// a difference) against a baseline, and the two are timed in alternating
+// blocks of a few milliseconds (base, bench, bench, base) by the test
+// binaries' BenchmarkServe (internal/benchserve); the median over the groups
+// is reported, with the middle half of the groups' values beside it.
 //
 // A target may compare two builds: "unseen token, FIPS build ÷ raw RSA,
 // pure-Go build" takes its numerator from a test binary built with
 // GOEXPERIMENT=boringcrypto (cgo) and its denominator from the ordinary
-// one, both run in every round. Where cgo cannot build, that row says
-// "skipped: no cgo" and is not counted as met.
+// one; both binaries run at once, taking turns block by block. Where cgo
+// cannot build, that row says "skipped: no cgo" and is not counted as met.
 package main
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
+	"time"
+
+	"github.com/authsvc/authsvc/internal/benchserve"
 )
 
 // target compares one benchmark against its baseline.
@@ -53,21 +55,22 @@ func (b build) env() []string {
 }
 
 var targets = []target{
-	{"./verifier", "BenchmarkVerifyUnseen", "BenchmarkBaselineRSA", "ratio", 1.10, "verify, unseen token vs raw RSA verify", pureGo},
-	{"./verifier", "BenchmarkVerifyCached", "BenchmarkBaselineRSA", "ratio", 0.02, "verify, cached token vs raw RSA verify", pureGo},
-	{"./verifier", "BenchmarkVerifyM2MJWTUnseen", "BenchmarkBaselineRSA", "ratio", 1.10, "verify, unseen M2M JWT vs raw RSA verify", pureGo},
-	{"./verifier", "BenchmarkVerifyOpaqueCached", "BenchmarkBaselineRSA", "ratio", 0.02, "verify, cached opaque token (API key) vs raw RSA verify", pureGo},
-	{"./verifier", "BenchmarkAuthStateCookieSignedIn", "BenchmarkAuthStateBaselineRSA", "ratio", 0.05, "auth state, signed-in cookie (cached) vs raw RSA verify", pureGo},
-	{"./interceptor", "BenchmarkDownstreamCacheHit", "BenchmarkDownstreamBaseline", "diff", 2000, "interceptor overhead on a cache hit, bufconn call (ns)", pureGo},
-	{"./interceptor", "BenchmarkInterceptorCacheHit", "BenchmarkInterceptorBaseline", "diff", 2000, "interceptor overhead on a cache hit, function alone (ns)", pureGo},
-	{"./server", "BenchmarkCheckCookieSignedIn", "BenchmarkCheckBaselineRSA", "ratio", 0.03, "ext_authz Check, signed-in cookie (cached) vs raw RSA verify", pureGo},
-	{"./verifier", "BenchmarkVerifyUnseen", "BenchmarkBaselineRSA", "ratio", 0.55, "unseen token, FIPS build ÷ raw RSA, pure-Go build", fips},
-	{"./verifier", "BenchmarkBaselineRSA", "BenchmarkBaselineRSA", "info", 0.55, "(its floor) raw RSA, FIPS build ÷ raw RSA, pure-Go build", fips},
+	{"./verifier", "VerifyUnseen", "BaselineRSA", "ratio", 1.10, "verify, unseen token vs raw RSA verify", pureGo},
+	{"./verifier", "VerifyCached", "BaselineRSA", "ratio", 0.02, "verify, cached token vs raw RSA verify", pureGo},
+	{"./verifier", "VerifyM2MJWTUnseen", "BaselineRSA", "ratio", 1.10, "verify, unseen M2M JWT vs raw RSA verify", pureGo},
+	{"./verifier", "VerifyOpaqueCached", "BaselineRSA", "ratio", 0.02, "verify, cached opaque token (API key) vs raw RSA verify", pureGo},
+	{"./verifier", "AuthStateCookieSignedIn", "AuthStateBaselineRSA", "ratio", 0.05, "auth state, signed-in cookie (cached) vs raw RSA verify", pureGo},
+	{"./interceptor", "DownstreamCacheHit", "DownstreamBaseline", "diff", 2000, "interceptor overhead on a cache hit, bufconn call (ns)", pureGo},
+	{"./interceptor", "InterceptorCacheHit", "InterceptorBaseline", "diff", 2000, "interceptor overhead on a cache hit, function alone (ns)", pureGo},
+	{"./server", "CheckCookieSignedIn", "CheckBaselineRSA", "ratio", 0.03, "ext_authz Check, signed-in cookie (cached) vs raw RSA verify", pureGo},
+	{"./verifier", "VerifyUnseen", "BaselineRSA", "ratio", 0.55, "unseen token, FIPS build ÷ raw RSA, pure-Go build", fips},
+	{"./verifier", "BaselineRSA", "BaselineRSA", "info", 0.55, "(its floor) raw RSA, FIPS build ÷ raw RSA, pure-Go build", fips},
 }
 
 func main() {
-	rounds := flag.Int("rounds", 5, "rounds; each round runs every benchmark once, and the median of the per-round results is reported")
-	benchtime := flag.String("benchtime", "1s", "-test.benchtime of each run")
+	groups := flag.Int("groups", 200, "groups of four blocks (base, bench, bench, base) per target; the median over the groups is reported")
+	block := flag.Duration("block", 5*time.Millisecond, "about how long one block of calls takes")
+	only := flag.String("only", "", "measure only the targets whose description contains this")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "benchreport")
@@ -76,45 +79,75 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	bins, skipped := buildAll(dir)
-	// Rounds interleave the benchmarks with their baselines, and the builds
-	// with each other, so that a change in machine load hits both sides of
-	// a ratio alike.
-	perRound := map[string][]float64{}
-	for r := 1; r <= *rounds; r++ {
-		fmt.Fprintf(os.Stderr, "round %d/%d\n", r, *rounds)
-		res := map[build]map[string][]float64{}
-		for _, run := range runs() {
-			bin, ok := bins[run]
-			if !ok {
-				continue
-			}
-			pattern := "^(" + strings.Join(benchNames(run), "|") + ")$"
-			cmd := exec.Command(bin, "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", *benchtime)
-			cmd.Dir = pkgDir(run.pkg)
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				fail(fmt.Errorf("%s %s: %v\n%s", run.pkg, run.build, err, out))
-			}
-			if res[run.build] == nil {
-				res[run.build] = map[string][]float64{}
-			}
-			for name, v := range parse(out) {
-				res[run.build][run.pkg+" "+name] = v
-			}
+	d := &driver{bins: bins, block: *block, procs: map[testRun]*benchserve.Proc{}, sides: map[string]*benchserve.Side{}}
+	results := map[string]benchserve.Pair{}
+	for i, t := range targets {
+		if _, skip := skipped[t.benchBuild]; skip || !strings.Contains(t.what, *only) {
+			continue
 		}
-		for _, t := range targets {
-			bench, base := res[t.benchBuild][t.pkg+" "+t.bench], res[pureGo][t.pkg+" "+t.baseline]
-			if len(bench) == 0 || len(base) == 0 {
-				continue
-			}
-			perRound[t.key()+" bench"] = append(perRound[t.key()+" bench"], bench[0])
-			perRound[t.key()+" base"] = append(perRound[t.key()+" base"], base[0])
-			perRound[t.key()] = append(perRound[t.key()], t.measure(bench[0], base[0]))
+		fmt.Fprintf(os.Stderr, "%d/%d %s\n", i+1, len(targets), t.what)
+		base, err := d.side(testRun{t.pkg, pureGo}, t.baseline)
+		if err != nil {
+			fail(err)
+		}
+		bench, err := d.side(testRun{t.pkg, t.benchBuild}, t.bench)
+		if err != nil {
+			fail(err)
+		}
+		if results[t.key()], err = benchserve.Alternate(base, bench, *groups, 3, t.measure); err != nil {
+			fail(fmt.Errorf("%s: %w", t.what, err))
 		}
 	}
-	if !report(perRound, skipped) {
+	if err := d.close(); err != nil {
+		fail(err)
+	}
+	if !report(results, skipped) {
 		os.Exit(1)
 	}
+}
+
+// driver holds the running test binaries and their calibrated operations.
+type driver struct {
+	bins  map[testRun]string
+	block time.Duration
+	procs map[testRun]*benchserve.Proc
+	sides map[string]*benchserve.Side
+}
+
+// side is operation op of run's binary, started and calibrated on first use.
+func (d *driver) side(run testRun, op string) (*benchserve.Side, error) {
+	key := run.pkg + " " + string(run.build) + " " + op
+	if s := d.sides[key]; s != nil {
+		return s, nil
+	}
+	p := d.procs[run]
+	if p == nil {
+		bin, ok := d.bins[run]
+		if !ok {
+			return nil, fmt.Errorf("no test binary for %s %s", run.pkg, run.build)
+		}
+		var err error
+		if p, err = benchserve.Start(bin, pkgDir(run.pkg), run.build.env()); err != nil {
+			return nil, err
+		}
+		d.procs[run] = p
+	}
+	s := &benchserve.Side{Proc: p, Op: op}
+	if err := s.Calibrate(d.block); err != nil {
+		return nil, fmt.Errorf("%s %s %s: %w", run.pkg, run.build, op, err)
+	}
+	d.sides[key] = s
+	return s, nil
+}
+
+func (d *driver) close() error {
+	var errs []error
+	for run, p := range d.procs {
+		if err := p.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", run.pkg, run.build, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // testRun is one test binary: a package in a build.
@@ -218,83 +251,29 @@ func (t target) measure(bench, base float64) float64 {
 	return bench - base
 }
 
-// benchNames are the benchmarks one test binary runs: the targets'
-// benches built that way, and every baseline in the pure-Go build.
-func benchNames(run testRun) []string {
-	seen := map[string]bool{}
-	var names []string
-	add := func(n string) {
-		if !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	for _, t := range targets {
-		if t.pkg != run.pkg {
-			continue
-		}
-		if t.benchBuild == run.build {
-			add(t.bench)
-		}
-		if run.build == pureGo {
-			add(t.baseline)
-		}
-	}
-	return names
-}
-
-var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
-
-// parse collects ns/op samples per benchmark name from go test output.
-func parse(out []byte) map[string][]float64 {
-	res := map[string][]float64{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		m := line.FindStringSubmatch(sc.Text())
-		if m == nil {
-			continue
-		}
-		if v, err := strconv.ParseFloat(m[2], 64); err == nil {
-			res[m[1]] = append(res[m[1]], v)
-		}
-	}
-	return res
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// report prints one line per target, from the medians over the rounds,
-// and says whether all were met.
-func report(perRound map[string][]float64, skipped map[build]string) bool {
+// report prints one line per target and says whether all were met.
+func report(results map[string]benchserve.Pair, skipped map[build]string) bool {
 	ok := true
-	fmt.Printf("\n%-58s %12s %12s %10s %10s  %s\n", "target (median of rounds)", "bench ns/op", "base ns/op", "measured", "limit", "")
+	fmt.Printf("\n%-58s %12s %12s %10s %19s %8s  %s\n", "target (median of groups)", "bench ns/op", "base ns/op", "measured", "middle half", "limit", "")
 	for _, t := range targets {
 		if why, skip := skipped[t.benchBuild]; skip {
 			fmt.Printf("%-58s skipped: no cgo (%s); not measured, not met\n", t.what, why)
 			continue
 		}
-		got := perRound[t.key()]
-		if len(got) == 0 {
-			fmt.Printf("%-58s missing benchmark output (%s or %s)\n", t.what, t.bench, t.baseline)
+		r, found := results[t.key()]
+		if !found {
+			fmt.Printf("%-58s not measured\n", t.what)
 			ok = false
 			continue
 		}
-		m := median(got)
 		verdict := "ok"
 		switch {
 		case t.kind == "info":
 			verdict = "info"
-		case m > t.limit:
+		case r.Measure > t.limit:
 			verdict, ok = "MISSED", false
 		}
-		fmt.Printf("%-58s %12.1f %12.1f %10.4f %10.4f  %s\n", t.what, median(perRound[t.key()+" bench"]), median(perRound[t.key()+" base"]), m, t.limit, verdict)
+		fmt.Printf("%-58s %12.1f %12.1f %10.4f %9.4f–%-9.4f %8.4g  %s\n", t.what, r.BenchNs, r.BaseNs, r.Measure, r.Low, r.High, t.limit, verdict)
 	}
 	return ok
 }
