@@ -60,6 +60,11 @@ type wireClaims struct {
 	Fva            [2]int64        `json:"-"` // exactly two integers when HasFva
 	HasFva         bool            `json:"-"`
 	Act            json.RawMessage `json:"act"`
+	// Machine holds a machine JWT's own members (jti, scope, client_id,
+	// name, scopes), read in the same pass; MachineBad says one had the
+	// wrong type, which only the machine path refuses.
+	Machine    jwtMachineClaims `json:"-"`
+	MachineBad bool             `json:"-"`
 }
 
 // wireOrg is the v2 compact organization claim.
@@ -195,15 +200,12 @@ func decodeClaims(payload []byte, w *wireClaims) error {
 // tolerated, as Clerk's SDKs do; line breaks (which Go's decoder would
 // skip) and non-zero trailing bits are rejected.
 func decodePart(buf, p []byte) (part, rest []byte, err error) {
-	if bytes.IndexByte(p, '\n') >= 0 || bytes.IndexByte(p, '\r') >= 0 {
-		return nil, nil, errors.New("verifier: line break in base64url")
-	}
 	p = bytes.TrimSuffix(bytes.TrimSuffix(p, []byte("=")), []byte("="))
-	want := base64.RawURLEncoding.DecodedLen(len(p))
+	want := len(p) * 6 / 8
 	if want > len(buf) {
 		return nil, nil, errors.New("verifier: base64url part too long")
 	}
-	n, err := strictRawURL.Decode(buf[:want], p)
+	n, err := decodeBase64URL(buf, p)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,8 +2,10 @@ package verifier
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"strconv"
 	"strings"
 	"testing"
@@ -318,12 +320,70 @@ func checkAgainstJSON(t *testing.T, payload []byte) {
 	if gotErr != nil {
 		return
 	}
+	wantMachine, wantBad := referenceMachineClaims(t, payload)
+	if got.MachineBad != wantBad {
+		t.Fatalf("payload %q: machine members of the wrong type: scanner %v, oracle %v", payload, got.MachineBad, wantBad)
+	}
+	if !wantBad {
+		if diff := cmp.Diff(wantMachine, got.Machine, cmp.AllowUnexported(jwtMachineClaims{})); diff != "" {
+			t.Fatalf("payload %q machine members (-oracle +scanner):\n%s", payload, diff)
+		}
+	}
+	want.Machine, want.MachineBad = got.Machine, got.MachineBad // compared above
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("payload %q (-oracle +scanner):\n%s", payload, diff)
 	}
 	if diff := cmp.Diff(want.toClaims(payload), got.toClaims(payload)); diff != "" {
 		t.Fatalf("payload %q claims (-oracle +scanner):\n%s", payload, diff)
 	}
+}
+
+// referenceMachineClaims reads a machine JWT's own members from a valid
+// payload with encoding/json: jti, scope, client_id and name are strings
+// (null leaves them empty); scopes is a space-separated string, or an array
+// of strings (a null element is ""), or null. Any other type is bad.
+func referenceMachineClaims(t *testing.T, payload []byte) (m jwtMachineClaims, bad bool) {
+	t.Helper()
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &members); err != nil {
+		t.Fatalf("payload %q: the scanner accepted it, encoding/json: %v", payload, err)
+	}
+	for name, dst := range map[string]*string{"jti": &m.Jti, "scope": &m.Scope, "client_id": &m.ClientID, "name": &m.Name} {
+		raw, ok := members[name]
+		if !ok {
+			continue
+		}
+		var v *string
+		if json.Unmarshal(raw, &v) != nil {
+			bad = true
+		} else if v != nil {
+			*dst = *v
+		}
+	}
+	raw, ok := members["scopes"]
+	if !ok {
+		return m, bad
+	}
+	m.HasScopes = true
+	var str string
+	var arr []*string
+	switch {
+	case string(raw) == "null":
+	case json.Unmarshal(raw, &str) == nil:
+		m.Scopes = strings.Fields(str)
+	case json.Unmarshal(raw, &arr) == nil:
+		m.Scopes = make([]string, 0, len(arr))
+		for _, e := range arr {
+			if e == nil {
+				m.Scopes = append(m.Scopes, "")
+			} else {
+				m.Scopes = append(m.Scopes, *e)
+			}
+		}
+	default:
+		bad = true
+	}
+	return m, bad
 }
 
 // claimSeeds are payloads that exercise every scanner path; they seed
@@ -359,6 +419,14 @@ var claimSeeds = []string{
 	`{"fva":[9223372036854775807,-9223372036854775808]}`, `{"fva":[9223372036854775808,1]}`,
 	`{"sts":"pending"}`, `{"sts":"active"}`, `{"sts":1}`, `{"sts":null}`, `{"pla":"u:free,o:pro"}`, `{"pla":[]}`, `{"fea":" a, ,b "}`,
 	manyMembers(20, false), manyMembers(20, true), manyMembers(16, true), manyMembers(17, true),
+	// Strings past eight bytes, ending or escaping at each place of a word.
+	`{"sub":"abcdefgh","sid":"abcdefghi","azp":"abcdefghijklmno\"p","iss":"abcdefg\\h","jti":"abcdefghijklmnopq\u00e9r"}`,
+	`{"sub":"abcdefghijklm` + "\x1f" + `n"}`, `{"sub":"héllo wörld, ça va? ünïcödé"}`, `{"a":"` + strings.Repeat("x", 63) + `"}`,
+	// A machine JWT's own members, read in the same pass.
+	`{"sub":"mch_1","jti":"mt_1","scope":"a b","client_id":"c","name":"n","scopes":["x",null,"y"]}`,
+	`{"scopes":" a  b "}`, `{"scopes":null}`, `{"scopes":[]}`, `{"scopes":1}`, `{"scopes":["a",1]}`, `{"scopes":{"a":1}}`,
+	`{"jti":1}`, `{"jti":null}`, `{"scope":["a"]}`, `{"client_id":true}`, `{"name":{}}`, `{"\u006ati":"escaped"}`,
+	`{"jti":1,"exp":"x"}`, `{"name":1,"sub":"a","sub":"b"}`,
 }
 
 // manyMembers is an object with n members named m0, m1, …; with dup the
@@ -449,5 +517,64 @@ func TestDecodeHeader(t *testing.T) {
 				t.Errorf("header (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestStringEnd: on every eight-byte word made of bytes around each edge
+// stringStop has (the control range, the quote, the backslash, the high
+// bit), the lowest byte stringEnd flags is the first byte stringStop marks.
+func TestStringEnd(t *testing.T) {
+	t.Parallel()
+	edges := []byte{0x00, 0x01, 0x1f, 0x20, 0x21, '"' - 1, '"', '"' + 1, '\\' - 1, '\\', '\\' + 1, 0x7f, 0x80, 0x9f, 0xa0, 0xdc, 0xe2, 0xff, 'a'}
+	var w [8]byte
+	// Each byte from the edges, at each position, in words of 'a', of
+	// 0x80 and of the edges' neighbours: every borrow a flag can cause.
+	for _, fill := range []byte{'a', 0x80, 0x21, 0x1f + 1, 0xff} {
+		for pos := range 8 {
+			for _, c := range edges {
+				for second := range 8 {
+					for _, d := range edges {
+						for k := range w {
+							w[k] = fill
+						}
+						w[second] = d
+						w[pos] = c
+						want := 8
+						for k, b := range w {
+							if stringStop[b] {
+								want = k
+								break
+							}
+						}
+						got := 8
+						if m := stringEnd(binary.LittleEndian.Uint64(w[:])); m != 0 {
+							got = bits.TrailingZeros64(m) / 8
+						}
+						if got != want {
+							t.Fatalf("stringEnd(%q): first stop at %d, want %d", w, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestParseInt64 holds parseInt64 to strconv.ParseInt on each side of the
+// 18-digit fast path and of int64's range.
+func TestParseInt64(t *testing.T) {
+	t.Parallel()
+	for _, tok := range []string{
+		"0", "-0", "7", "-7", "1800000060", "-1800000060",
+		"99999999999999999", "999999999999999999", "-999999999999999999",
+		"1000000000000000000", "-1000000000000000000",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+		"18446744073709551615", "18446744073709551616", "99999999999999999999",
+	} {
+		want, err := strconv.ParseInt(tok, 10, 64)
+		got, ok := parseInt64([]byte(tok))
+		if ok != (err == nil) || (ok && got != want) {
+			t.Errorf("parseInt64(%s) = %d, %v; strconv: %d, %v", tok, got, ok, want, err)
+		}
 	}
 }

@@ -194,7 +194,7 @@ func machineHeaderKind(token string) TokenKind {
 		return KindUnknown
 	}
 	var buf [768]byte
-	n, err := strictRawURL.Decode(buf[:], []byte(token[:i]))
+	n, err := decodeBase64URL(buf[:], []byte(token[:i]))
 	if err != nil {
 		return KindUnknown
 	}
@@ -304,7 +304,7 @@ func (v *Verifier) machineJWTFull(ctx context.Context, s string, now time.Time, 
 			return nil, err
 		}
 	}
-	m, err := machineFromJWT(c)
+	m, err := machineFromJWT(c, &t.claims.Machine, t.claims.MachineBad)
 	if err != nil {
 		return nil, err
 	}
@@ -344,41 +344,47 @@ type jwtMachineClaims struct {
 	HasScopes                  bool
 }
 
-// decodeMachineClaims reads the machine members of a payload that already
-// decoded as strict claims, with the same scanner (no reflection). A
-// member of the wrong type is token-invalid.
-func decodeMachineClaims(payload []byte, w *jwtMachineClaims) error {
-	s := scanner{b: payload}
-	return s.document(func(key []byte) error {
-		switch string(key) {
-		case "jti":
-			return s.strField(&w.Jti, "jti")
-		case "scope":
-			return s.strField(&w.Scope, "scope")
-		case "client_id":
-			return s.strField(&w.ClientID, "client_id")
-		case "name":
-			return s.strField(&w.Name, "name")
-		case "scopes":
-			w.HasScopes = true
-			if s.peek() == '"' {
-				var v string
-				err := s.strField(&v, "scopes")
-				w.Scopes = strings.Fields(v)
-				return err
-			}
-			return s.strSliceField(&w.Scopes, "scopes")
+// machineMember reads key, one of the machine members, into w, in the
+// claims' own pass over the payload. A value of the wrong type sets *bad
+// instead of the claims' type error: to a session token these are unknown
+// claims, and only the machine path refuses them (as token-invalid).
+func (s *scanner) machineMember(w *jwtMachineClaims, bad *bool, key []byte) error {
+	outer := s.typeErr
+	s.typeErr = nil
+	var err error
+	switch string(key) {
+	case "jti":
+		err = s.strField(&w.Jti, "jti")
+	case "scope":
+		err = s.strField(&w.Scope, "scope")
+	case "client_id":
+		err = s.strField(&w.ClientID, "client_id")
+	case "name":
+		err = s.strField(&w.Name, "name")
+	case "scopes":
+		w.HasScopes = true
+		if s.peek() == '"' {
+			var v string
+			err = s.strField(&v, "scopes")
+			w.Scopes = strings.Fields(v)
+		} else {
+			err = s.strSliceField(&w.Scopes, "scopes")
 		}
-		return s.skip()
-	})
+	default:
+		err = s.skip()
+	}
+	if s.typeErr != nil {
+		*bad = true
+	}
+	s.typeErr = outer
+	return err
 }
 
 // machineFromJWT builds the identity of a verified machine JWT. Scopes are
 // the scopes claim (an array, or a space-separated string), else the
 // RFC 9068 scope string, else aud.
-func machineFromJWT(c *Claims) (*Machine, error) {
-	var w jwtMachineClaims
-	if err := decodeMachineClaims(c.Raw, &w); err != nil {
+func machineFromJWT(c *Claims, w *jwtMachineClaims, bad bool) (*Machine, error) {
+	if bad {
 		return nil, invalid("machine claims have the wrong type")
 	}
 	m := &Machine{ID: w.Jti, Subject: c.UserID, Name: w.Name, Claims: c.Raw, Expiration: c.ExpiresAt,

@@ -1,7 +1,9 @@
 package verifier
 
 import (
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -363,6 +365,17 @@ func (s *scanner) strValue() (string, error) {
 	return string(v), nil
 }
 
+// stringEnd flags, with the high bit of each byte of w (eight input bytes,
+// little-endian), the bytes stringStop marks; the lowest flag is exact,
+// which is all str needs (a borrow can set false flags above a true one).
+// FuzzDecodeClaims holds the scanner to encoding/json.
+func stringEnd(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v }
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return (zero(quote) | zero(backslash) | (w-ones*0x20)&^w) & highs
+}
+
 // stringStop marks the bytes that end the fast scan of a string: the quote,
 // the backslash and the control characters JSON forbids raw.
 var stringStop = func() (t [256]bool) {
@@ -380,6 +393,15 @@ func (s *scanner) str() ([]byte, error) {
 	start := s.i
 	b := s.b
 	i := s.i
+	// Eight bytes at a time to the first quote, backslash or control
+	// character (stringEnd), then byte by byte for the last few.
+	for i+8 <= len(b) {
+		if m := stringEnd(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) / 8
+			break
+		}
+		i += 8
+	}
 	for i < len(b) && !stringStop[b[i]] {
 		i++
 	}

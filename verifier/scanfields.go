@@ -62,6 +62,15 @@ func parseInt64(tok []byte) (int64, bool) {
 	}
 	const limit = uint64(1) << 63
 	var u uint64
+	if len(tok) <= 18 { // below 10^18 < 2^63: no overflow, no division per digit
+		for _, c := range tok {
+			u = u*10 + uint64(c-'0')
+		}
+		if neg {
+			return -int64(u), true
+		}
+		return int64(u), true
+	}
 	for _, c := range tok {
 		if u > (limit-uint64(c-'0'))/10 {
 			return 0, false
@@ -220,6 +229,8 @@ func (s *scanner) claimsMember(w *wireClaims, key []byte) error {
 		return s.objectField(&w.Act, "act")
 	case "o":
 		return s.orgMember(w)
+	case "jti", "scope", "client_id", "name", "scopes":
+		return s.machineMember(&w.Machine, &w.MachineBad, key)
 	default:
 		return s.skip()
 	}
