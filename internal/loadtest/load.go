@@ -32,6 +32,24 @@ func (r *result) quantile(q float64) time.Duration {
 	return r.lat[min(len(r.lat)-1, int(q*float64(len(r.lat))))]
 }
 
+// add folds o, a later slice of the same kind, into r.
+func (r *result) add(o *result) {
+	r.calls += o.calls
+	r.errors += o.errors
+	r.elapsed += o.elapsed
+	r.lat = append(r.lat, o.lat...)
+	slices.Sort(r.lat)
+	if r.firstErr == nil {
+		r.firstErr = o.firstErr
+	}
+	if r.byMsg == nil {
+		r.byMsg = map[string]int64{}
+	}
+	for k, v := range o.byMsg {
+		r.byMsg[k] += v
+	}
+}
+
 // recorder collects latencies and errors from many goroutines.
 type recorder struct {
 	mu       sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
@@ -86,5 +87,27 @@ func TestProcReaders(t *testing.T) {
 	rss, err := in.rss()
 	if err != nil || rss < 1<<20 {
 		t.Errorf("rss() = %d, %v", rss, err)
+	}
+}
+
+// TestResultAdd: a kind measured in turns adds up to one result: calls,
+// errors, time, every latency in order, the first error and the counts by
+// message.
+func TestResultAdd(t *testing.T) {
+	t.Parallel()
+	first, later := errors.New("first"), errors.New("later")
+	r := &result{calls: 3, errors: 1, elapsed: time.Second, lat: []time.Duration{2, 5, 9}, firstErr: first, byMsg: map[string]int64{"first": 1}}
+	r.add(&result{calls: 2, errors: 2, elapsed: time.Second, lat: []time.Duration{1, 7}, firstErr: later, byMsg: map[string]int64{"first": 1, "later": 1}})
+	if r.calls != 5 || r.errors != 3 || r.elapsed != 2*time.Second || r.firstErr != first {
+		t.Errorf("after add: calls %d errors %d elapsed %v firstErr %v", r.calls, r.errors, r.elapsed, r.firstErr)
+	}
+	if want := []time.Duration{1, 2, 5, 7, 9}; !slices.Equal(r.lat, want) {
+		t.Errorf("latencies %v, want %v", r.lat, want)
+	}
+	if r.byMsg["first"] != 2 || r.byMsg["later"] != 1 {
+		t.Errorf("by message %v", r.byMsg)
+	}
+	if r.rps() != 2.5 {
+		t.Errorf("rps %v, want 2.5", r.rps())
 	}
 }
