@@ -8,8 +8,9 @@
 //     VerifySessionToken with a warm cache, VerifySessionToken with unseen
 //     tokens, GetAuthState in the cookie form, signed in): RPS, p50, p99,
 //     the server's CPU µs per call (utime+stime from /proc/<pid>/stat over
-//     the run ÷ calls) and the server-capacity ratio (health's CPU per call
-//     ÷ the kind's);
+//     the kind's turns ÷ calls) and the server-capacity ratio (health's CPU
+//     per call ÷ the kind's); the kinds take turns of 1 s until each has
+//     run its time, so that all sample the machine's changing speed alike;
 //   - open loop at a fixed rate (1000 RPS) for VerifySessionToken and
 //     GetAuthState: p99 measured from each call's scheduled start, so a
 //     stall is not hidden by the generator waiting;
