@@ -13,7 +13,6 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
-	"github.com/authsvc/authsvc/internal/telemetry"
 )
 
 // GRPCOptions shape the *grpc.Server built by [NewGRPCServer].
@@ -24,9 +23,9 @@ type GRPCOptions struct {
 	Logger *slog.Logger
 	// Metrics, when set, records per-method request counts and latencies.
 	Metrics *grpcprom.ServerMetrics
-	// Telemetry, when set, records verifications and auth-state decisions
-	// (server/telemetry.go).
-	Telemetry *telemetry.Metrics
+	// Observer, when set, is told the outcome of every verification RPC and
+	// the decision of every GetAuthState call (server/telemetry.go).
+	Observer Observer
 	// Unary and Stream run after recovery, metrics, logging and the caller
 	// policy, in order; [CallerFromContext] works in them.
 	Unary  []grpc.UnaryServerInterceptor
@@ -67,8 +66,8 @@ func NewGRPCServer(s *Server, opts GRPCOptions) (*grpc.Server, *health.Server) {
 	unary = append(unary, s.guardUnary)
 	stream = append(stream, s.guardStream)
 	unary = append(unary, opts.Unary...)
-	if opts.Telemetry != nil {
-		unary = append(unary, telemetryUnaryInterceptor(opts.Telemetry))
+	if opts.Observer != nil {
+		unary = append(unary, telemetryUnaryInterceptor(opts.Observer))
 	}
 	stream = append(stream, opts.Stream...)
 

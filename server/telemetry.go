@@ -10,8 +10,29 @@ import (
 	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
-	"github.com/authsvc/authsvc/internal/telemetry"
 	"github.com/authsvc/authsvc/verifier"
+)
+
+// Observer is told what the verification RPCs and GetAuthState decided,
+// for metrics; authsvc's Prometheus metrics (authsvc_verifications_total,
+// authsvc_auth_states_total) implement it. Its methods run on the calls'
+// goroutines, after the handler: they must be safe for concurrent use and
+// cheap.
+type Observer interface {
+	// Verification is one VerifySessionToken or VerifyToken call: method
+	// is its full gRPC name, outcome one of the Outcome constants, reason
+	// the verifier's reason for a refusal ("" otherwise).
+	Verification(method, outcome string, reason verifier.Reason)
+	// AuthState is one GetAuthState decision, with its reason.
+	AuthState(status authsvcv1.AuthStatus, reason string)
+}
+
+// The outcomes of a verification, as given to [Observer.Verification].
+const (
+	OutcomeValid       = "valid"       // the token verified
+	OutcomeInvalid     = "invalid"     // the token was refused (UNAUTHENTICATED)
+	OutcomeUnavailable = "unavailable" // no usable key (UNAVAILABLE)
+	OutcomeError       = "error"       // anything else: a bad argument, the caller's deadline, an internal error
 )
 
 // telemetryUnaryInterceptor records the outcome of VerifySessionToken
@@ -19,7 +40,7 @@ import (
 // (authsvc_auth_states_total) from the handler's result. It runs innermost,
 // after the caller policy, so a refused call is a policy denial and not a
 // verification. Other methods pass through untouched.
-func telemetryUnaryInterceptor(m *telemetry.Metrics) grpc.UnaryServerInterceptor {
+func telemetryUnaryInterceptor(m Observer) grpc.UnaryServerInterceptor {
 	verify := authsvcv1.AuthService_VerifySessionToken_FullMethodName
 	authState := authsvcv1.AuthService_GetAuthState_FullMethodName
 	verifyToken := authsvcv1.AuthService_VerifyToken_FullMethodName
@@ -42,7 +63,7 @@ func telemetryUnaryInterceptor(m *telemetry.Metrics) grpc.UnaryServerInterceptor
 // status.go made from it: the reason travels in the ErrorInfo metadata.
 func verifyOutcome(err error) (string, verifier.Reason) {
 	if err == nil {
-		return telemetry.OutcomeValid, ""
+		return OutcomeValid, ""
 	}
 	st := status.Convert(err)
 	var reason verifier.Reason
@@ -53,11 +74,11 @@ func verifyOutcome(err error) (string, verifier.Reason) {
 	}
 	switch st.Code() {
 	case codes.Unauthenticated:
-		return telemetry.OutcomeInvalid, reason
+		return OutcomeInvalid, reason
 	case codes.Unavailable:
-		return telemetry.OutcomeUnavailable, reason
+		return OutcomeUnavailable, reason
 	}
-	return telemetry.OutcomeError, reason
+	return OutcomeError, reason
 }
 
 // streamWorkers is the size of the pool of long-lived goroutines that run

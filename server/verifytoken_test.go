@@ -244,7 +244,7 @@ func sessionToken(t *testing.T, e *machineEnv) string { return e.session(t) }
 func TestVerifyTokenTelemetry(t *testing.T) {
 	t.Parallel()
 	m := telemetry.New()
-	env := newMachineEnvWith(t, GRPCOptions{Telemetry: m})
+	env := newMachineEnvWith(t, GRPCOptions{Observer: m})
 	k := env.apiKey(t, 600)
 	if _, err := env.client.VerifyToken(t.Context(), &authsvcv1.VerifyTokenRequest{Token: k.Secret, Accepts: []authsvcv1.TokenType{tAPIKey}}); err != nil {
 		t.Fatal(err)

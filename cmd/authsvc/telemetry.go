@@ -72,7 +72,7 @@ func (o *observability) backendOptions() []backendapi.Option {
 // on, the otelgrpc stats handler.
 func (o *observability) grpc(opts server.GRPCOptions) server.GRPCOptions {
 	opts.Metrics = o.metrics.GRPC()
-	opts.Telemetry = o.metrics
+	opts.Observer = o.metrics
 	opts.ServerOptions = append(opts.ServerOptions, o.tracing.GRPCServerOptions()...)
 	return opts
 }

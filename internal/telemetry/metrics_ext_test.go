@@ -91,7 +91,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn := serve(t, srv, server.GRPCOptions{Metrics: m.GRPC(), Telemetry: m})
+	conn := serve(t, srv, server.GRPCOptions{Metrics: m.GRPC(), Observer: m})
 	return &harness{m: m, iss: iss, client: authsvcv1.NewAuthServiceClient(conn)}
 }
 
@@ -299,4 +299,22 @@ func TestPackageRecordersUseTheDefault(t *testing.T) {
 	}
 	telemetry.SetDefault(nil)
 	telemetry.EdgeCheck(telemetry.EdgeForwardAuth, telemetry.DecisionDeny) // no default: a no-op, no panic
+}
+
+// Metrics is the server's Observer, and the outcome label's values are the
+// ones the server reports.
+var _ server.Observer = (*telemetry.Metrics)(nil)
+
+func TestOutcomesAreTheServers(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ ours, servers string }{
+		{telemetry.OutcomeValid, server.OutcomeValid},
+		{telemetry.OutcomeInvalid, server.OutcomeInvalid},
+		{telemetry.OutcomeUnavailable, server.OutcomeUnavailable},
+		{telemetry.OutcomeError, server.OutcomeError},
+	} {
+		if tt.ours != tt.servers {
+			t.Errorf("telemetry outcome %q, server's %q", tt.ours, tt.servers)
+		}
+	}
 }
