@@ -7,10 +7,14 @@
 //   - closed loop, per kind (gRPC health Check as the baseline,
 //     VerifySessionToken with a warm cache, VerifySessionToken with unseen
 //     tokens, GetAuthState in the cookie form, signed in): RPS, p50, p99,
+//     the server's read and write system calls per call (/proc/<pid>/io),
 //     the server's CPU µs per call (utime+stime from /proc/<pid>/stat over
 //     the kind's turns ÷ calls) and the server-capacity ratio (health's CPU
 //     per call ÷ the kind's); the kinds take turns of 1 s until each has
-//     run its time, so that all sample the machine's changing speed alike;
+//     run its time, so that all sample the machine's changing speed alike.
+//     Requests are encoded once before the run and answers compared as
+//     bytes (rawcodec.go), so that the generator's own work cannot set the
+//     pace;
 //   - open loop at a fixed rate (1000 RPS) for VerifySessionToken and
 //     GetAuthState: p99 measured from each call's scheduled start, so a
 //     stall is not hidden by the generator waiting;
@@ -26,6 +30,8 @@
 // (default 1000), LOADTEST_CONCURRENCY (default 32), SOAK (default 2m; 0
 // skips it), LOADTEST_PROFILE_DIR (capture a CPU profile of the serving
 // instance, through its AUTHSVC_PPROF_ADDR, during each closed-loop kind,
-// into <dir>/<kind>.pprof; read with `go tool pprof -top`), LOADTEST_ONLY
-// (comma list of kinds: health, verify-warm, verify-unseen, auth-state).
+// into <dir>/<kind>.pprof, and the allocations of the same seconds into
+// <dir>/<kind>.allocs.pprof; read with `go tool pprof -top`), LOADTEST_ONLY
+// (comma list of kinds: health, verify-warm, verify-unseen, auth-state,
+// ext-authz-check).
 package main

@@ -3,14 +3,20 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"slices"
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestQuantile(t *testing.T) {
@@ -87,6 +93,65 @@ func TestProcReaders(t *testing.T) {
 	rss, err := in.rss()
 	if err != nil || rss < 1<<20 {
 		t.Errorf("rss() = %d, %v", rss, err)
+	}
+	r0, w0, ok := in.syscalls()
+	if !ok {
+		t.Skip("no /proc/<pid>/io")
+	}
+	for range 5 {
+		if _, err := os.ReadFile("/proc/self/stat"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r1, w1, ok := in.syscalls(); !ok || r1-r0 < 5 || w1 < w0 {
+		t.Errorf("syscalls() after five file reads: reads %d→%d, writes %d→%d, ok %v", r0, r1, w0, w1, ok)
+	}
+}
+
+// TestRawCodecJudgesAnswers drives a real gRPC health server with a request
+// encoded once: the answer kept from a SERVING call passes as bytes, and
+// once the server says NOT_SERVING the differing answer is decoded and
+// refused.
+func TestRawCodecJudgesAnswers(t *testing.T) {
+	t.Parallel()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := grpc.NewServer()
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+	go func() { _ = gs.Serve(lis) }()
+	t.Cleanup(gs.Stop)
+	cc, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cc.Close() })
+	req, err := proto.Marshal(&healthpb.HealthCheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func() []byte {
+		resp := frame{keep: true}
+		if err := invoke(t.Context(), cc, healthpb.Health_Check_FullMethodName, req, &resp); err != nil {
+			t.Fatal(err)
+		}
+		return resp.b
+	}
+	want := ask()
+	if err := answered(want, nil, &healthpb.HealthCheckResponse{}, serving); err != nil {
+		t.Fatalf("first SERVING answer judged: %v", err)
+	}
+	if err := answered(ask(), want, &healthpb.HealthCheckResponse{}, serving); err != nil {
+		t.Errorf("the same answer again: %v", err)
+	}
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
+	if err := answered(ask(), want, &healthpb.HealthCheckResponse{}, serving); err == nil {
+		t.Error("a NOT_SERVING answer passed")
+	}
+	if err := answered([]byte{0xff}, want, &healthpb.HealthCheckResponse{}, serving); err == nil {
+		t.Error("an answer that does not decode passed")
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
+	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/proto"
 
@@ -71,7 +73,10 @@ func run(ctx context.Context) error {
 	defer uncached.stop()
 	fmt.Printf("service: GOMAXPROCS=1, pinned to CPU 0: %v; generator pinned to CPU 1: %v; %d workers\n", pinned, pinned, set.conc)
 
-	w := newWorkloads(cached, uncached, tokens, expired, m.iat)
+	w, err := newWorkloads(cached, uncached, tokens, expired, m.iat)
+	if err != nil {
+		return err
+	}
 	if err := w.warm(ctx); err != nil {
 		return err
 	}
@@ -126,6 +131,10 @@ func closedLoops(ctx context.Context, set settings, kinds []kind) error {
 	}
 	results := make([]*result, len(run))
 	cpu := make([]time.Duration, len(run))
+	// System calls (reads, writes) per kind; sysOK goes false once any
+	// reading is missing.
+	sysR, sysW := make([]int64, len(run)), make([]int64, len(run))
+	sysOK := true
 	for range rounds {
 		for i, k := range run {
 			var waitProfile func() error
@@ -136,7 +145,9 @@ func closedLoops(ctx context.Context, set settings, kinds []kind) error {
 			if err != nil {
 				return err
 			}
+			r0, w0, ok0 := k.inst.syscalls()
 			r := closedLoop(ctx, set.conc, slice, k.call)
+			r1, w1, ok1 := k.inst.syscalls()
 			cpu1, err := k.inst.cpu()
 			if err != nil {
 				return err
@@ -150,6 +161,9 @@ func closedLoops(ctx context.Context, set settings, kinds []kind) error {
 				return ctx.Err()
 			}
 			cpu[i] += cpu1 - cpu0
+			sysOK = sysOK && ok0 && ok1
+			sysR[i] += r1 - r0
+			sysW[i] += w1 - w0
 			if results[i] == nil {
 				results[i] = r
 			} else {
@@ -158,7 +172,7 @@ func closedLoops(ctx context.Context, set settings, kinds []kind) error {
 		}
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kind\tcalls\terrors\tRPS\tp50\tp99\tCPU µs/call\tratio\ttarget\t\t")
+	fmt.Fprintln(tw, "kind\tcalls\terrors\tRPS\tp50\tp99\treads+writes/call\tCPU µs/call\tratio\ttarget\t\t")
 	var base float64
 	for i, k := range run {
 		r := results[i]
@@ -173,8 +187,13 @@ func closedLoops(ctx context.Context, set settings, kinds []kind) error {
 				verdict += " (" + k.note + ")"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%.1f\t%.2f\t%s\t\t\n", k.name, r.calls, r.errors, r.rps(),
-			us(r.quantile(0.50)), us(r.quantile(0.99)), perCall, ratio, verdict)
+		perCallSys := "-"
+		if sysOK {
+			n := float64(max(r.calls, 1))
+			perCallSys = fmt.Sprintf("%.2f+%.2f", float64(sysR[i])/n, float64(sysW[i])/n)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t%s\t%.1f\t%.2f\t%s\t\t\n", k.name, r.calls, r.errors, r.rps(),
+			us(r.quantile(0.50)), us(r.quantile(0.99)), perCallSys, perCall, ratio, verdict)
 		reportErrors(k.name, r)
 	}
 	return tw.Flush()
@@ -262,50 +281,72 @@ func us(d time.Duration) string {
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
-// workloads holds the clients and the requests of every kind.
+// workloads holds the connections and the requests of every kind, each
+// request encoded once (see rawCodec).
 type workloads struct {
-	cachedHealth healthpb.HealthClient
-	cachedCheck  authv3.AuthorizationClient
-	checks       []*authv3.CheckRequest // one signed-in request per token
-	cached       authsvcv1.AuthServiceClient
-	uncached     authsvcv1.AuthServiceClient
-	tokens       []string
-	expired      string
-	uat          string
+	cached, uncached *grpc.ClientConn
+	healthReq        []byte
+	verifyReq        [][]byte // per token
+	authStateReq     [][]byte // per token
+	checkReq         [][]byte // per token: a signed-in Envoy CheckRequest
+	expiredReq       []byte
+	// The answers of the checked kinds, per token, taken in warm; a call
+	// whose answer differs is decoded and judged (answered).
+	authStateWant, checkWant [][]byte
+	healthWant               []byte
 }
 
-func newWorkloads(cached, uncached *instance, tokens []string, expired string, iat int64) *workloads {
-	checks := make([]*authv3.CheckRequest, len(tokens))
-	for i, tok := range tokens {
-		checks[i] = edgetest.SignedInCheckRequest(tok, iat-1)
+func newWorkloads(cached, uncached *instance, tokens []string, expired string, iat int64) (*workloads, error) {
+	w := &workloads{cached: cached.conn, uncached: uncached.conn}
+	uat := strconv.FormatInt(iat-1, 10)
+	var encErr error
+	enc := func(m proto.Message) []byte {
+		b, err := proto.Marshal(m)
+		encErr = errors.Join(encErr, err)
+		return b
 	}
-	return &workloads{
-		cachedHealth: healthpb.NewHealthClient(cached.conn),
-		cachedCheck:  authv3.NewAuthorizationClient(cached.conn), // the same connection as health
-		checks:       checks,
-		cached:       authsvcv1.NewAuthServiceClient(cached.conn),
-		uncached:     authsvcv1.NewAuthServiceClient(uncached.conn),
-		tokens:       tokens, expired: expired, uat: strconv.FormatInt(iat-1, 10),
+	w.healthReq = enc(&healthpb.HealthCheckRequest{})
+	w.expiredReq = enc(&authsvcv1.VerifySessionTokenRequest{Token: expired})
+	for _, tok := range tokens {
+		w.verifyReq = append(w.verifyReq, enc(&authsvcv1.VerifySessionTokenRequest{Token: tok}))
+		w.authStateReq = append(w.authStateReq, enc(&authsvcv1.GetAuthStateRequest{
+			CookieToken: proto.String(tok), ClientUat: &uat,
+			Host: proto.String("app.loadtest.example"), UserAgent: proto.String("Mozilla/5.0 (loadtest)"),
+		}))
+		w.checkReq = append(w.checkReq, enc(edgetest.SignedInCheckRequest(tok, iat-1)))
 	}
+	return w, encErr
+}
+
+func invoke(ctx context.Context, cc *grpc.ClientConn, method string, req []byte, resp *frame) error {
+	return cc.Invoke(ctx, method, &frame{b: req}, resp, rawCall...)
 }
 
 func (w *workloads) health(ctx context.Context, _ int) error {
-	_, err := w.cachedHealth.Check(ctx, &healthpb.HealthCheckRequest{})
-	return err
+	resp := frame{keep: true}
+	if err := invoke(ctx, w.cached, healthpb.Health_Check_FullMethodName, w.healthReq, &resp); err != nil {
+		return err
+	}
+	return answered(resp.b, w.healthWant, &healthpb.HealthCheckResponse{}, serving)
+}
+
+func serving(m proto.Message) error {
+	if s := m.(*healthpb.HealthCheckResponse).GetStatus(); s != healthpb.HealthCheckResponse_SERVING {
+		return fmt.Errorf("health %s, want SERVING", s)
+	}
+	return nil
 }
 
 func (w *workloads) verifyWarm(ctx context.Context, i int) error {
-	_, err := w.cached.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: w.tokens[i%len(w.tokens)]})
-	return err
+	return invoke(ctx, w.cached, authsvcv1.AuthService_VerifySessionToken_FullMethodName, w.verifyReq[i%len(w.verifyReq)], &frame{})
 }
 
 func (w *workloads) verifyUnseen(ctx context.Context, i int) error {
-	_, err := w.uncached.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: w.tokens[i%len(w.tokens)]})
-	return err
+	return invoke(ctx, w.uncached, authsvcv1.AuthService_VerifySessionToken_FullMethodName, w.verifyReq[i%len(w.verifyReq)], &frame{})
 }
 
 func (w *workloads) verifyExpired(ctx context.Context, _ int) error {
-	_, err := w.cached.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: w.expired})
+	err := invoke(ctx, w.cached, authsvcv1.AuthService_VerifySessionToken_FullMethodName, w.expiredReq, &frame{})
 	if err == nil {
 		return errors.New("an expired token verified")
 	}
@@ -316,15 +357,18 @@ func (w *workloads) verifyExpired(ctx context.Context, _ int) error {
 }
 
 func (w *workloads) authState(ctx context.Context, i int) error {
-	resp, err := w.cached.GetAuthState(ctx, &authsvcv1.GetAuthStateRequest{
-		CookieToken: &w.tokens[i%len(w.tokens)], ClientUat: &w.uat,
-		Host: proto.String("app.loadtest.example"), UserAgent: proto.String("Mozilla/5.0 (loadtest)"),
-	})
-	if err != nil {
+	i %= len(w.authStateReq)
+	resp := frame{keep: true}
+	if err := invoke(ctx, w.cached, authsvcv1.AuthService_GetAuthState_FullMethodName, w.authStateReq[i], &resp); err != nil {
 		return err
 	}
-	if resp.GetStatus() != authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN {
-		return fmt.Errorf("auth state %s (%s), want signed in", resp.GetStatus(), resp.GetReason())
+	return answered(resp.b, index(w.authStateWant, i), &authsvcv1.GetAuthStateResponse{}, signedIn)
+}
+
+func signedIn(m proto.Message) error {
+	r := m.(*authsvcv1.GetAuthStateResponse)
+	if r.GetStatus() != authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN {
+		return fmt.Errorf("auth state %s (%s), want signed in", r.GetStatus(), r.GetReason())
 	}
 	return nil
 }
@@ -332,19 +376,45 @@ func (w *workloads) authState(ctx context.Context, i int) error {
 // check is Envoy's ext_authz Check for a signed-in browser request; an
 // answer other than OK is an error.
 func (w *workloads) check(ctx context.Context, i int) error {
-	resp, err := w.cachedCheck.Check(ctx, w.checks[i%len(w.checks)])
-	if err != nil {
+	i %= len(w.checkReq)
+	resp := frame{keep: true}
+	if err := invoke(ctx, w.cached, authv3.Authorization_Check_FullMethodName, w.checkReq[i], &resp); err != nil {
 		return err
 	}
-	if c := resp.GetStatus().GetCode(); c != 0 {
+	return answered(resp.b, index(w.checkWant, i), &authv3.CheckResponse{}, checkOK)
+}
+
+func checkOK(m proto.Message) error {
+	if c := m.(*authv3.CheckResponse).GetStatus().GetCode(); c != 0 {
 		return fmt.Errorf("check answered code %d, want OK", c)
 	}
 	return nil
 }
 
-// warm makes one call of each kind and warms the cache with every token.
+func index(s [][]byte, i int) []byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return nil
+}
+
+// answered judges an answer: the same bytes as the judged answer want pass
+// at once; any other answer (or with no want yet) is decoded into m and
+// judged by ok.
+func answered(got, want []byte, m proto.Message, ok func(proto.Message) error) error {
+	if want != nil && bytes.Equal(got, want) {
+		return nil
+	}
+	if err := proto.Unmarshal(got, m); err != nil {
+		return fmt.Errorf("answer does not decode: %w", err)
+	}
+	return ok(m)
+}
+
+// warm makes one call of each kind, warms the cache with every token, and
+// keeps each token's judged answers for the fast comparison.
 func (w *workloads) warm(ctx context.Context) error {
-	for i := range w.tokens {
+	for i := range w.verifyReq {
 		if err := w.verifyWarm(ctx, i); err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
@@ -353,6 +423,31 @@ func (w *workloads) warm(ctx context.Context) error {
 		if err := c(ctx, 0); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	keep := func(cc *grpc.ClientConn, method string, req []byte, m proto.Message, ok func(proto.Message) error) ([]byte, error) {
+		resp := frame{keep: true}
+		if err := invoke(ctx, cc, method, req, &resp); err != nil {
+			return nil, err
+		}
+		if err := answered(resp.b, nil, m, ok); err != nil {
+			return nil, err
+		}
+		return resp.b, nil
+	}
+	var err error
+	if w.healthWant, err = keep(w.cached, healthpb.Health_Check_FullMethodName, w.healthReq, &healthpb.HealthCheckResponse{}, serving); err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	for i := range w.verifyReq {
+		b, err := keep(w.cached, authsvcv1.AuthService_GetAuthState_FullMethodName, w.authStateReq[i], &authsvcv1.GetAuthStateResponse{}, signedIn)
+		if err != nil {
+			return fmt.Errorf("auth-state: %w", err)
+		}
+		w.authStateWant = append(w.authStateWant, b)
+		if b, err = keep(w.cached, authv3.Authorization_Check_FullMethodName, w.checkReq[i], &authv3.CheckResponse{}, checkOK); err != nil {
+			return fmt.Errorf("ext-authz-check: %w", err)
+		}
+		w.checkWant = append(w.checkWant, b)
 	}
 	return nil
 }

@@ -172,6 +172,34 @@ func (in *instance) cpu() (time.Duration, error) {
 	return time.Duration((utime + stime) / clockTicks * float64(time.Second)), nil
 }
 
+// syscalls returns the process's read and write system calls so far
+// (syscr and syscw of /proc/<pid>/io); ok is false where the kernel does not
+// say.
+func (in *instance) syscalls() (reads, writes int64, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", in.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	seen := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		var dst *int64
+		switch k {
+		case "syscr":
+			dst = &reads
+		case "syscw":
+			dst = &writes
+		default:
+			continue
+		}
+		if *dst, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
+			return 0, 0, false
+		}
+		seen++
+	}
+	return reads, writes, seen == 2
+}
+
 // rss returns the resident set size in bytes.
 func (in *instance) rss() (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", in.cmd.Process.Pid))
@@ -187,13 +215,23 @@ func (in *instance) rss() (int64, error) {
 	return 0, errors.New("no VmRSS")
 }
 
-// profile captures a CPU profile of d seconds into file, in the background;
-// wait returns its error.
+// profile captures a CPU profile of d seconds into file and, beside it, the
+// allocations made over the same seconds into file's name with .allocs
+// before the extension, in the background; wait returns the first error.
 func (in *instance) profile(file string, d time.Duration) (wait func() error) {
+	ext := filepath.Ext(file)
+	cpu := in.capture("profile", file, d)
+	allocs := in.capture("allocs", strings.TrimSuffix(file, ext)+".allocs"+ext, d)
+	return func() error { return errors.Join(cpu(), allocs()) }
+}
+
+// capture saves the pprof endpoint's named profile over d seconds (a delta
+// for allocs) into file, in the background.
+func (in *instance) capture(name, file string, d time.Duration) (wait func() error) {
 	errc := make(chan error, 1)
 	go func() {
 		errc <- func() error {
-			url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", in.pprofAddr, int(d.Seconds()))
+			url := fmt.Sprintf("http://%s/debug/pprof/%s?seconds=%d", in.pprofAddr, name, int(d.Seconds()))
 			resp, err := http.Get(url) //nolint:gosec // loopback, our own child
 			if err != nil {
 				return err
