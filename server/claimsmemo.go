@@ -8,6 +8,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/mem"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
@@ -35,10 +36,20 @@ const claimsMemoSize = 4096
 type claimsMemo struct {
 	// off skips remembering: with the verifier's cache off every call has
 	// new claims, so entries would never be hit and only cost memory and GC.
-	off  bool
-	mu   sync.Mutex
-	m    map[*verifier.Claims]*memoEntry
-	wire map[proto.Message]*atomic.Pointer[[]byte] // memoised responses → their encoding
+	// The responses of each call are still encoded directly (see wire).
+	off bool
+	mu  sync.Mutex
+	m   map[*verifier.Claims]*memoEntry
+	// wire maps the responses made by entries to their encodings. With the
+	// memo off it holds a call's responses only until the codec takes them.
+	wire map[proto.Message]*wireSlot
+}
+
+// wireSlot is one response's encoding, made on first use by encode.
+type wireSlot struct {
+	b      atomic.Pointer[[]byte]
+	encode func() []byte // nil result: encode with protobuf-go
+	once   bool          // the memo is off: the codec removes the slot
 }
 
 // memoEntry is one claims' protobuf form and the responses made of it:
@@ -46,15 +57,23 @@ type claimsMemo struct {
 // answer with its identity headers (extauthz.go).
 type memoEntry struct {
 	pb           *authsvcv1.Claims
+	claimsWire   []byte // pb's encoding, or nil (see claimsProtoWire)
 	verify       *authsvcv1.VerifySessionTokenResponse
 	signedIn     *authsvcv1.GetAuthStateResponse
 	checkHeaders []*corev3.HeaderValueOption
 	checkOK      *authv3.CheckResponse // OK, checkHeaders set, nothing removed
 }
 
+// maxPendingWire bounds the slots of a memo that is off: a response whose
+// call failed after the handler (so it was never encoded) leaves its slot
+// behind, and the map starts over when this many have gathered.
+const maxPendingWire = 1024
+
 func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
 	if m.off {
-		return newMemoEntry(c)
+		// For this call's VerifySessionToken or GetAuthState only; Check
+		// builds its answer itself (checkAnswer).
+		return newMemoEntry(c, false)
 	}
 	m.mu.Lock()
 	e, ok := m.m[c]
@@ -62,38 +81,80 @@ func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
 	if ok {
 		return e, nil
 	}
-	e, err := newMemoEntry(c)
+	e, err := newMemoEntry(c, true)
 	if err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	if m.m == nil || len(m.m) >= claimsMemoSize {
 		m.m = make(map[*verifier.Claims]*memoEntry, 64)
-		m.wire = make(map[proto.Message]*atomic.Pointer[[]byte], 128)
+		m.wire = make(map[proto.Message]*wireSlot, 128)
 	}
 	m.m[c] = e
-	m.wire[e.verify] = new(atomic.Pointer[[]byte])
-	m.wire[e.signedIn] = new(atomic.Pointer[[]byte])
-	m.wire[e.checkOK] = new(atomic.Pointer[[]byte])
+	m.wire[e.verify] = &wireSlot{encode: e.verifyWire}
+	m.wire[e.signedIn] = &wireSlot{encode: e.signedInWire}
+	m.wire[e.checkOK] = &wireSlot{encode: func() []byte { return nil }}
 	m.mu.Unlock()
 	return e, nil
 }
 
-func newMemoEntry(c *verifier.Claims) (*memoEntry, error) {
-	pb, err := claimsProto(c)
+// newMemoEntry converts c; withCheck also makes Check's identity headers
+// and OK answer.
+func newMemoEntry(c *verifier.Claims, withCheck bool) (*memoEntry, error) {
+	pb, wire, err := claimsProtoWire(c, true)
 	if err != nil {
 		return nil, err
 	}
-	headers := checkHeaderOptions(c)
-	return &memoEntry{
-		pb:     pb,
-		verify: &authsvcv1.VerifySessionTokenResponse{Claims: pb},
-		signedIn: &authsvcv1.GetAuthStateResponse{
-			Status: authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN, Reason: string(verifier.AuthReasonStandardSignedIn), Claims: pb,
-		},
-		checkHeaders: headers,
-		checkOK:      newOKResponse(headers, nil),
-	}, nil
+	e := &memoEntry{
+		pb:         pb,
+		claimsWire: wire,
+		verify:     &authsvcv1.VerifySessionTokenResponse{Claims: pb},
+		signedIn:   signedInState(pb),
+	}
+	if withCheck {
+		e.checkHeaders = checkHeaderOptions(c)
+		e.checkOK = newOKResponse(e.checkHeaders, nil)
+	}
+	return e, nil
+}
+
+// signedInState is GetAuthState's answer for a standard signed-in state.
+func signedInState(claims *authsvcv1.Claims) *authsvcv1.GetAuthStateResponse {
+	return &authsvcv1.GetAuthStateResponse{
+		Status: authsvcv1.AuthStatus_AUTH_STATUS_SIGNED_IN, Reason: string(verifier.AuthReasonStandardSignedIn), Claims: claims,
+	}
+}
+
+// verifyWire encodes e.verify from the claims' own encoding.
+func (e *memoEntry) verifyWire() []byte {
+	if e.claimsWire == nil {
+		return nil
+	}
+	return protowire.AppendBytes(protowire.AppendTag(nil, verifyClaimsNum, protowire.BytesType), e.claimsWire)
+}
+
+// signedInWire encodes e.signedIn: its other fields (made by the same
+// signedInState) through protobuf-go, then the claims' own encoding.
+func (e *memoEntry) signedInWire() []byte {
+	if e.claimsWire == nil {
+		return nil
+	}
+	head, err := proto.Marshal(signedInState(nil))
+	if err != nil {
+		return nil
+	}
+	return protowire.AppendBytes(protowire.AppendTag(head, authStateClaimsNum, protowire.BytesType), e.claimsWire)
+}
+
+// pending hands msg, a response of an entry of a memo that is off, to the
+// codec's next Marshal of it, encoded by encode.
+func (m *claimsMemo) pending(msg proto.Message, encode func() []byte) {
+	m.mu.Lock()
+	if m.wire == nil || len(m.wire) >= maxPendingWire {
+		m.wire = make(map[proto.Message]*wireSlot, 64)
+	}
+	m.wire[msg] = &wireSlot{encode: encode, once: true}
+	m.mu.Unlock()
 }
 
 // proto returns the shared protobuf form of c.
@@ -111,6 +172,9 @@ func (m *claimsMemo) verifyResponse(c *verifier.Claims) (*authsvcv1.VerifySessio
 	if err != nil {
 		return nil, err
 	}
+	if m.off {
+		m.pending(e.verify, e.verifyWire)
+	}
 	return e.verify, nil
 }
 
@@ -123,6 +187,9 @@ func (m *claimsMemo) signedInResponse(st verifier.State) (resp *authsvcv1.GetAut
 	e, err := m.entry(st.Claims)
 	if err != nil {
 		return nil, false, err
+	}
+	if m.off {
+		m.pending(e.signedIn, e.signedInWire)
 	}
 	return e.signedIn, true, nil
 }
@@ -149,25 +216,28 @@ func (m *claimsMemo) checkAnswer(c *verifier.Claims, remove []string) *authv3.Ch
 	return newOKResponse(e.checkHeaders, remove)
 }
 
-// wireOf returns the slot holding the encoding of a memoised response, or
-// nil when msg is not one.
-func (m *claimsMemo) wireOf(msg any) *atomic.Pointer[[]byte] {
+// wireOf returns the slot for the encoding of a response an entry made, or
+// nil when msg is not one. A slot of a memo that is off is handed out once.
+func (m *claimsMemo) wireOf(msg any) *wireSlot {
 	switch msg.(type) {
 	case *authsvcv1.VerifySessionTokenResponse, *authsvcv1.GetAuthStateResponse, *authv3.CheckResponse:
 	default:
 		return nil
 	}
-	if m.off {
-		return nil
-	}
+	key := msg.(proto.Message)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.wire[msg.(proto.Message)]
+	slot := m.wire[key]
+	if slot != nil && slot.once {
+		delete(m.wire, key)
+	}
+	return slot
 }
 
-// memoCodec is the server's proto codec: memoised responses are encoded
-// once and their bytes reused (the buffers are never pooled or written to,
-// so sharing them is safe); every other message goes to grpc's own codec.
+// memoCodec is the server's proto codec: responses made by the memo are
+// encoded once, directly where their entry can (see claimsProtoWire), and
+// their bytes reused (the buffers are never pooled or written to, so
+// sharing them is safe); every other message goes to grpc's own codec.
 type memoCodec struct {
 	base encoding.CodecV2
 	memo *claimsMemo
@@ -184,14 +254,17 @@ func (c memoCodec) Marshal(v any) (mem.BufferSlice, error) {
 	if slot == nil {
 		return c.base.Marshal(v)
 	}
-	if b := slot.Load(); b != nil {
+	if b := slot.b.Load(); b != nil {
 		return mem.BufferSlice{mem.SliceBuffer(*b)}, nil
 	}
-	b, err := proto.Marshal(v.(proto.Message))
-	if err != nil {
-		return nil, err
+	b := slot.encode()
+	if b == nil {
+		var err error
+		if b, err = proto.Marshal(v.(proto.Message)); err != nil {
+			return nil, err
+		}
 	}
-	slot.Store(&b)
+	slot.b.Store(&b)
 	return mem.BufferSlice{mem.SliceBuffer(b)}, nil
 }
 

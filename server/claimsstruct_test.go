@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -37,7 +38,8 @@ func TestStructFromJSONMatchesProtojson(t *testing.T) {
 }
 
 // checkStructFromJSON fails when structFromJSON and protojson disagree on
-// whether in is valid, or on the Struct it gives.
+// whether in is valid, or on the Struct it gives, or when that Struct's
+// direct encoding does not decode to it.
 func checkStructFromJSON(t *testing.T, in []byte) {
 	t.Helper()
 	want := &structpb.Struct{}
@@ -48,6 +50,12 @@ func checkStructFromJSON(t *testing.T, in []byte) {
 		t.Fatalf("structFromJSON(%q) error %v, protojson error %v", in, err, wantErr)
 	case err == nil && !proto.Equal(got, want):
 		t.Fatalf("structFromJSON(%q) = %v, protojson %v", in, got, want)
+	case err == nil:
+		// What the codec sends of it (structwire.go) must decode to it too,
+		// unless the direct encoder declines the nesting.
+		if _, err := appendStructField(nil, 1, got); !errors.Is(err, errStructWireDepth) {
+			checkStructWire(t, got)
+		}
 	}
 }
 

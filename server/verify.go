@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
@@ -48,7 +51,16 @@ func checkToken(token string) error {
 // claimsProto converts verified claims to their protobuf form. The raw
 // claims and the actor are decoded from the JSON the token carried.
 func claimsProto(c *verifier.Claims) (*authsvcv1.Claims, error) {
-	pb := &authsvcv1.Claims{
+	pb, _, err := claimsProtoWire(c, false)
+	return pb, err
+}
+
+// claimsProtoWire is claimsProto that, with wantWire, also returns the
+// message's encoding, written without protobuf-go's reflection over the
+// two Structs (structwire.go). wire is nil when not wanted or when the
+// direct encoder declines; the message is complete either way.
+func claimsProtoWire(c *verifier.Claims, wantWire bool) (pb *authsvcv1.Claims, wire []byte, err error) {
+	pb = &authsvcv1.Claims{
 		SessionId:       c.SessionID,
 		UserId:          c.UserID,
 		AuthorizedParty: c.AuthorizedParty,
@@ -69,14 +81,47 @@ func claimsProto(c *verifier.Claims) (*authsvcv1.Claims, error) {
 	if r := c.Reverification; r != nil {
 		pb.Reverification = &authsvcv1.FactorVerificationAge{FirstFactorMinutes: r.FirstFactorMinutes, SecondFactorMinutes: r.SecondFactorMinutes}
 	}
-	var err error
+	if wantWire {
+		// Every field but the two Structs, which are still unset here, into
+		// room for them: their encoding is about the size of their JSON.
+		// (An error leaves wire nil, and protobuf-go reports it later.)
+		if wire, err = (proto.MarshalOptions{}).MarshalAppend(make([]byte, 0, 2*(len(c.Raw)+len(c.Actor))+256), pb); err != nil {
+			wire = nil
+		}
+	}
 	if pb.Raw, err = jsonStruct(c.Raw); err != nil {
-		return nil, fmt.Errorf("server: raw claims: %w", err)
+		return nil, nil, fmt.Errorf("server: raw claims: %w", err)
 	}
 	if pb.Actor, err = jsonStruct(c.Actor); err != nil {
-		return nil, fmt.Errorf("server: act claim: %w", err)
+		return nil, nil, fmt.Errorf("server: act claim: %w", err)
 	}
-	return pb, nil
+	if wire != nil {
+		wire, err = appendStructField(wire, claimsRawNum, pb.Raw)
+		if err == nil {
+			wire, err = appendStructField(wire, claimsActorNum, pb.Actor)
+		}
+		if err != nil {
+			wire = nil
+		}
+	}
+	return pb, wire, nil
+}
+
+// The field numbers the direct encodings write, read from the generated
+// descriptors so that a renumbering in auth.proto cannot go unnoticed.
+var (
+	claimsRawNum       = fieldNum(&authsvcv1.Claims{}, "raw")
+	claimsActorNum     = fieldNum(&authsvcv1.Claims{}, "actor")
+	verifyClaimsNum    = fieldNum(&authsvcv1.VerifySessionTokenResponse{}, "claims")
+	authStateClaimsNum = fieldNum(&authsvcv1.GetAuthStateResponse{}, "claims")
+)
+
+func fieldNum(m proto.Message, name protoreflect.Name) protowire.Number {
+	fd := m.ProtoReflect().Descriptor().Fields().ByName(name)
+	if fd == nil || fd.Kind() != protoreflect.MessageKind || fd.Cardinality() == protoreflect.Repeated {
+		panic(fmt.Sprintf("server: %s has no singular message field %s", m.ProtoReflect().Descriptor().FullName(), name))
+	}
+	return fd.Number()
 }
 
 // jsonStruct decodes a JSON object into a Struct; empty input gives nil.
