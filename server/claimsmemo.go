@@ -268,4 +268,11 @@ func (c memoCodec) Marshal(v any) (mem.BufferSlice, error) {
 	return mem.BufferSlice{mem.SliceBuffer(b)}, nil
 }
 
-func (c memoCodec) Unmarshal(data mem.BufferSlice, v any) error { return c.base.Unmarshal(data, v) }
+// Unmarshal decodes Envoy's CheckRequest along Check's path by hand
+// (checkdecode.go) and everything else with grpc's codec.
+func (c memoCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if req, ok := v.(*authv3.CheckRequest); ok {
+		return unmarshalCheckRequest(data, req)
+	}
+	return c.base.Unmarshal(data, v)
+}

@@ -116,10 +116,12 @@ var (
 	authStateClaimsNum = fieldNum(&authsvcv1.GetAuthStateResponse{}, "claims")
 )
 
+// fieldNum is the number of m's field name, a message (or a map of them,
+// which is repeated entry messages on the wire).
 func fieldNum(m proto.Message, name protoreflect.Name) protowire.Number {
 	fd := m.ProtoReflect().Descriptor().Fields().ByName(name)
-	if fd == nil || fd.Kind() != protoreflect.MessageKind || fd.Cardinality() == protoreflect.Repeated {
-		panic(fmt.Sprintf("server: %s has no singular message field %s", m.ProtoReflect().Descriptor().FullName(), name))
+	if fd == nil || fd.Kind() != protoreflect.MessageKind {
+		panic(fmt.Sprintf("server: %s has no message field %s", m.ProtoReflect().Descriptor().FullName(), name))
 	}
 	return fd.Number()
 }
