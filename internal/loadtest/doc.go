@@ -13,8 +13,10 @@
 //     per call ÷ the kind's); the kinds take turns of 1 s until each has
 //     run its time, so that all sample the machine's changing speed alike.
 //     Requests are encoded once before the run and answers compared as
-//     bytes (rawcodec.go), so that the generator's own work cannot set the
-//     pace;
+//     bytes (rawcodec.go), and the connection writes what has gathered
+//     once the ready goroutines have run, as Envoy's event loop does
+//     (coalesce.go), so that the generator's own work and write pattern
+//     cannot set the pace;
 //   - open loop at a fixed rate (1000 RPS) for VerifySessionToken and
 //     GetAuthState: p99 measured from each call's scheduled start, so a
 //     stall is not hidden by the generator waiting;

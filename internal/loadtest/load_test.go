@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,5 +176,73 @@ func TestResultAdd(t *testing.T) {
 	}
 	if r.rps() != 2.5 {
 		t.Errorf("rps %v, want 2.5", r.rps())
+	}
+}
+
+// TestCoalescingConnDelivers: what several goroutines write through a
+// coalescing conn reaches the peer complete and, per writer, in order; once
+// the peer is gone, a later Write reports the socket's error.
+func TestCoalescingConnDelivers(t *testing.T) {
+	t.Parallel()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := lis.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- c
+	}()
+	c, err := dialCoalescing(t.Context(), lis.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer := <-accepted
+	if peer == nil {
+		t.Fatal("accept failed")
+	}
+	const writers, chunks = 4, 500
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range chunks {
+				if _, err := c.Write([]byte{byte('a' + w), byte(i >> 8), byte(i)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	got := make([]byte, writers*chunks*3)
+	if _, err := io.ReadFull(peer, got); err != nil {
+		t.Fatalf("peer read: %v", err)
+	}
+	wg.Wait()
+	next := make([]int, writers)
+	for i := 0; i < len(got); i += 3 {
+		w, n := int(got[i]-'a'), int(got[i+1])<<8|int(got[i+2])
+		if w < 0 || w >= writers || n != next[w] {
+			t.Fatalf("at byte %d: writer %d chunk %d, want chunk %d", i, w, n, next[min(max(w, 0), writers-1)])
+		}
+		next[w]++
+	}
+	peer.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := c.Write(make([]byte, 64<<10)); err != nil {
+			break // the error of a write that could not be delivered
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("writes to a closed peer never failed")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

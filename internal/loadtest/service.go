@@ -94,7 +94,8 @@ func startInstance(ctx context.Context, name, bin, jwtKey string, pinned bool, e
 	if err := in.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	if in.conn, err = grpc.NewClient(in.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials())); err != nil {
+	if in.conn, err = grpc.NewClient(in.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithContextDialer(dialCoalescing)); err != nil {
 		in.stop()
 		return nil, err
 	}
