@@ -46,6 +46,8 @@ type Metrics struct {
 	// The hot label sets, resolved once (read-only after New).
 	verifyValid prometheus.Counter // verifications{VerifySessionToken, valid, ""}
 	signedIn    prometheus.Counter // auth_states{signed-in, standard-signed-in}
+	extAllow    prometheus.Counter // edge_checks{ext_authz, allow}
+	fwdAllow    prometheus.Counter // edge_checks{forward_auth, allow}
 }
 
 // New returns a Metrics with every family registered, the Go and process
@@ -77,6 +79,8 @@ func New() *Metrics {
 	}
 	m.verifyValid = m.verifications.WithLabelValues("VerifySessionToken", OutcomeValid, "")
 	m.signedIn = m.authStates.WithLabelValues("signed-in", "standard-signed-in")
+	m.extAllow = m.edgeChecks.WithLabelValues(EdgeExtAuthz, DecisionAllow)
+	m.fwdAllow = m.edgeChecks.WithLabelValues(EdgeForwardAuth, DecisionAllow)
 	return m
 }
 

@@ -134,6 +134,16 @@ func (m *Metrics) EdgeCheck(kind, decision string) {
 	if m == nil {
 		return
 	}
+	if decision == DecisionAllow { // resolved in New, like the verify and auth-state hot paths
+		switch kind {
+		case EdgeExtAuthz:
+			m.extAllow.Inc()
+			return
+		case EdgeForwardAuth:
+			m.fwdAllow.Inc()
+			return
+		}
+	}
 	m.edgeChecks.WithLabelValues(bounded(kind, edgeKinds), bounded(decision, edgeDecisions)).Inc()
 }
 
