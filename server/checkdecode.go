@@ -33,28 +33,22 @@ var (
 	requestHTTPNum     = fieldNum(&authv3.AttributeContext_Request{}, "http")
 	httpHeadersNum     = fieldNum(&authv3.AttributeContext_HttpRequest{}, "headers")
 	// httpStrings are HttpRequest's string fields, by number.
-	httpStrings = func() map[protowire.Number]func(*authv3.AttributeContext_HttpRequest) *string {
-		m := map[protowire.Number]func(*authv3.AttributeContext_HttpRequest) *string{}
-		for name, field := range map[protoreflect.Name]func(*authv3.AttributeContext_HttpRequest) *string{
-			"id":       func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Id },
-			"method":   func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Method },
-			"path":     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Path },
-			"host":     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Host },
-			"scheme":   func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Scheme },
-			"query":    func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Query },
-			"fragment": func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Fragment },
-			"protocol": func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Protocol },
-			"body":     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Body },
-		} {
-			fd := (&authv3.AttributeContext_HttpRequest{}).ProtoReflect().Descriptor().Fields().ByName(name)
-			if fd == nil || fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated {
-				panic("server: HttpRequest has no string field " + string(name))
-			}
-			m[fd.Number()] = field
-		}
-		return m
-	}()
+	httpStrings = map[protowire.Number]func(*authv3.AttributeContext_HttpRequest) *string{
+		httpNum("id"):       func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Id },
+		httpNum("method"):   func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Method },
+		httpNum("path"):     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Path },
+		httpNum("host"):     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Host },
+		httpNum("scheme"):   func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Scheme },
+		httpNum("query"):    func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Query },
+		httpNum("fragment"): func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Fragment },
+		httpNum("protocol"): func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Protocol },
+		httpNum("body"):     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Body },
+	}
 )
+
+func httpNum(name protoreflect.Name) protowire.Number {
+	return fieldNum(&authv3.AttributeContext_HttpRequest{}, name)
+}
 
 // unmarshalCheckRequest replaces req with the CheckRequest in data.
 func unmarshalCheckRequest(data mem.BufferSlice, req *authv3.CheckRequest) error {
@@ -122,39 +116,42 @@ func (d *checkDecoder) merge(f field, m proto.Message, level int) error {
 	return proto.UnmarshalOptions{Merge: true, RecursionLimit: protowire.DefaultRecursionLimit - level}.Unmarshal(d.b[f.start:f.end], m)
 }
 
-func (d *checkDecoder) checkRequest(from, to int, req *authv3.CheckRequest) error {
+// within walks the message m, at level, in d.b[from:to]: field num, when
+// length-delimited, goes to into with its value's span, and every other
+// field to protobuf-go (merge).
+func (d *checkDecoder) within(from, to, level int, m proto.Message, num protowire.Number, into func(vs, vend int) error) error {
 	return d.fields(from, to, func(f field) error {
-		if f.num != checkAttributesNum || f.typ != protowire.BytesType {
-			return d.merge(f, req, 0)
+		if f.num != num || f.typ != protowire.BytesType {
+			return d.merge(f, m, level)
 		}
+		return into(f.vs, f.vend)
+	})
+}
+
+func (d *checkDecoder) checkRequest(from, to int, req *authv3.CheckRequest) error {
+	return d.within(from, to, 0, req, checkAttributesNum, func(vs, vend int) error {
 		if req.Attributes == nil {
 			req.Attributes = &authv3.AttributeContext{}
 		}
-		return d.attributes(f.vs, f.vend, req.Attributes)
+		return d.attributes(vs, vend, req.Attributes)
 	})
 }
 
 func (d *checkDecoder) attributes(from, to int, a *authv3.AttributeContext) error {
-	return d.fields(from, to, func(f field) error {
-		if f.num != attrRequestNum || f.typ != protowire.BytesType {
-			return d.merge(f, a, 1)
-		}
+	return d.within(from, to, 1, a, attrRequestNum, func(vs, vend int) error {
 		if a.Request == nil {
 			a.Request = &authv3.AttributeContext_Request{}
 		}
-		return d.request(f.vs, f.vend, a.Request)
+		return d.request(vs, vend, a.Request)
 	})
 }
 
 func (d *checkDecoder) request(from, to int, r *authv3.AttributeContext_Request) error {
-	return d.fields(from, to, func(f field) error {
-		if f.num != requestHTTPNum || f.typ != protowire.BytesType {
-			return d.merge(f, r, 2)
-		}
+	return d.within(from, to, 2, r, requestHTTPNum, func(vs, vend int) error {
 		if r.Http == nil {
 			r.Http = &authv3.AttributeContext_HttpRequest{}
 		}
-		return d.http(f.vs, f.vend, r.Http)
+		return d.http(vs, vend, r.Http)
 	})
 }
 

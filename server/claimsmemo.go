@@ -48,7 +48,7 @@ type claimsMemo struct {
 // wireSlot is one response's encoding, made on first use by encode.
 type wireSlot struct {
 	b      atomic.Pointer[[]byte]
-	encode func() []byte // nil result: encode with protobuf-go
+	encode func() []byte // nil, or a nil result: encode with protobuf-go
 	once   bool          // the memo is off: the codec removes the slot
 }
 
@@ -57,7 +57,7 @@ type wireSlot struct {
 // answer with its identity headers (extauthz.go).
 type memoEntry struct {
 	pb           *authsvcv1.Claims
-	claimsWire   []byte // pb's encoding, or nil (see claimsProtoWire)
+	claimsWire   []byte // pb's encoding, or nil (see claimsProto)
 	verify       *authsvcv1.VerifySessionTokenResponse
 	signedIn     *authsvcv1.GetAuthStateResponse
 	checkHeaders []*corev3.HeaderValueOption
@@ -93,7 +93,7 @@ func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
 	m.m[c] = e
 	m.wire[e.verify] = &wireSlot{encode: e.verifyWire}
 	m.wire[e.signedIn] = &wireSlot{encode: e.signedInWire}
-	m.wire[e.checkOK] = &wireSlot{encode: func() []byte { return nil }}
+	m.wire[e.checkOK] = &wireSlot{}
 	m.mu.Unlock()
 	return e, nil
 }
@@ -101,7 +101,7 @@ func (m *claimsMemo) entry(c *verifier.Claims) (*memoEntry, error) {
 // newMemoEntry converts c; withCheck also makes Check's identity headers
 // and OK answer.
 func newMemoEntry(c *verifier.Claims, withCheck bool) (*memoEntry, error) {
-	pb, wire, err := claimsProtoWire(c, true)
+	pb, wire, err := claimsProto(c)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (m *claimsMemo) wireOf(msg any) *wireSlot {
 }
 
 // memoCodec is the server's proto codec: responses made by the memo are
-// encoded once, directly where their entry can (see claimsProtoWire), and
+// encoded once, directly where their entry can (see claimsProto), and
 // their bytes reused (the buffers are never pooled or written to, so
 // sharing them is safe); every other message goes to grpc's own codec.
 type memoCodec struct {
@@ -257,7 +257,10 @@ func (c memoCodec) Marshal(v any) (mem.BufferSlice, error) {
 	if b := slot.b.Load(); b != nil {
 		return mem.BufferSlice{mem.SliceBuffer(*b)}, nil
 	}
-	b := slot.encode()
+	var b []byte
+	if slot.encode != nil {
+		b = slot.encode()
+	}
 	if b == nil {
 		var err error
 		if b, err = proto.Marshal(v.(proto.Message)); err != nil {

@@ -48,18 +48,12 @@ func checkToken(token string) error {
 	return nil
 }
 
-// claimsProto converts verified claims to their protobuf form. The raw
-// claims and the actor are decoded from the JSON the token carried.
-func claimsProto(c *verifier.Claims) (*authsvcv1.Claims, error) {
-	pb, _, err := claimsProtoWire(c, false)
-	return pb, err
-}
-
-// claimsProtoWire is claimsProto that, with wantWire, also returns the
-// message's encoding, written without protobuf-go's reflection over the
-// two Structs (structwire.go). wire is nil when not wanted or when the
-// direct encoder declines; the message is complete either way.
-func claimsProtoWire(c *verifier.Claims, wantWire bool) (pb *authsvcv1.Claims, wire []byte, err error) {
+// claimsProto converts verified claims to their protobuf form, and returns
+// its encoding too, written without protobuf-go's reflection over the two
+// Structs (structwire.go). The raw claims and the actor are decoded from
+// the JSON the token carried. wire is nil when the direct encoder declines;
+// the message is complete either way.
+func claimsProto(c *verifier.Claims) (pb *authsvcv1.Claims, wire []byte, err error) {
 	pb = &authsvcv1.Claims{
 		SessionId:       c.SessionID,
 		UserId:          c.UserID,
@@ -81,13 +75,11 @@ func claimsProtoWire(c *verifier.Claims, wantWire bool) (pb *authsvcv1.Claims, w
 	if r := c.Reverification; r != nil {
 		pb.Reverification = &authsvcv1.FactorVerificationAge{FirstFactorMinutes: r.FirstFactorMinutes, SecondFactorMinutes: r.SecondFactorMinutes}
 	}
-	if wantWire {
-		// Every field but the two Structs, which are still unset here, into
-		// room for them: their encoding is about the size of their JSON.
-		// (An error leaves wire nil, and protobuf-go reports it later.)
-		if wire, err = (proto.MarshalOptions{}).MarshalAppend(make([]byte, 0, 2*(len(c.Raw)+len(c.Actor))+256), pb); err != nil {
-			wire = nil
-		}
+	// Every field but the two Structs, which are still unset here, into room
+	// for them: their encoding is about the size of their JSON. (An error
+	// leaves wire nil, and protobuf-go reports it later.)
+	if wire, err = (proto.MarshalOptions{}).MarshalAppend(make([]byte, 0, 2*(len(c.Raw)+len(c.Actor))+256), pb); err != nil {
+		wire = nil
 	}
 	if pb.Raw, err = jsonStruct(c.Raw); err != nil {
 		return nil, nil, fmt.Errorf("server: raw claims: %w", err)
@@ -116,12 +108,12 @@ var (
 	authStateClaimsNum = fieldNum(&authsvcv1.GetAuthStateResponse{}, "claims")
 )
 
-// fieldNum is the number of m's field name, a message (or a map of them,
-// which is repeated entry messages on the wire).
+// fieldNum is the number of m's field name. The Go code that fills the
+// field pins its kind at compile time; only the number is read here.
 func fieldNum(m proto.Message, name protoreflect.Name) protowire.Number {
 	fd := m.ProtoReflect().Descriptor().Fields().ByName(name)
-	if fd == nil || fd.Kind() != protoreflect.MessageKind {
-		panic(fmt.Sprintf("server: %s has no message field %s", m.ProtoReflect().Descriptor().FullName(), name))
+	if fd == nil {
+		panic(fmt.Sprintf("server: %s has no field %s", m.ProtoReflect().Descriptor().FullName(), name))
 	}
 	return fd.Number()
 }

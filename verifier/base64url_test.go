@@ -6,6 +6,10 @@ import (
 	"testing"
 )
 
+// strictRawURL is the standard library's unpadded base64url decoder that
+// refuses non-zero trailing bits, the oracle of checkBase64URL.
+var strictRawURL = base64.RawURLEncoding.Strict()
+
 // checkBase64URL holds decodeBase64URL to the standard library's strict
 // unpadded base64url decoder, which also skips line breaks: the two must
 // agree on every input without one, and a line break must be refused.

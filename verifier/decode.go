@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -19,10 +18,6 @@ type numericDate struct {
 	N       int64
 	Present bool
 }
-
-// strictRawURL is base64url without padding, rejecting non-zero trailing
-// bits. Strict() copies the encoding, so it is made once.
-var strictRawURL = base64.RawURLEncoding.Strict()
 
 // typAbsent marks a header without typ.
 const typAbsent = "\x00"
