@@ -202,17 +202,30 @@ func clerkShaped(iss string) bool {
 	if !ok {
 		return false
 	}
-	labels := strings.Split(host, ".")
-	for _, l := range labels {
+	// The labels are walked in place (this runs for every unseen token, and
+	// strings.Split allocated): the first, and the last three, are all the
+	// shape looks at.
+	var first, last3, last2, last1 string
+	n := 0
+	for rest := host; ; n++ {
+		l, more, found := strings.Cut(rest, ".")
 		if !validLabel(l) {
 			return false
 		}
+		if n == 0 {
+			first = l
+		}
+		last3, last2, last1 = last2, last1, l
+		if !found {
+			n++
+			break
+		}
+		rest = more
 	}
-	n := len(labels)
-	if n >= 3 && labels[0] == "clerk" {
+	if n >= 3 && first == "clerk" {
 		return true
 	}
-	return n >= 4 && labels[n-3] == "clerk" && labels[n-2] == "accounts" && labels[n-1] == "dev"
+	return n >= 4 && last3 == "clerk" && last2 == "accounts" && last1 == "dev"
 }
 
 func validLabel(l string) bool {
