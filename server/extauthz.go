@@ -67,8 +67,18 @@ func checkEdgeRequest(req *authv3.CheckRequest) (edgeRequest, error) {
 			h.add(lowerName(hv.GetKey()), v)
 		}
 	} else {
-		for name, v := range hr.GetHeaders() {
-			h.add(lowerName(name), v)
+		// Envoy sends names in lower case; only when one is not can two of
+		// them be the same header, which the map gives in no order.
+		hs, folded := hr.GetHeaders(), false
+		for name, v := range hs {
+			lower := lowerName(name)
+			folded = folded || lower != name
+			h.add(lower, v)
+		}
+		if folded {
+			if err := caseDuplicate(hs); err != nil {
+				return edgeRequest{}, err
+			}
 		}
 	}
 	if h.host == "" && h.authority == "" {

@@ -75,11 +75,32 @@ func lowerHeaders(in map[string]string) (map[string]string, error) {
 			return nil, invalidArgument("headers", fmt.Sprintf("header %q is longer than %d bytes", printableName(lower), MaxHeaderBytes))
 		}
 		if _, dup := out[lower]; dup {
-			return nil, invalidArgument("headers", fmt.Sprintf("header %q is given twice with different case", printableName(lower)))
+			return nil, duplicateHeader(lower)
 		}
 		out[lower] = value
 	}
 	return out, nil
+}
+
+// duplicateHeader is the INVALID_ARGUMENT status for a headers map with
+// two names that differ only in case, which are ambiguous: a map has no
+// order to join or pick them by.
+func duplicateHeader(lower string) error {
+	return invalidArgument("headers", fmt.Sprintf("header %q is given twice with different case", printableName(lower)))
+}
+
+// caseDuplicate returns duplicateHeader's status when two names of hs fold
+// to the same lower-case name, else nil.
+func caseDuplicate(hs map[string]string) error {
+	seen := make(map[string]struct{}, len(hs))
+	for name := range hs {
+		lower := lowerName(name)
+		if _, dup := seen[lower]; dup {
+			return duplicateHeader(lower)
+		}
+		seen[lower] = struct{}{}
+	}
+	return nil
 }
 
 // requestHeaders are the headers of one web request that decide its auth
@@ -270,26 +291,46 @@ func printableName(name string) string {
 	}, name)
 }
 
-// lowerName is strings.ToLower for header names, which proxies and gRPC
-// metadata already send in lower case: it checks eight bytes at a time and
-// returns name itself when it has no upper-case or non-ASCII byte.
+// lowerName folds a header name's ASCII upper-case letters to lower case
+// and leaves every other byte as it is. HTTP field names are tokens, ASCII
+// by definition, and compare case-insensitively in ASCII only (RFC 9110
+// §5.1); strings.ToLower would also fold Unicode, so that "coo\u212aie"
+// (a Kelvin sign for the k) would have been read as the Cookie header. A
+// name with any other byte now matches no header the decision reads. It
+// checks eight bytes at a time and returns name itself when it has no
+// upper-case letter, which is how proxies and gRPC metadata send names.
 func lowerName(name string) string {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(name); i += 8 {
 		x := uint64(name[i]) | uint64(name[i+1])<<8 | uint64(name[i+2])<<16 | uint64(name[i+3])<<24 |
 			uint64(name[i+4])<<32 | uint64(name[i+5])<<40 | uint64(name[i+6])<<48 | uint64(name[i+7])<<56
-		// With every byte below 0x80, adding 0x80-'A' (resp. 0x80-'Z'-1)
-		// sets a byte's high bit exactly when it is >= 'A' (resp. > 'Z'),
-		// without carries between bytes.
-		if x&highs != 0 || (x+(0x80-'A')*ones)&^(x+(0x80-'Z'-1)*ones)&highs != 0 {
-			return strings.ToLower(name)
+		// Bytes of 0x80 and above are left alone: clear their high bit's
+		// byte from the test. For the rest, adding 0x80-'A' (resp.
+		// 0x80-'Z'-1) sets a byte's high bit exactly when it is >= 'A'
+		// (resp. > 'Z'), without carries between bytes.
+		ascii := ^x & highs
+		y := x &^ highs
+		if (y+(0x80-'A')*ones)&^(y+(0x80-'Z'-1)*ones)&ascii != 0 {
+			return foldASCII(name, i)
 		}
 	}
 	for ; i < len(name); i++ {
-		if c := name[i]; c >= 0x80 || (c >= 'A' && c <= 'Z') {
-			return strings.ToLower(name)
+		if c := name[i]; c >= 'A' && c <= 'Z' {
+			return foldASCII(name, i)
 		}
 	}
 	return name
+}
+
+// foldASCII is name with its ASCII upper-case letters from i on in lower
+// case.
+func foldASCII(name string, i int) string {
+	b := []byte(name)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -167,3 +167,27 @@ func TestGetAuthStateBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestGetAuthStateHeaderNamesFoldASCIIOnly: header names compare in ASCII
+// case only (RFC 9110), so a name that strings.ToLower would fold into
+// "cookie" through Unicode (a Kelvin sign for the k) is no Cookie header,
+// while "COOKIE" is.
+func TestGetAuthStateHeaderNamesFoldASCIIOnly(t *testing.T) {
+	t.Parallel()
+	client := newTestClient(t, newASServer(t, verifier.Config{}, nil), GRPCOptions{})
+	reason := func(h map[string]string) string {
+		t.Helper()
+		resp, err := client.GetAuthState(context.Background(), &authsvcv1.GetAuthStateRequest{Headers: h})
+		if err != nil {
+			t.Fatalf("GetAuthState(%q): %v", h, err)
+		}
+		return resp.GetReason()
+	}
+	none := reason(map[string]string{})
+	if got := reason(map[string]string{"coo\u212aie": "__session=abc"}); got != none {
+		t.Errorf("a Kelvin-sign cookie header: reason %q, want %q as with no headers", got, none)
+	}
+	if got := reason(map[string]string{"COOKIE": "__session=abc"}); got == none {
+		t.Errorf("COOKIE: reason %q, the same as with no headers; it must be read as Cookie", got)
+	}
+}
