@@ -9,8 +9,9 @@ import (
 // auth_request, Traefik ForwardAuth and Caddy forward_auth: any method,
 // the same decision as Check from the subrequest's headers. The original
 // host is X-Forwarded-Host (else Host), the scheme X-Forwarded-Proto, the
-// path X-Forwarded-Uri (else X-Original-URI; with neither the request is
-// never on a public path). It answers 200 with the identity headers
+// path X-Forwarded-Uri or X-Original-URI (with neither, with both saying
+// different things, or with either given twice, the request is never on a
+// public path: see requestHeaders.forwardedPath). It answers 200 with the identity headers
 // (X-Clerk-User-Id, …), 401 with the JSON body or, for a browser that
 // accepts text/html and an interstitial state, the interstitial page, 503
 // when no verification key can be had, and 400 beyond the input bounds.
@@ -29,12 +30,8 @@ func (s *Server) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.add("host", r.Host) // net/http moves Host out of the header map
-	path := h.forwardedURI
-	if path == "" {
-		path = h.originalURI
-	}
 	var a edgeAnswer
-	if er, err := newEdgeRequest(&h, path); err != nil {
+	if er, err := newEdgeRequest(&h, h.forwardedPath()); err != nil {
 		a = invalidAnswer(err)
 	} else {
 		a = s.edgeDecide(r.Context(), er)

@@ -161,6 +161,12 @@ func TestNginxForwardAuth(t *testing.T) {
 		{"spoofed identity on a public path never reaches the app", "/public/logo.png",
 			map[string]string{"X-Clerk-User-Id": "user_admin", "X-Clerk-Org-Id": "org_victim"},
 			200, &upstreamSeen{Path: "/public/logo.png"}, ""},
+		// The client's own forwarding headers go along into the subrequest
+		// (nginx passes every request header on); only nginx's may decide.
+		{"a client's X-Forwarded-Uri naming a public path does not open a private one", "/dashboard",
+			map[string]string{"X-Forwarded-Uri": "/public/logo.png"}, 401, nil, "cookie-and-uat-missing"},
+		{"a client's X-Original-URI naming a public path does not open a private one", "/dashboard",
+			map[string]string{"X-Original-URI": "/public/logo.png"}, 401, nil, "cookie-and-uat-missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -131,6 +131,55 @@ func TestForwardAuthOutcomeTable(t *testing.T) {
 	}
 }
 
+// TestForwardAuthPathHeadersMustAgree: a proxy passes the client's own
+// headers on beside the one it sets, so the path is public only when the
+// URI headers given agree and none is repeated; otherwise the request is
+// decided on its credentials, as for a private path.
+func TestForwardAuthPathHeadersMustAgree(t *testing.T) {
+	t.Parallel()
+	f := newEdgeFixture(t)
+	s := f.server(t, EdgeConfig{PublicPaths: []string{"/public/"}}, nil)
+	srv := httptest.NewServer(s.ForwardAuthHandler())
+	t.Cleanup(srv.Close)
+	const public, private = "/public/logo.png", "/admin"
+	type hv struct{ name, value string }
+	tests := []struct {
+		name    string
+		headers []hv
+		public  bool
+	}{
+		{"X-Original-URI alone", []hv{{"X-Original-URI", public}}, true},
+		{"X-Forwarded-Uri alone", []hv{{"X-Forwarded-Uri", public}}, true},
+		{"both, agreeing", []hv{{"X-Original-URI", public}, {"X-Forwarded-Uri", public}}, true},
+		{"nginx's X-Original-URI and a client's X-Forwarded-Uri", []hv{{"X-Original-URI", private}, {"X-Forwarded-Uri", public}}, false},
+		{"Traefik's X-Forwarded-Uri and a client's X-Original-URI", []hv{{"X-Forwarded-Uri", private}, {"X-Original-URI", public}}, false},
+		{"X-Forwarded-Uri twice: a client's, then the proxy's", []hv{{"X-Forwarded-Uri", public}, {"X-Forwarded-Uri", private}}, false},
+		{"X-Forwarded-Uri twice, the same", []hv{{"X-Forwarded-Uri", public}, {"X-Forwarded-Uri", public}}, false},
+		{"X-Original-URI empty", []hv{{"X-Original-URI", ""}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequestWithContext(context.Background(), "GET", srv.URL+"/forward-auth", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("X-Forwarded-Host", "app.example.com")
+			for _, h := range tt.headers {
+				req.Header.Add(h.name, h.value)
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fwdResultOf(t, resp)
+			if want := map[bool]int{true: 200, false: 401}[tt.public]; got.Status != want {
+				t.Errorf("status %d, want %d (public %v)", got.Status, want, tt.public)
+			}
+		})
+	}
+}
+
 // TestForwardAuthKeysUnavailable: 503 with auth-result and the JSON body.
 func TestForwardAuthKeysUnavailable(t *testing.T) {
 	t.Parallel()

@@ -115,6 +115,9 @@ type requestHeaders struct {
 	referer, userAgent                             string
 	accept, pseudoPath, forwardedURI, originalURI  string
 	clerk                                          []string // the x-clerk-* names present, lower case
+	// uriHeaders counts the X-Forwarded-Uri and X-Original-URI headers
+	// given (see forwardedPath).
+	uriHeaders int
 }
 
 // add records one header; name must be lower case. A repeated header is
@@ -151,8 +154,10 @@ func (h *requestHeaders) add(name, value string) {
 		dst = &h.pseudoPath
 	case "x-forwarded-uri":
 		dst = &h.forwardedURI
+		h.uriHeaders++
 	case "x-original-uri":
 		dst = &h.originalURI
+		h.uriHeaders++
 	default:
 		if strings.HasPrefix(name, clerkHeaderPrefix) && !slices.Contains(h.clerk, name) {
 			h.clerk = append(h.clerk, name)
@@ -163,6 +168,26 @@ func (h *requestHeaders) add(name, value string) {
 		*dst = value
 	} else if value != "" {
 		*dst += sep + value
+	}
+}
+
+// forwardedPath is the path of the request a forward-auth subrequest asks
+// about, from X-Forwarded-Uri (Traefik, Caddy) or X-Original-URI (nginx),
+// or "" (never public) when the two say different things or either is
+// given more than once. A proxy sets the one it knows, but it passes the
+// client's own headers on too (nginx's auth_request does, unless each is
+// overwritten), so a client could otherwise add X-Forwarded-Uri:
+// /public/x to a request for /admin, and the proxy's path, or a second
+// value appended to it, would lose to the client's. Whichever header the
+// proxy sets, a client's disagreeing one now only makes the path unknown.
+func (h *requestHeaders) forwardedPath() string {
+	switch {
+	case h.uriHeaders == 1:
+		return h.forwardedURI + h.originalURI // one of them is empty
+	case h.uriHeaders == 2 && h.forwardedURI != "" && h.forwardedURI == h.originalURI:
+		return h.forwardedURI
+	default:
+		return ""
 	}
 }
 
