@@ -19,17 +19,17 @@ type numericDate struct {
 	Present bool
 }
 
-// typAbsent marks a header without typ.
-const typAbsent = "\x00"
-
 // header is the protected header. jku, x5u, jwk and x5c are not decoded, so
 // they can never be followed. Cat is the classified cat member (rule 5).
 type header struct {
-	Alg  string          `json:"alg"`
-	Typ  string          `json:"typ"`
-	Kid  string          `json:"kid"`
-	Crit json.RawMessage `json:"crit"`
-	Cat  tokenCategory   `json:"-"`
+	Alg string `json:"alg"`
+	// Typ is typ's string value; HasTyp says the member was there at all,
+	// whatever its value (null included: DESIGN rule 2 counts it present).
+	Typ    string          `json:"typ"`
+	HasTyp bool            `json:"-"`
+	Kid    string          `json:"kid"`
+	Crit   json.RawMessage `json:"crit"`
+	Cat    tokenCategory   `json:"-"`
 }
 
 // wireClaims is the payload as signed. Numeric dates are integers; a
@@ -177,7 +177,6 @@ func decodeToken(s string, t *token, memo *headerMemo) error {
 // included (two alg or two cat members could mean different things to
 // different readers), makes it invalid.
 func decodeHeader(b []byte, h *header) error {
-	h.Typ = typAbsent
 	s := scanner{b: b}
 	return s.document(func(key []byte) error { return s.headerMember(h, key) })
 }

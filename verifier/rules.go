@@ -94,7 +94,7 @@ func (v *Verifier) checkVerified(c *Claims, now time.Time, parties []string, acc
 
 // checkHeader runs rule 2 and returns the hash the algorithm uses.
 func checkHeader(h *header) (crypto.Hash, error) {
-	if h.Typ != typAbsent && h.Typ != "JWT" {
+	if h.HasTyp && h.Typ != "JWT" {
 		return 0, invalid("typ is not JWT")
 	}
 	var hash crypto.Hash

@@ -270,6 +270,7 @@ func (s *scanner) headerMember(h *header, key []byte) error {
 	case "alg":
 		return s.strField(&h.Alg, "alg")
 	case "typ":
+		h.HasTyp = true
 		return s.strField(&h.Typ, "typ")
 	case "kid":
 		return s.strField(&h.Kid, "kid")

@@ -106,6 +106,9 @@ func TestVerifyRulesInOrder(t *testing.T) {
 		// Rule 2: typ, alg, crit.
 		{name: "rule2 typ absent accepted", token: withHeader(map[string]any{"alg": "RS256"}, nil)},
 		{name: "rule2 typ lower case", token: withHeader(map[string]any{"alg": "RS256", "typ": "jwt"}, nil), want: verifier.ReasonTokenInvalid},
+		{name: "rule2 typ null is present and not JWT", token: withHeader(map[string]any{"alg": "RS256", "typ": nil}, nil), want: verifier.ReasonTokenInvalid},
+		{name: "rule2 typ NUL is not JWT", token: withHeader(map[string]any{"alg": "RS256", "typ": "\x00"}, nil), want: verifier.ReasonTokenInvalid},
+		{name: "rule2 typ empty is not JWT", token: withHeader(map[string]any{"alg": "RS256", "typ": ""}, nil), want: verifier.ReasonTokenInvalid},
 		{name: "rule2 alg none unsigned", token: literal(b64(map[string]any{"alg": "none", "typ": "JWT"}) + "." + b64(claimsAt(map[string]any{"iss": iss.URL, "sub": "user_x"})) + "."), want: verifier.ReasonInvalidAlgorithm},
 		{name: "rule2 alg missing", token: withHeader(map[string]any{"typ": "JWT"}, nil), want: verifier.ReasonInvalidAlgorithm},
 		{name: "rule2 alg HS256 keyed with the public key", token: literal(hs256(map[string]any{"alg": "HS256", "typ": "JWT"},
