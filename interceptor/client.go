@@ -12,7 +12,9 @@ import (
 // sent as outgoing metadata "<key>: Bearer <token>" ([DefaultMetadataKey]
 // unless [WithMetadataKey]). It leaves the call alone when ctx has no token
 // or the outgoing metadata already has the key, so a handler can still set
-// its own credential. Install it only on connections to services you trust
+// its own credential. A machine caller's token (an M2M token, an API key, an
+// OAuth access token) is never forwarded: the server interceptors do not
+// keep it, as it can outlive the call by months. Install it only on connections to services you trust
 // with your users' tokens, never on the connection to authsvc itself. It
 // reads no other option and is safe for concurrent use.
 func UnaryClientInterceptor(opts ...Option) grpc.UnaryClientInterceptor {

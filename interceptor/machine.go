@@ -28,7 +28,9 @@ const (
 )
 
 // WithAcceptedTokens sets the kinds of token the server interceptors
-// accept; the default is session tokens only. A machine caller's identity
+// accept; the default is session tokens only. A kind that is none of the
+// four constants below (the zero TokenKind, say) makes every call fail
+// with INTERNAL and [ReasonMisconfigured]. A machine caller's identity
 // is in the handler's context through [MachineFromContext], and
 // [ClaimsFromContext] is then false. Methods named in [RequirePermission]
 // or [RequireRole] refuse machine callers (PERMISSION_DENIED): those rules
@@ -43,6 +45,20 @@ const (
 // (jwk-failed-to-resolve): use remote mode for them.
 func WithAcceptedTokens(kinds ...TokenKind) Option {
 	return optionFunc(func(c *config) { c.accepts = slices.Clone(kinds) })
+}
+
+// unknownKind returns an accepted kind that is none of the four (the zero
+// TokenKind, say, from a setting mapped to nothing), which makes the
+// interceptor refuse every call rather than guess.
+func (c *config) unknownKind() (TokenKind, bool) {
+	for _, k := range c.accepts {
+		switch k {
+		case TokenSession, TokenM2M, TokenAPIKey, TokenOAuth:
+		default:
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // acceptsMachines reports whether any machine kind is accepted.

@@ -2,12 +2,14 @@ package interceptor_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/grpc/metadata"
 
 	"github.com/authsvc/authsvc/backendapi"
 	"github.com/authsvc/authsvc/emulator"
@@ -19,14 +21,35 @@ import (
 )
 
 // machineDownstream reports the machine caller's subject (or the session
-// caller's user id) as Username.
+// caller's user id) as Username, and as Hostname the credential its own
+// outgoing calls would carry through UnaryClientInterceptor.
 type machineDownstream struct{ downstream }
 
 func (d *machineDownstream) UnaryCall(ctx context.Context, _ *testpb.SimpleRequest) (*testpb.SimpleResponse, error) {
+	resp := &testpb.SimpleResponse{}
 	if m, ok := interceptor.MachineFromContext(ctx); ok {
-		return &testpb.SimpleResponse{Username: m.Subject, OauthScope: "machine"}, nil
+		resp.Username, resp.OauthScope = m.Subject, "machine"
+	} else {
+		var err error
+		if resp, err = d.downstream.UnaryCall(ctx, nil); err != nil {
+			return nil, err
+		}
 	}
-	return d.downstream.UnaryCall(ctx, nil)
+	resp.Hostname = forwardedCredential(ctx)
+	return resp, nil
+}
+
+// forwardedCredential is the authorization metadata UnaryClientInterceptor
+// adds to a call made with ctx, or "".
+func forwardedCredential(ctx context.Context) string {
+	var got string
+	invoke := func(ctx context.Context, _ string, _, _ any, _ *grpc.ClientConn, _ ...grpc.CallOption) error {
+		md, _ := metadata.FromOutgoingContext(ctx)
+		got = strings.Join(md.Get(interceptor.DefaultMetadataKey), ",")
+		return nil
+	}
+	_ = interceptor.UnaryClientInterceptor()(ctx, "/downstream.Next/Call", nil, nil, nil, invoke)
+	return got
 }
 
 // machineSetup is an emulator, its Backend API client, a verifier on its
@@ -99,6 +122,10 @@ func TestInterceptorMachineCallers(t *testing.T) {
 		{name: "local session", opts: []interceptor.Option{interceptor.WithLocal(s.v), all}, token: session, wantUser: emulator.SeedUserAlice, wantKind: "claims"},
 		{name: "local opaque is an outage", opts: []interceptor.Option{interceptor.WithLocal(s.v), all}, token: apiKey, wantCode: codes.Unavailable, wantWhy: verifier.ReasonKeyMissing},
 		{name: "local m2m jwt not accepted", opts: []interceptor.Option{interceptor.WithLocal(s.v)}, token: m2mJWT, wantCode: codes.Unauthenticated, wantWhy: verifier.ReasonTokenTypeMismatch},
+		// The zero TokenKind (a setting mapped to nothing) would otherwise
+		// have let JWT template tokens in as machines in local mode.
+		{name: "local zero kind accepted is a misconfiguration", opts: []interceptor.Option{interceptor.WithLocal(s.v), interceptor.WithAcceptedTokens(0)}, token: session, wantCode: codes.Internal, wantWhy: interceptor.ReasonMisconfigured},
+		{name: "remote zero kind accepted is a misconfiguration", opts: []interceptor.Option{remote, interceptor.WithAcceptedTokens(interceptor.TokenSession, 0)}, token: session, wantCode: codes.Internal, wantWhy: interceptor.ReasonMisconfigured},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +143,15 @@ func TestInterceptorMachineCallers(t *testing.T) {
 			}
 			if resp.GetUsername() != tt.wantUser || resp.GetOauthScope() != tt.wantKind {
 				t.Fatalf("caller = %s (%s), want %s (%s)", resp.GetUsername(), resp.GetOauthScope(), tt.wantUser, tt.wantKind)
+			}
+			// A session token (a minute's life) is forwarded; a machine's
+			// (an API key lives until revoked) never is.
+			wantFwd := ""
+			if tt.wantKind == "claims" {
+				wantFwd = "Bearer " + tt.token
+			}
+			if got := resp.GetHostname(); got != wantFwd {
+				t.Errorf("the handler's outgoing calls would carry %.20q…, want %.20q…", got, wantFwd)
 			}
 		})
 	}

@@ -76,6 +76,11 @@ type authenticator struct {
 func newAuthenticator(opts []Option) *authenticator {
 	cfg := newConfig(opts)
 	a := &authenticator{cfg: cfg}
+	if k, ok := cfg.unknownKind(); ok {
+		a.misconfig = reasonError(codes.Internal, ReasonMisconfigured,
+			"interceptor: WithAcceptedTokens names a token kind it does not know: "+k.String())
+		return a
+	}
 	switch {
 	case cfg.remote != nil && cfg.local == nil:
 		r := &remoteVerifier{
@@ -151,7 +156,12 @@ func (a *authenticator) authenticateMachine(ctx context.Context, fullMethod, tok
 		if err := a.cfg.authorize(fullMethod, &Claims{}); err != nil {
 			return nil, err
 		}
-		return context.WithValue(ctx, identityKey{}, identity{token: token, machine: m}), nil
+		// A machine's token is not kept: the client interceptors forward a
+		// context's token, and a machine's (an API key, an opaque M2M
+		// token) lives until it is revoked, where a session token lives a
+		// minute. A service that calls on with a machine's authority sets
+		// its own credential.
+		return context.WithValue(ctx, identityKey{}, identity{machine: m}), nil
 	}
 	return nil, status.Error(codes.Internal, "interceptor: verification returned no identity")
 }

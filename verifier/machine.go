@@ -281,7 +281,10 @@ func (v *Verifier) machineJWTFull(ctx context.Context, s string, now time.Time, 
 	}
 	// 5. The kind, and whether this call accepts it.
 	kind := machineJWTKind(oauthTyp, h.Cat, t.claims.Sub)
-	if !slices.Contains(accepts, kind) || kind == KindSession {
+	// KindUnknown (a JWT template token, an unknown cat) is refused even
+	// when accepts names it: it is the zero TokenKind, so a caller's
+	// unmapped setting must not let such tokens in as machines.
+	if kind == KindUnknown || kind == KindSession || !slices.Contains(accepts, kind) {
 		return nil, mismatch(kind)
 	}
 	// 6. Strict claims, exp (required), nbf, iat, sub (required).

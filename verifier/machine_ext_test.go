@@ -80,6 +80,8 @@ func TestVerifyTokenJWTKinds(t *testing.T) {
 		{"session accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", catSession), nil), all, verifier.KindSession, ""},
 		{"session not accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", catSession), nil), []verifier.TokenKind{verifier.KindM2M, verifier.KindOAuth}, 0, verifier.ReasonTokenTypeMismatch},
 		{"template never accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", catTemplate), nil), all, 0, verifier.ReasonTokenTypeMismatch},
+		{"template refused with the zero kind accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", catTemplate), nil), []verifier.TokenKind{verifier.KindUnknown}, 0, verifier.ReasonTokenTypeMismatch},
+		{"unknown category refused with the zero kind accepted", iss.MintWithHeader(t, machineHeader(iss, "JWT", "cl_unknown"), nil), []verifier.TokenKind{verifier.KindUnknown, verifier.KindM2M}, 0, verifier.ReasonTokenTypeMismatch},
 		{"other typ refused", iss.MintWithHeader(t, machineHeader(iss, "dpop+jwt", catM2M), m2m), all, 0, verifier.ReasonTokenInvalid},
 	}
 	for _, tt := range tests {
