@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
+	"os"
 	"strings"
 
 	"connectrpc.com/vanguard"
@@ -38,8 +42,9 @@ const envelopeBytes = 5
 // plus one frame header, and vanguard buffers no message (request or
 // response, compressed or not) larger than maxRecvBytes, so a gzip bomb is
 // refused too; gs's own MaxRecvMsgSize then applies to the transcoded
-// message. The per-connection stream limit and the connection limit of the
-// gRPC port do not apply here: the HTTP server's own limits do.
+// message. The request is read whole before it is transcoded (see
+// bufferBody), and the HTTP server's timeouts, stream and connection
+// limits bound how long and how many (newHTTPServer).
 //
 // gs must be fully registered: the services it serves are read once, here.
 func connectHandler(gs *grpc.Server, maxRecvBytes int) (http.Handler, error) {
@@ -62,9 +67,63 @@ func connectHandler(gs *grpc.Server, maxRecvBytes int) (http.Handler, error) {
 	limit := int64(maxRecvBytes) + envelopeBytes
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.ContentLength <= limit && !bufferBody(w, r) {
+			return
+		}
 		assumeConnect(r)
 		tc.ServeHTTP(w, r)
 	}), nil
+}
+
+// bufferBody reads r's body in before vanguard sees it, so that the memory
+// a request holds follows the bytes that actually came. vanguard sizes its
+// buffer from what the client announces (Content-Length, or the length in
+// a gRPC-Web or Connect envelope) before reading any of it: a client that
+// announced 1 MiB, sent one byte and stalled held 1 MiB, and a few hundred
+// such requests, a few hundred bytes each, took a replica's memory. Read
+// here, a stalled body costs what it has sent until the server's
+// ReadTimeout cuts it off (newHTTPServer).
+//
+// vanguard then gets the bytes with their true length. A body over the
+// bound (the caller's http.MaxBytesReader) goes to vanguard as the bytes
+// read and then the same error, which it answers resource_exhausted as it
+// did when it read the body itself. A body that did not arrive (cut off
+// at the timeout, or the client went away) is answered here, 408 or 400,
+// and its connection closed: what is left of it on the wire must not be
+// read as the next request. The caller does not call this for a
+// Content-Length over the bound, which vanguard refuses unread.
+func bufferBody(w http.ResponseWriter, r *http.Request) bool {
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(r.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		r.ContentLength = int64(buf.Len())
+		r.Body = readCloser{&buf, r.Body}
+		return true
+	case errors.As(err, &tooBig):
+		r.ContentLength = -1
+		r.Body = readCloser{io.MultiReader(&buf, errorReader{err}), r.Body}
+		return true
+	}
+	w.Header().Set("Connection", "close")
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		http.Error(w, "the request body did not arrive in time", http.StatusRequestTimeout)
+	} else {
+		http.Error(w, "the request body did not arrive in full", http.StatusBadRequest)
+	}
+	return false
+}
+
+// errorReader fails every read with err.
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
+// readCloser reads from one reader and closes the original body.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // protoNamesJSON is the JSON codec of the HTTP surface: field names as the

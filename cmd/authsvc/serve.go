@@ -119,6 +119,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 			grpcLis.Close()
 			return fmt.Errorf("AUTHSVC_HTTP_ADDR (--http-addr): %w", err)
 		}
+		httpLis = server.LimitListener(httpLis, cfg.MaxConnections)
 		connect, err := connectHandler(gs, cfg.MaxRecvBytes)
 		if err != nil {
 			grpcLis.Close()
@@ -135,7 +136,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		if cfg.WrapHTTP != nil {
 			handler = cfg.WrapHTTP(handler)
 		}
-		httpSrv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Protocols: httpProtocols(), Handler: handler}
+		httpSrv = newHTTPServer(cfg, handler)
 		go func() { _ = httpSrv.Serve(httpLis) }()
 	}
 	errc := make(chan error, 1)

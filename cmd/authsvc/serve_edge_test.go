@@ -24,9 +24,19 @@ import (
 // ports, and returns where it listens; it stops at the test's end.
 func startServe(t *testing.T, env map[string]string) listening {
 	t.Helper()
+	return startServeTuned(t, env, nil)
+}
+
+// startServeTuned is startServe with tune, when set, applied to the parsed
+// configuration (for its settings that are not settings: test hooks).
+func startServeTuned(t *testing.T, env map[string]string, tune func(*config)) listening {
+	t.Helper()
 	cfg, err := parseConfig("authsvc", []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, envFrom(env), io.Discard)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tune != nil {
+		tune(cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	at := make(chan listening, 1)
