@@ -6,6 +6,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"slices"
+	"strings"
 )
 
 // Sentinel errors of [Policy.Authorize]; callers branch on them with
@@ -118,23 +121,56 @@ func certMatches(c *caller, cert *x509.Certificate) bool {
 	if c.tlsSAN == "" {
 		return false
 	}
-	for _, san := range certSANs(cert) {
-		if san == c.tlsSAN {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(certSANs(cert, sanKindOf(c.tlsSAN)), c.tlsSAN)
 }
 
-// certSANs lists cert's subject alternative names as strings.
-func certSANs(cert *x509.Certificate) []string {
-	sans := append([]string{}, cert.DNSNames...)
-	sans = append(sans, cert.EmailAddresses...)
-	for _, ip := range cert.IPAddresses {
-		sans = append(sans, ip.String())
+// sanKind is the type of a subject alternative name.
+type sanKind int
+
+const (
+	sanDNS sanKind = iota
+	sanEmail
+	sanIP
+	sanURI
+)
+
+// sanKindOf is the type of SAN a policy's tls_san names, by its shape: an
+// IP address, a URI ("spiffe://…", anything with "://"), an email address
+// (with "@"), else a DNS name. A certificate's SAN of another type never
+// matches it, however it reads: Go's parser accepts a DNS SAN whose text
+// is "spiffe://corp/admin-tool", which a CA that lets requesters choose
+// their DNS names would sign.
+func sanKindOf(s string) sanKind {
+	switch {
+	case net.ParseIP(s) != nil:
+		return sanIP
+	case strings.Contains(s, "://"):
+		return sanURI
+	case strings.Contains(s, "@"):
+		return sanEmail
+	default:
+		return sanDNS
 	}
-	for _, u := range cert.URIs {
-		sans = append(sans, u.String())
+}
+
+// certSANs lists cert's subject alternative names of kind as strings.
+func certSANs(cert *x509.Certificate, kind sanKind) []string {
+	switch kind {
+	case sanEmail:
+		return cert.EmailAddresses
+	case sanIP:
+		sans := make([]string, len(cert.IPAddresses))
+		for i, ip := range cert.IPAddresses {
+			sans[i] = ip.String()
+		}
+		return sans
+	case sanURI:
+		sans := make([]string, len(cert.URIs))
+		for i, u := range cert.URIs {
+			sans[i] = u.String()
+		}
+		return sans
+	default:
+		return cert.DNSNames
 	}
-	return sans
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"net"
 	"net/url"
 	"testing"
 )
@@ -23,6 +24,15 @@ callers:
   - name: mesh
     tls_san: "spiffe://corp/mesh"
     allow: ["/authsvc.v1.AuthService/GetSession"]
+  - name: batch
+    tls_san: "batch.corp.example"
+    allow: ["/authsvc.v1.AuthService/GetSession"]
+  - name: ops
+    tls_san: "ops@corp.example"
+    allow: ["/authsvc.v1.AuthService/GetSession"]
+  - name: node
+    tls_san: "10.0.0.7"
+    allow: ["/authsvc.v1.AuthService/GetSession"]
 `))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
@@ -37,6 +47,14 @@ func TestAuthorize(t *testing.T) {
 	spiffe, _ := url.Parse("spiffe://corp/mesh")
 	mesh := &x509.Certificate{Subject: pkix.Name{CommonName: "other"}, URIs: []*url.URL{spiffe}}
 	stranger := &x509.Certificate{Subject: pkix.Name{CommonName: "stranger"}}
+	// SANs of one type whose text is another type's name: none may match.
+	dnsSpiffe := &x509.Certificate{DNSNames: []string{"spiffe://corp/mesh", "ops@corp.example", "10.0.0.7"}}
+	emailDNS := &x509.Certificate{EmailAddresses: []string{"batch.corp.example", "spiffe://corp/mesh"}}
+	batchURI, _ := url.Parse("batch.corp.example")
+	uriDNS := &x509.Certificate{URIs: []*url.URL{batchURI}}
+	batch := &x509.Certificate{DNSNames: []string{"batch.corp.example"}}
+	ops := &x509.Certificate{EmailAddresses: []string{"ops@corp.example"}}
+	node := &x509.Certificate{IPAddresses: []net.IP{net.ParseIP("10.0.0.7")}}
 	tests := []struct {
 		name       string
 		method     string
@@ -55,6 +73,12 @@ func TestAuthorize(t *testing.T) {
 		{"mTLS URI SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: mesh}, "mesh", nil},
 		{"mTLS URI SAN, ungranted", "/authsvc.v1.AuthService/GetUser", Credentials{Cert: mesh}, "", ErrNotAllowed},
 		{"unknown certificate", "/authsvc.v1.AuthService/GetUser", Credentials{Cert: stranger}, "", ErrUnknownCredential},
+		{"mTLS DNS SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: batch}, "batch", nil},
+		{"mTLS email SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: ops}, "ops", nil},
+		{"mTLS IP SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: node}, "node", nil},
+		{"mTLS DNS SANs spelling a URI, an email and an IP match none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: dnsSpiffe}, "", ErrUnknownCredential},
+		{"mTLS email SANs spelling a DNS name and a URI match none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: emailDNS}, "", ErrUnknownCredential},
+		{"mTLS URI SAN spelling a DNS name matches none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: uriDNS}, "", ErrUnknownCredential},
 		{"wrong key but a granted certificate", "/authsvc.v1.AuthService/GetUser", Credentials{APIKey: "nope", Cert: admin}, "admin-tool", nil},
 		{"key of one caller, certificate of another: either grant counts", "/authsvc.v1.AuthService/GetSession", Credentials{APIKey: keyBilling, Cert: mesh}, "mesh", nil},
 	}
