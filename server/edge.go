@@ -260,14 +260,16 @@ func isPublicPath(path string, prefixes []string) bool {
 
 // cleanPath reports whether path is absolute and has nothing a server
 // might normalise into another path: no dot segment (also "..;x", which
-// some servers read as ".."), no backslash, and no percent-encoded '.',
-// '/', '\' or '%'.
+// some servers read as ".."), no backslash, no '#' (a server that takes
+// what follows for a fragment reads "/public/..#" as "/public/..", which
+// is "/"; nginx passes the '#' on), and no percent-encoded '.', '/', '\',
+// '%' or NUL (where some servers end a path).
 func cleanPath(path string) bool {
-	if !strings.HasPrefix(path, "/") || strings.ContainsRune(path, '\\') {
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "\\#") {
 		return false
 	}
 	lower := strings.ToLower(path)
-	for _, enc := range [...]string{"%2e", "%2f", "%5c", "%25"} {
+	for _, enc := range [...]string{"%2e", "%2f", "%5c", "%25", "%00"} {
 		if strings.Contains(lower, enc) {
 			return false
 		}

@@ -198,6 +198,16 @@ func TestCheckOutcomeTable(t *testing.T) {
 			checkResult{Code: codes.Unauthenticated, HTTPStatus: 401, Overwrite: true,
 				Set:  deniedHeaders("signed-out", "cookie-and-uat-missing", "application/json"),
 				Body: deniedJSON("signed-out", "cookie-and-uat-missing")}},
+		{"path under AUTHSVC_PUBLIC_PATHS: a '#' is not public (a server may read /public/..# as /)", edgetest.CheckRequest("/public/..#", browser("", "*/*")),
+			checkResult{Code: codes.Unauthenticated, HTTPStatus: 401, Overwrite: true,
+				Set:  deniedHeaders("signed-out", "cookie-and-uat-missing", "application/json"),
+				Body: deniedJSON("signed-out", "cookie-and-uat-missing")}},
+		{"path under AUTHSVC_PUBLIC_PATHS: an encoded NUL is not public", edgetest.CheckRequest("/public/..%00/admin", browser("", "*/*")),
+			checkResult{Code: codes.Unauthenticated, HTTPStatus: 401, Overwrite: true,
+				Set:  deniedHeaders("signed-out", "cookie-and-uat-missing", "application/json"),
+				Body: deniedJSON("signed-out", "cookie-and-uat-missing")}},
+		{"path under AUTHSVC_PUBLIC_PATHS: a '#' in the query is the query's", edgetest.CheckRequest("/public/a.css?v=1#x", browser("", "*/*")),
+			checkResult{Code: codes.OK, Set: map[string]string{}, Overwrite: true}},
 		{"path under AUTHSVC_PUBLIC_PATHS: a prefix of the query is not the path", edgetest.CheckRequest("/app?next=/public/", browser("", "*/*")),
 			checkResult{Code: codes.Unauthenticated, HTTPStatus: 401, Overwrite: true,
 				Set:  deniedHeaders("signed-out", "cookie-and-uat-missing", "application/json"),
@@ -338,6 +348,15 @@ func TestCheckSpoofedHeaders(t *testing.T) {
 		{"mixed-case names from a non-Envoy client",
 			edgetest.CheckRequest("/public/x", map[string]string{"X-Clerk-User-Id": "user_admin"}),
 			map[string]string{}, []string{"x-clerk-user-id"}},
+		// CGI-style servers read x_clerk_org_role as X-Clerk-Org-Role.
+		{"underscore spellings are removed too, signed in",
+			edgetest.CheckRequest("/app", map[string]string{"cookie": f.cookie(f.plain), "x_clerk_org_role": "org:admin", "x_clerk_user_id": "user_admin", "x-clerk_org_id": "org_victim"}),
+			map[string]string{"x-clerk-user-id": "user_plain", "x-clerk-session-id": "sess_plain",
+				"x-clerk-auth-status": "signed-in", "x-clerk-auth-reason": "standard-signed-in"},
+			[]string{"x-clerk_org_id", "x_clerk_org_role", "x_clerk_user_id"}},
+		{"underscore spellings are removed too, public path",
+			edgetest.CheckRequest("/public/x", map[string]string{"x_clerk_user_id": "user_admin"}),
+			map[string]string{}, []string{"x_clerk_user_id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

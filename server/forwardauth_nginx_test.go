@@ -161,6 +161,9 @@ func TestNginxForwardAuth(t *testing.T) {
 		{"spoofed identity on a public path never reaches the app", "/public/logo.png",
 			map[string]string{"X-Clerk-User-Id": "user_admin", "X-Clerk-Org-Id": "org_victim"},
 			200, &upstreamSeen{Path: "/public/logo.png"}, ""},
+		// nginx passes a raw '#' on, in $request_uri and to the app, and a
+		// server that takes it for a fragment reads /public/..# as /.
+		{"a '#' after a dot segment does not make the parent of a public path public", "/public/..#", nil, 401, nil, "cookie-and-uat-missing"},
 		// The client's own forwarding headers go along into the subrequest
 		// (nginx passes every request header on); only nginx's may decide.
 		{"a client's X-Forwarded-Uri naming a public path does not open a private one", "/dashboard",
@@ -171,10 +174,11 @@ func TestNginxForwardAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := appHits.Load()
-			req, err := http.NewRequestWithContext(context.Background(), "GET", base+tt.path, nil)
+			req, err := http.NewRequestWithContext(context.Background(), "GET", base+"/", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
+			req.URL.Opaque = tt.path // sent as written, '#' included
 			req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0")
 			for k, v := range tt.headers {
 				req.Header.Set(k, v)

@@ -159,7 +159,7 @@ func (h *requestHeaders) add(name, value string) {
 		dst = &h.originalURI
 		h.uriHeaders++
 	default:
-		if strings.HasPrefix(name, clerkHeaderPrefix) && !slices.Contains(h.clerk, name) {
+		if isClerkHeader(name) && !slices.Contains(h.clerk, name) {
 			h.clerk = append(h.clerk, name)
 		}
 		return
@@ -189,6 +189,27 @@ func (h *requestHeaders) forwardedPath() string {
 	default:
 		return ""
 	}
+}
+
+// isClerkHeader reports whether name (lower case) is an x-clerk-* header
+// name, also when it spells a dash as an underscore (x_clerk_user_id):
+// CGI-style servers (WSGI, Rack, PHP) read both spellings as
+// HTTP_X_CLERK_USER_ID, and Envoy passes underscored names on by default,
+// so a client's x_clerk_user_id must be removed like its x-clerk-user-id.
+func isClerkHeader(name string) bool {
+	if len(name) < len(clerkHeaderPrefix) {
+		return false
+	}
+	for i := 0; i < len(clerkHeaderPrefix); i++ {
+		c := name[i]
+		if c == '_' {
+			c = '-'
+		}
+		if c != clerkHeaderPrefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // facts returns the verifier's request facts. Host falls back to the HTTP/2
