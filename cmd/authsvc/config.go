@@ -151,7 +151,7 @@ func parseConfig(name string, args []string, lookup lookupEnv, out io.Writer) (*
 		return nil, fmt.Errorf("%w (%s --help lists the flags)", oneLine(err), name)
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (%s --help lists the commands and flags)", fs.Arg(0), name)
+		return nil, fmt.Errorf("unexpected argument %s (%s --help lists the commands and flags)", strayArg(fs.Arg(0)), name)
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -243,7 +243,10 @@ func setJWTKey(c *config, v string) error {
 
 // setIssuers checks each issuer the way the verifier will.
 func setIssuers(c *config, v string) error {
-	list := splitList(v)
+	list, err := namedList(v, "issuer")
+	if err != nil {
+		return err
+	}
 	if _, err := verifier.New(verifier.Config{Issuers: list}); err != nil {
 		return err
 	}
@@ -254,7 +257,10 @@ func setIssuers(c *config, v string) error {
 // setAuthorizedParties accepts origins: azp is the Origin of the frontend
 // that requested the token, so anything else would never match.
 func setAuthorizedParties(c *config, v string) error {
-	list := splitList(v)
+	list, err := namedList(v, "authorized party")
+	if err != nil {
+		return err
+	}
 	for _, p := range list {
 		u, err := url.Parse(p)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
@@ -469,12 +475,21 @@ func splitList(v string) []string {
 
 // setAudiences takes a comma list; one that is set but names nothing
 // (" , ") is a mistake, not "no audience check".
-func setAudiences(c *config, v string) error {
-	c.Audiences = splitList(v)
-	if len(c.Audiences) == 0 && strings.TrimSpace(v) != "" {
-		return fmt.Errorf("%q lists no audience", v)
+func setAudiences(c *config, v string) (err error) {
+	c.Audiences, err = namedList(v, "audience")
+	return err
+}
+
+// namedList is splitList for a setting whose entries each add a check
+// (issuers, authorized parties, audiences): one that is set but names
+// nothing ("," or " , ", as a template of unset variables renders) is an
+// error rather than the unset setting, which checks nothing.
+func namedList(v, what string) ([]string, error) {
+	list := splitList(v)
+	if len(list) == 0 && strings.TrimSpace(v) != "" {
+		return nil, fmt.Errorf("%q lists no %s", v, what)
 	}
-	return nil
+	return list, nil
 }
 
 // boolString is a string flag that may be given alone, as a bool flag:
@@ -507,4 +522,19 @@ func setDevData(c *config, v string) error {
 	}
 	c.DevData = v
 	return nil
+}
+
+// strayArg names a stray command-line argument: quoted when it reads like
+// a mistyped command (lower-case letters and dashes, short), else only by
+// its length, since it may be a secret that lost its flag
+// ("--secret-key= sk_live_…").
+func strayArg(a string) string {
+	word := len(a) > 0 && len(a) <= 24
+	for i := 0; i < len(a) && word; i++ {
+		word = a[i] >= 'a' && a[i] <= 'z' || a[i] == '-'
+	}
+	if word {
+		return strconv.Quote(a)
+	}
+	return fmt.Sprintf("(%d bytes, not shown)", len(a))
 }

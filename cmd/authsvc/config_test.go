@@ -42,7 +42,8 @@ func TestParseConfigRejects(t *testing.T) {
 		{"tls cert without key", map[string]string{"AUTHSVC_TLS_CERT": "c.pem"}, nil, "AUTHSVC_TLS_KEY"},
 		{"client CA without server cert", map[string]string{"AUTHSVC_TLS_CLIENT_CA": "ca.pem"}, nil, "AUTHSVC_TLS_CLIENT_CA"},
 		{"same address twice", map[string]string{"AUTHSVC_GRPC_ADDR": "127.0.0.1:1", "AUTHSVC_HTTP_ADDR": "127.0.0.1:1"}, nil, "both"},
-		{"stray argument", nil, []string{"extra"}, "unexpected argument"},
+		{"stray argument", nil, []string{"extra"}, `unexpected argument "extra"`},
+		{"stray argument that may be a secret is not shown", nil, []string{"--secret-key=", "sk_live_0123456789"}, "unexpected argument (18 bytes, not shown)"},
 		{"undefined flag with a line break (FuzzParseConfig)", nil, []string{"-\rt\nx"}, "flag provided but not defined"},
 		{"bad flag syntax with a line break", nil, []string{"---\nx"}, "bad flag syntax"},
 		{"same address with a line break", map[string]string{"AUTHSVC_GRPC_ADDR": "a\nb:1", "AUTHSVC_HTTP_ADDR": "a\nb:1"}, nil, "both"},
@@ -54,6 +55,11 @@ func TestParseConfigRejects(t *testing.T) {
 		{"max streams zero", map[string]string{"AUTHSVC_MAX_STREAMS": "0"}, nil, "AUTHSVC_MAX_STREAMS"},
 		{"max streams not a number", nil, []string{"--max-streams", "many"}, "--max-streams"},
 		{"max connections negative", map[string]string{"AUTHSVC_MAX_CONNECTIONS": "-1"}, nil, "AUTHSVC_MAX_CONNECTIONS"},
+		// A template of unset variables ("${A},${B}") renders ",": an
+		// error, never the unset setting that checks nothing.
+		{"authorized parties naming none", map[string]string{"CLERK_AUTHORIZED_PARTIES": ","}, nil, "CLERK_AUTHORIZED_PARTIES"},
+		{"issuers naming none", map[string]string{"CLERK_ISSUER": " , "}, nil, "CLERK_ISSUER"},
+		{"audiences naming none", map[string]string{"CLERK_AUDIENCE": ","}, nil, "CLERK_AUDIENCE"},
 		{"max connection age below a second", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "10ms"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
 		{"max connection age not a duration", map[string]string{"AUTHSVC_MAX_CONNECTION_AGE": "30"}, nil, "AUTHSVC_MAX_CONNECTION_AGE"},
 		{"max recv bytes below a token", map[string]string{"AUTHSVC_MAX_RECV_BYTES": "1024"}, nil, "AUTHSVC_MAX_RECV_BYTES"},

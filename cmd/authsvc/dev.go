@@ -60,14 +60,18 @@ func runDev(ctx context.Context, args []string, env lookupEnv, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	// A secret of its own is printed; one from the environment (maybe the
+	// real one, from a shell or an .env file) never is.
+	shown := ""
 	if cfg.WebhookSecret == "" {
 		if cfg.WebhookSecret, err = newWebhookSecret(); err != nil {
 			return err
 		}
+		shown = cfg.WebhookSecret
 	}
 	banner := func(at listening) {
 		printDevBanner(stdout, at, cfg.APIURL, emu.secretFile, callerKey, token, devTokenArgs(emu.addr, cfg.DevData))
-		printDevWebhook(stdout, at, cfg.WebhookSecret)
+		printDevWebhook(stdout, at, shown)
 		printDevMachine(stdout, at, machines)
 	}
 	return runServe(ctx, cfg, newLogger(stderr, cfg.LogLevel), devCallers(callerKey), banner)

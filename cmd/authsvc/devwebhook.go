@@ -33,6 +33,16 @@ func newWebhookSecret() (string, error) {
 // printDevWebhook adds the webhook lines to the dev banner. The secret is
 // a random dev secret, printed so that deliveries can be signed with it.
 func printDevWebhook(w io.Writer, at listening, secret string) {
+	if secret == "" {
+		// The environment's secret: named, never printed.
+		fmt.Fprintf(w, `VerifyWebhook checks deliveries with the CLERK_WEBHOOK_SIGNING_SECRET of your environment.
+Sign a sample event (or --file payload.json) and get the command that verifies it:
+
+  go run ./cmd/authsvc dev webhook sign --grpc-addr %[1]s
+
+`, at.GRPCAddr)
+		return
+	}
 	fmt.Fprintf(w, `VerifyWebhook checks deliveries with CLERK_WEBHOOK_SIGNING_SECRET=%[2]s
 (random for this run). Sign a sample event (or --file payload.json) and get the command that verifies it:
 

@@ -152,3 +152,17 @@ func TestDevModeWebhook(t *testing.T) {
 		t.Errorf("the logs carry the webhook secret")
 	}
 }
+
+// TestDevModeWebhookSecretFromEnvironment: dev mode uses a
+// CLERK_WEBHOOK_SIGNING_SECRET it finds in the environment, which may be
+// the real one, and then names it without printing it anywhere.
+func TestDevModeWebhookSecretFromEnvironment(t *testing.T) {
+	const secret = "whsec_UFJPRFVDVElPTi1XRUJIT09LLVNFQ1JFVC0xMjM0NTY3OA=="
+	d := startDev(t, map[string]string{"CLERK_WEBHOOK_SIGNING_SECRET": secret})
+	if strings.Contains(d.banner, secret) || strings.Contains(d.log.String(), secret) {
+		t.Fatalf("the environment's webhook secret was printed:\n%s", d.banner)
+	}
+	if !strings.Contains(d.banner, "CLERK_WEBHOOK_SIGNING_SECRET of your environment") {
+		t.Errorf("the banner does not say which secret VerifyWebhook uses:\n%s", d.banner)
+	}
+}

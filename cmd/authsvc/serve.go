@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -206,7 +207,7 @@ func keySourceName(cfg *config) string {
 	if cfg.JWTKey != "" {
 		return "inline CLERK_JWT_KEY"
 	}
-	return "fetched from " + cfg.APIURL
+	return "fetched from " + redactedURL(cfg.APIURL)
 }
 
 // localInterstitial renders the interstitial page for a publishable key
@@ -308,4 +309,13 @@ func httpMux(routes map[string]http.Handler) http.Handler {
 		}
 	}
 	return mux
+}
+
+// redactedURL is u with any password in it replaced by "xxxxx", for logs.
+func redactedURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return p.Redacted()
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/authsvc/authsvc/internal/telemetry"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
+
+	"github.com/authsvc/authsvc/internal/hostcheck"
 )
 
 // observability is the service's metrics and tracing, built once per run.
@@ -109,7 +111,10 @@ func startPprof(addr string, log *slog.Logger) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// The address is loopback (setPprofAddr), but a web page in the
+	// operator's browser can still reach it through DNS rebinding: only
+	// loopback Host names are served.
+	srv := &http.Server{Handler: hostcheck.Handler(mux, hostcheck.Config{}), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(lis) }()
 	log.Info("pprof listening", "addr", lis.Addr().String())
 	return func() { _ = srv.Close() }, nil
