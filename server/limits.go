@@ -33,6 +33,12 @@ const (
 	// DefaultMaxRecvBytes bounds one request message. Tokens are at most
 	// 8 KiB and proxy requests a few KiB; gRPC's own default is 4 MiB.
 	DefaultMaxRecvBytes = 1 << 20
+	// MaxRequestHeaderBytes bounds all of one request's headers (gRPC
+	// metadata; on the HTTP port, the request line and headers): a token
+	// is at most 8 KiB, a browser's cookies a few, and Envoy's own limit is
+	// 60 KiB. grpc-go's default is 16 MiB and net/http's 1 MiB, which a
+	// client could fill on every stream.
+	MaxRequestHeaderBytes = 64 << 10
 	// KeepaliveMinTime is the shortest interval between client keepalive
 	// pings the server tolerates; a client that pings more often, or pings
 	// while it has no call open, is sent GOAWAY ("too_many_pings") and
@@ -75,6 +81,7 @@ func (l Limits) serverOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.MaxConcurrentStreams(l.MaxStreams),
 		grpc.MaxRecvMsgSize(l.MaxRecvBytes),
+		grpc.MaxHeaderListSize(MaxRequestHeaderBytes),
 		grpc.KeepaliveParams(params),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: KeepaliveMinTime, PermitWithoutStream: false}),
 	}

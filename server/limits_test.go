@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
@@ -262,5 +263,26 @@ func TestMaxRecvBytes(t *testing.T) {
 	_, err = client.VerifySessionToken(t.Context(), &authsvcv1.VerifySessionTokenRequest{Token: strings.Repeat("a", 9<<10)})
 	if status.Code(err) != codes.InvalidArgument {
 		t.Errorf("request under the limit: %v, want the handler's InvalidArgument", err)
+	}
+}
+
+// TestMaxRequestHeaderBytes: metadata beyond MaxRequestHeaderBytes is
+// refused before any handler runs (grpc-go alone would take 16 MiB on
+// every stream); a token's worth and more is served.
+func TestMaxRequestHeaderBytes(t *testing.T) {
+	t.Parallel()
+	srv := newProxyServer(t, nil)
+	client := newTestClient(t, srv, GRPCOptions{})
+	call := func(n int) error {
+		ctx := metadata.AppendToOutgoingContext(t.Context(), "x-padding", strings.Repeat("p", n))
+		_, err := client.VerifySessionToken(ctx, &authsvcv1.VerifySessionTokenRequest{Token: "x"})
+		return err
+	}
+	// The handler's answer to the token "x" is UNAUTHENTICATED.
+	if err := call(32 << 10); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("32 KiB of metadata: %v, want the handler's Unauthenticated", err)
+	}
+	if err := call(MaxRequestHeaderBytes + 1); status.Code(err) == codes.Unauthenticated || err == nil {
+		t.Errorf("metadata over %d bytes reached the handler: %v", MaxRequestHeaderBytes, err)
 	}
 }

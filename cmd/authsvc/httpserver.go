@@ -3,6 +3,8 @@ package main
 import (
 	"net/http"
 	"time"
+
+	"github.com/authsvc/authsvc/server"
 )
 
 // The HTTP listener's timeouts. Without them a client could hold a
@@ -25,7 +27,8 @@ const (
 )
 
 // newHTTPServer is the HTTP listener's server for h: HTTP/1.1 and h2c,
-// the timeouts above, and on HTTP/2 the gRPC port's per-connection stream
+// the timeouts above, the gRPC port's header bound (server.MaxRequestHeaderBytes),
+// and on HTTP/2 the gRPC port's per-connection stream
 // limit (AUTHSVC_MAX_STREAMS). The connection limit is the listener's
 // (server.LimitListener in runServe).
 func newHTTPServer(cfg *config, h http.Handler) *http.Server {
@@ -40,6 +43,7 @@ func newHTTPServer(cfg *config, h http.Handler) *http.Server {
 		ReadTimeout:       read,
 		WriteTimeout:      httpWriteTimeout,
 		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    server.MaxRequestHeaderBytes,
 	}
 	if cfg.MaxStreams > 0 {
 		srv.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: int(cfg.MaxStreams)}

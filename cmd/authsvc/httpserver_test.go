@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/http2"
 
+	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
 
@@ -210,5 +211,32 @@ func TestHTTP2StreamLimit(t *testing.T) {
 	}
 	if v, ok := sf.Value(http2.SettingMaxConcurrentStreams); !ok || v != 7 {
 		t.Errorf("SETTINGS_MAX_CONCURRENT_STREAMS = %d (sent %v), want 7", v, ok)
+	}
+}
+
+// TestHTTPHeaderBound: the HTTP port refuses a request whose line and
+// headers pass server.MaxRequestHeaderBytes (431), and serves one with a
+// token's worth of cookies.
+func TestHTTPHeaderBound(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	at := startServe(t, map[string]string{"CLERK_JWT_KEY": iss.PublicKeyPEM()})
+	for _, tc := range []struct {
+		n    int
+		want int
+	}{{16 << 10, http.StatusOK}, {server.MaxRequestHeaderBytes + 4096, http.StatusRequestHeaderFieldsTooLarge}} {
+		req, err := http.NewRequest("GET", "http://"+at.HTTPAddr+"/healthz", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Cookie", "x="+strings.Repeat("c", tc.n))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%d bytes of cookie: %d, want %d", tc.n, resp.StatusCode, tc.want)
+		}
 	}
 }

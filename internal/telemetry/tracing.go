@@ -65,7 +65,7 @@ func SetupTracing(ctx context.Context) (*Tracing, error) {
 	if err != nil && !errors.Is(err, resource.ErrPartialResource) {
 		return nil, fmt.Errorf("telemetry: OTEL_RESOURCE_ATTRIBUTES: %w", err)
 	}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res), sdktrace.WithRawSpanLimits(spanLimits()))
 	t := NewTracing(tp)
 	t.shutdown = tp.Shutdown
 	otel.SetTracerProvider(tp)
@@ -77,10 +77,36 @@ func SetupTracing(ctx context.Context) (*Tracing, error) {
 // trace-context and baggage propagator, without touching the globals. Tests
 // pass an SDK provider with an in-memory exporter.
 func NewTracing(tp trace.TracerProvider) *Tracing {
-	return &Tracing{
-		tp:   tp,
-		prop: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
+	// W3C trace context only: baggage from a client (up to 8 KB of
+	// anything, and on /forward-auth the end user's own headers) would
+	// otherwise ride along on every call authsvc makes for it.
+	return &Tracing{tp: tp, prop: propagation.TraceContext{}}
+}
+
+// maxSpanAttributeBytes bounds each span attribute's value. The SDK's
+// default is no bound, and the HTTP instrumentation records the request's
+// method and path as they came: a client could make each queued span hold
+// what its request line held.
+const maxSpanAttributeBytes = 1 << 10
+
+// spanLimits are the SDK's default span limits with attribute values
+// bounded by maxSpanAttributeBytes.
+func spanLimits() sdktrace.SpanLimits {
+	l := sdktrace.NewSpanLimits()
+	l.AttributeValueLengthLimit = maxSpanAttributeBytes
+	return l
+}
+
+// httpSpanName is "HTTP " and the request's method when it is one of
+// HTTP's, else "HTTP": net/http accepts any token as a method, and span
+// names must come from a small fixed set.
+func httpSpanName(_ string, r *http.Request) string {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return "HTTP " + r.Method
 	}
+	return "HTTP"
 }
 
 // Enabled reports whether t records spans.
@@ -98,15 +124,15 @@ func (t *Tracing) GRPCServerOptions() []grpc.ServerOption {
 }
 
 // HTTPHandler wraps h in a server span per request ("HTTP GET", so that
-// arbitrary paths do not become span names), reading the incoming trace
-// context; off, it returns h.
+// arbitrary paths do not become span names; see httpSpanName), reading the
+// incoming trace context; off, it returns h.
 func (t *Tracing) HTTPHandler(h http.Handler) http.Handler {
 	if !t.Enabled() {
 		return h
 	}
 	return otelhttp.NewHandler(h, "authsvc.http",
 		otelhttp.WithTracerProvider(t.tp), otelhttp.WithPropagators(t.prop),
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP " + r.Method }),
+		otelhttp.WithSpanNameFormatter(httpSpanName),
 	)
 }
 
@@ -127,7 +153,7 @@ func (t *Tracing) HTTPClient(c *http.Client) *http.Client {
 	}
 	out.Transport = otelhttp.NewTransport(base,
 		otelhttp.WithTracerProvider(t.tp), otelhttp.WithPropagators(t.prop),
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP " + r.Method }),
+		otelhttp.WithSpanNameFormatter(httpSpanName),
 	)
 	return out
 }
