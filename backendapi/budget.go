@@ -6,9 +6,12 @@ import (
 	"time"
 )
 
-// callerRatePer is the window of a caller's own budget: a rate given to
-// [WithCallerBudget] counts requests per 10 s, as Clerk's limit does.
-const callerRatePer = 10 * time.Second
+// CallerBudgetWindow is the window of a caller's own budget: a rate
+// given to [WithCallerBudget] counts requests per 10 s, as Clerk's limit
+// does.
+const CallerBudgetWindow = 10 * time.Second
+
+const callerRatePer = CallerBudgetWindow
 
 // maxIdleCallers bounds the per-caller limiters kept: past it, the idle
 // ones (no waiter, no start in the window) are dropped before a new one is

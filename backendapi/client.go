@@ -110,3 +110,7 @@ func isDevelopmentKey(key string) bool {
 // Ptr returns a pointer to v. Use it for the optional pointer fields of
 // params and list options: Ptr(int64(0)) sends offset=0, nil sends nothing.
 func Ptr[T any](v T) *T { return &v }
+
+// RateLimit returns the client's shared limit: at most n requests per
+// window ([WithRateLimit], or the default for the secret key's kind).
+func (c *Client) RateLimit() (n int, per time.Duration) { return c.cfg.rateN, c.cfg.ratePer }

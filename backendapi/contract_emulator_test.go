@@ -96,7 +96,7 @@ func TestContractEmulator(t *testing.T) {
 		}
 	})
 	for _, m := range clientMethods() {
-		if !seen.has(m) {
+		if !seen.has(m) && !notEndpoints[m] {
 			t.Errorf("backendapi method %s has no contract row: add one to endpoints or machineEndpoints", m)
 		}
 	}
@@ -315,6 +315,9 @@ func (s *methodSet) has(m string) bool {
 
 // clientMethods lists every exported method of *Client and of each of its
 // exported services, as "(*UsersService).Get".
+// notEndpoints are the client's methods that send no request.
+var notEndpoints = map[string]bool{"(*Client).RateLimit": true}
+
 func clientMethods() []string {
 	var out []string
 	add := func(t reflect.Type) {

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -224,5 +226,40 @@ func TestBackendBudgetPerCaller(t *testing.T) {
 	}
 	if got := len(stub.requests()); got != 5 {
 		t.Errorf("Clerk saw %d requests, want 5", got)
+	}
+}
+
+// TestOpaqueVerificationHasItsOwnShare: VerifyToken is open, and Clerk's
+// answer to a made-up opaque token is not cached, so anonymous callers
+// verifying ak_<random> spend Backend API requests. They get a quarter of
+// the shared budget at most, and a policy caller's GetUser still goes
+// through after they have spent theirs.
+func TestOpaqueVerificationHasItsOwnShare(t *testing.T) {
+	t.Parallel()
+	stub := newClerkStub(t, map[string]reply{
+		"POST /v1/api_keys/verify": {status: http.StatusNotFound, body: `{"errors":[{"code":"resource_not_found","message":"not found"}]}`},
+		"GET /v1/users/user_1":     {body: userJSON},
+	})
+	const shared = 12
+	client := newBackendClient(t, stub.URL, budgetPolicy(t, "", ""), nil,
+		backendapi.WithRateLimit(shared, 10*time.Second), backendapi.WithMaxWait(50*time.Millisecond))
+	for i := range shared {
+		_, err := client.VerifyToken(t.Context(), &pb.VerifyTokenRequest{Token: fmt.Sprintf("ak_guess%02d", i),
+			Accepts: []pb.TokenType{pb.TokenType_TOKEN_TYPE_API_KEY}})
+		if err == nil {
+			t.Fatalf("made-up API key %d verified", i)
+		}
+	}
+	verifies := 0
+	for _, r := range stub.requests() {
+		if r.Path == "/v1/api_keys/verify" {
+			verifies++
+		}
+	}
+	if verifies != shared/opaqueShareDivisor {
+		t.Errorf("%d anonymous verifications reached the Backend API, want the share of %d", verifies, shared/opaqueShareDivisor)
+	}
+	if _, err := client.GetUser(withKey(t.Context(), appKey), &pb.GetUserRequest{UserId: "user_1"}); err != nil {
+		t.Errorf("app's GetUser after the anonymous verifications: %v", err)
 	}
 }

@@ -122,6 +122,7 @@ func BackendOpaqueVerifier(c *backendapi.Client) verifier.OpaqueVerifier {
 type backendOpaque struct{ c *backendapi.Client }
 
 func (b backendOpaque) VerifyOpaque(ctx context.Context, kind verifier.TokenKind, token string) (*verifier.Machine, error) {
+	ctx = withOpaqueBudget(ctx, b.c)
 	var (
 		m                *verifier.Machine
 		revoked, expired bool
