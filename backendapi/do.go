@@ -30,6 +30,12 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		return err
 	}
 	redact := append([]string{c.secret}, r.redact...)
+	// uncertain is the failure of an earlier attempt of a DELETE that may
+	// have reached Clerk (a 5xx, a transport failure; not a 429, which
+	// Clerk refuses before doing anything). A later 404 then most likely
+	// means that attempt deleted it, so the earlier failure is returned:
+	// the outcome is unknown, not "there was nothing to delete".
+	var uncertain error
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return c.ctxError(r, err)
@@ -40,8 +46,14 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		}
 		c.observeWait(waitStart)
 		out := c.attempt(ctx, r, body, redact, v)
+		if uncertain != nil && isNotFound(out.err) {
+			return uncertain
+		}
 		if out.err == nil || !out.retry || attempt >= c.cfg.maxAttempts {
 			return out.err
+		}
+		if r.method == http.MethodDelete && !isTooManyRequests(out.err) {
+			uncertain = out.err
 		}
 		wait := out.wait
 		if wait < 0 {
@@ -185,4 +197,16 @@ func (c *Client) limiterError(r *request, err error) error {
 func closeBody(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 4096)
 	_ = b.Close()
+}
+
+// isNotFound reports whether err is Clerk's 404.
+func isNotFound(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusNotFound
+}
+
+// isTooManyRequests reports whether err is Clerk's 429.
+func isTooManyRequests(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusTooManyRequests
 }

@@ -20,8 +20,9 @@ var (
 	// (user id, session id, organization id or slug, …) is empty.
 	ErrMissingID = errors.New("backendapi: a resource id is required")
 	// ErrInvalidID is returned, without sending a request, when a path id is
-	// "." or "..", which servers would treat as a path traversal.
-	ErrInvalidID = errors.New("backendapi: a resource id must not be a dot segment")
+	// "." or "..", which servers would treat as a path traversal, or names
+	// another route where it stands (the user id "count": GET /users/count).
+	ErrInvalidID = errors.New("backendapi: a resource id must not be a dot segment or name another route")
 	// ErrUnavailable wraps transport failures (connection refused, reset,
 	// per-attempt timeout, an unreadable or undecodable response) that
 	// remained after the retries this call allowed. The cause is wrapped too.

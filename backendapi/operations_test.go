@@ -196,6 +196,26 @@ func TestOperationsRequireIDs(t *testing.T) {
 	}
 }
 
+// TestGetUserCountIsNotAUser: GET /users/count is the user count, not the
+// user "count", so Users.Get refuses that id without a request; the word
+// is still an ordinary id elsewhere (an organization slug may be "count").
+func TestGetUserCountIsNotAUser(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request) {
+		replyJSON(w, 200, []byte(`{"object":"organization","id":"org_1","slug":"count"}`))
+	})
+	c := api.client(t)
+	if _, err := c.Users.Get(t.Context(), "count"); !errors.Is(err, ErrInvalidID) {
+		t.Errorf("Users.Get(count): %v, want ErrInvalidID", err)
+	}
+	if n := len(api.requests()); n != 0 {
+		t.Errorf("Users.Get(count) sent %d requests, want 0", n)
+	}
+	if _, err := c.Organizations.Get(t.Context(), "count"); err != nil {
+		t.Errorf("Organizations.Get(count): %v, want the organization with that slug", err)
+	}
+}
+
 // TestOperationsEscapeIDs puts "../clients" in each path id in turn: it
 // must stay one escaped segment (spec §6 bug 14).
 func TestOperationsEscapeIDs(t *testing.T) {

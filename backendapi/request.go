@@ -181,10 +181,20 @@ func (c *Client) deleteObject(ctx context.Context, collection, id string) (*Dele
 	return call[DeletedObject](ctx, c, newRequest(http.MethodDelete, collection, id))
 }
 
+// routeIDs are the literal words that follow a collection in a GET route
+// of their own, where getByID's id would stand: GET /users/count beside
+// GET /users/{id}. GetUser of "count" asked for the user count and
+// answered a user made of it. (Clerk's ids carry a prefix, user_ and so
+// on, so none is such a word.)
+var routeIDs = map[string]string{"users": "count"}
+
 // getByID sends GET /{collection}/{id} and decodes a T.
 func getByID[T any](ctx context.Context, c *Client, collection, id string) (*T, error) {
 	if err := requireIDs(id); err != nil {
 		return nil, err
+	}
+	if w, ok := routeIDs[collection]; ok && id == w {
+		return nil, ErrInvalidID
 	}
 	return call[T](ctx, c, newRequest(http.MethodGet, collection, id))
 }

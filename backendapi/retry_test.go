@@ -65,6 +65,11 @@ func TestRetry5xx(t *testing.T) {
 		{"PATCH 503 is not retried", "PATCH", 4, []int{503, 200}, 1, 503},
 		{"WithRetry(1) disables retries", "GET", 1, []int{503, 200}, 1, 503},
 		{"404 is never retried", "GET", 4, []int{404, 200}, 1, 404},
+		// The 502 may have come after Clerk deleted: the 404 that follows
+		// says so, and the caller learns the outcome is unknown.
+		{"DELETE 502 then 404 reports the 502", "DELETE", 4, []int{502, 404}, 2, 502},
+		{"DELETE 404 at once is a 404", "DELETE", 4, []int{404}, 1, 404},
+		{"GET 502 then 404 is a 404", "GET", 4, []int{502, 404}, 2, 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

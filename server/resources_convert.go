@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/authsvc/authsvc/backendapi"
 )
@@ -78,13 +79,32 @@ func convert[T any, PT message[T]](src any) (PT, error) {
 // fields (JSON strings in protojson) must be copied by hand.
 func params(req proto.Message, dst any) error {
 	raw, err := toJSON.Marshal(req)
-	if err == nil {
-		err = json.Unmarshal(raw, dst)
-	}
 	if err != nil {
+		// What the caller sent has no JSON form: a NaN or infinite number,
+		// or a Value with no kind, in a metadata Struct.
+		return invalidArgument(unencodableField(req), "holds a value JSON cannot carry (NaN, an infinity, or a Value with no kind set)")
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
 		return internalError(fmt.Sprintf("cannot build the %T body", dst))
 	}
 	return nil
+}
+
+// unencodableField names the first set message field of req that protojson
+// cannot encode, or "request" when none alone is to blame.
+func unencodableField(req proto.Message) string {
+	name := "request"
+	req.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Message() == nil || fd.IsList() || fd.IsMap() {
+			return true
+		}
+		if _, err := toJSON.Marshal(v.Message().Interface()); err != nil {
+			name = string(fd.Name())
+			return false
+		}
+		return true
+	})
+	return name
 }
 
 // requireIDs checks that each named path id is non-empty, as name, value

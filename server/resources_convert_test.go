@@ -2,13 +2,17 @@ package server
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/authsvc/authsvc/backendapi"
 	pb "github.com/authsvc/authsvc/gen/authsvc/v1"
@@ -112,5 +116,30 @@ func TestConvertSessionActor(t *testing.T) {
 	}
 	if plain.Actor != nil {
 		t.Errorf("a session without actor has actor %v", plain.GetActor())
+	}
+}
+
+// TestParamsRefusesValuesJSONCannotCarry: a metadata Struct holding NaN, an
+// infinity or a Value with no kind (possible over binary gRPC) is the
+// caller's INVALID_ARGUMENT naming the field, not an INTERNAL error, and
+// reaches no upstream.
+func TestParamsRefusesValuesJSONCannotCarry(t *testing.T) {
+	t.Parallel()
+	stub := newClerkStub(t, map[string]reply{"PATCH /v1/users/user_1/metadata": {body: userJSON}})
+	s := newProxyServer(t, stub)
+	for name, v := range map[string]*structpb.Value{
+		"NaN":      structpb.NewNumberValue(math.NaN()),
+		"infinity": structpb.NewNumberValue(math.Inf(1)),
+		"no kind":  {},
+	} {
+		_, err := s.UpdateUserMetadata(t.Context(), &pb.UpdateUserMetadataRequest{
+			UserId: "user_1", PublicMetadata: &structpb.Struct{Fields: map[string]*structpb.Value{"k": v}},
+		})
+		if status.Code(err) != codes.InvalidArgument || !strings.Contains(status.Convert(err).Message(), "public_metadata") {
+			t.Errorf("%s in public_metadata: %v, want INVALID_ARGUMENT naming public_metadata", name, err)
+		}
+	}
+	if n := len(stub.requests()); n != 0 {
+		t.Errorf("%d upstream requests, want 0", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -39,7 +40,7 @@ func backendStatus(err error) error {
 	var apiErr *backendapi.APIError
 	switch {
 	case errors.Is(err, backendapi.ErrMissingID), errors.Is(err, backendapi.ErrInvalidID):
-		return status.Error(codes.InvalidArgument, "a resource id is missing or is a dot segment")
+		return status.Error(codes.InvalidArgument, "a resource id is missing, is a dot segment or names another route")
 	case errors.As(err, &rl):
 		return rateLimitStatus(rl)
 	case errors.As(err, &apiErr):
@@ -105,7 +106,7 @@ func apiErrorMessage(e *backendapi.APIError) string {
 		it := e.Errors[0]
 		for _, s := range []string{it.Code, it.Message} {
 			if s != "" {
-				b.WriteString(": " + s)
+				b.WriteString(": " + clip(s))
 			}
 		}
 	}
@@ -124,19 +125,19 @@ func errorInfos(e *backendapi.APIError) []protoadapt.MessageV1 {
 	}
 	var out []protoadapt.MessageV1
 	for _, it := range e.Errors[:min(len(e.Errors), maxErrorDetails)] {
-		md := map[string]string{"message": it.Message}
+		md := map[string]string{"message": clip(it.Message)}
 		for k, v := range base {
-			md[k] = v
+			md[k] = clip(v)
 		}
 		if it.LongMessage != "" {
-			md["long_message"] = it.LongMessage
+			md["long_message"] = clip(it.LongMessage)
 		}
 		if len(it.Meta) > 0 {
 			if b, err := json.Marshal(it.Meta); err == nil {
-				md["meta"] = string(b)
+				md["meta"] = clip(string(b))
 			}
 		}
-		out = append(out, &errdetails.ErrorInfo{Domain: ClerkErrorDomain, Reason: it.Code, Metadata: md})
+		out = append(out, &errdetails.ErrorInfo{Domain: ClerkErrorDomain, Reason: clip(it.Code), Metadata: md})
 	}
 	return out
 }
@@ -148,4 +149,26 @@ func withDetails(st *status.Status, details ...protoadapt.MessageV1) *status.Sta
 		return withD
 	}
 	return st
+}
+
+// maxDetailValue bounds each string of an upstream error in the status
+// details. Clerk's are a sentence or two; a hostile or broken upstream
+// could send a 1 MiB error body, whose status would travel in the
+// grpc-status-details-bin trailer, past what Envoy and most clients
+// accept (Envoy: 60 KiB of headers), so the caller would see a transport
+// error instead of the status. With maxErrorDetails entries of four such
+// strings, the details stay under 45 KiB even base64-encoded.
+const maxDetailValue = 512
+
+// clip is s cut to maxDetailValue bytes, at a UTF-8 boundary, with "…"
+// marking a cut.
+func clip(s string) string {
+	if len(s) <= maxDetailValue {
+		return s
+	}
+	cut := maxDetailValue
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

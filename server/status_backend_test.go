@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/authsvc/authsvc/backendapi"
@@ -254,5 +256,36 @@ func TestBackendStatusErrors(t *testing.T) {
 				t.Errorf("code = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestBackendStatusBoundsUpstreamText: an upstream error of twenty 50 KB
+// entries (a hostile or broken Clerk) becomes a status whose details fit
+// in a trailer Envoy accepts (60 KiB), each string cut with "…" at a
+// UTF-8 boundary.
+func TestBackendStatusBoundsUpstreamText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", 25000) // 50 KB, two bytes a rune
+	e := &backendapi.APIError{StatusCode: 422}
+	for range 20 {
+		e.Errors = append(e.Errors, backendapi.ErrorItem{Code: "form_param_invalid", Message: long, LongMessage: long, Meta: map[string]any{"m": long}})
+	}
+	st := status.Convert(backendStatus(e))
+	if size := proto.Size(st.Proto()); size*4/3 > 60<<10 {
+		t.Errorf("status of %d bytes (%d base64-encoded) would not pass Envoy's 60 KiB", size, size*4/3)
+	}
+	if len(st.Details()) != 20 {
+		t.Fatalf("%d details, want 20", len(st.Details()))
+	}
+	for _, d := range st.Details() {
+		info, ok := d.(*errdetails.ErrorInfo)
+		if !ok {
+			continue
+		}
+		for k, v := range info.GetMetadata() {
+			if !utf8.ValidString(v) || len(v) > maxDetailValue+len("…") {
+				t.Errorf("detail %s: %d bytes, valid UTF-8 %v", k, len(v), utf8.ValidString(v))
+			}
+		}
 	}
 }
