@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,7 +14,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/kustomize/api/krusty"
 	kustypes "sigs.k8s.io/kustomize/api/types"
@@ -36,6 +40,7 @@ var kinds = map[schema.GroupVersionKind]func() any{
 	corev1.SchemeGroupVersion.WithKind("Namespace"):                               func() any { return &corev1.Namespace{} },
 	autoscalingv2.SchemeGroupVersion.WithKind("HorizontalPodAutoscaler"):          func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
 	policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget"):                   func() any { return &policyv1.PodDisruptionBudget{} },
+	networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"):                     func() any { return &networkingv1.NetworkPolicy{} },
 	{Group: "kustomize.config.k8s.io", Version: "v1beta1", Kind: "Kustomization"}: func() any { return &kustypes.Kustomization{} },
 }
 
@@ -200,6 +205,11 @@ func TestBaseRenders(t *testing.T) {
 	pdb := objs["PodDisruptionBudget"].(*policyv1.PodDisruptionBudget)
 	cm := objs["ConfigMap"].(*corev1.ConfigMap)
 	checkFitsTogether(t, dep, svc, hpa, pdb, cm)
+	np, ok := objs["NetworkPolicy"].(*networkingv1.NetworkPolicy)
+	if !ok {
+		t.Fatal("no NetworkPolicy: both ports would be open to every pod of the cluster")
+	}
+	checkNetworkPolicy(t, np, dep)
 	if _, ok := objs["Secret"]; ok {
 		t.Error("the base renders a Secret: the Clerk key must not come from git")
 	}
@@ -230,10 +240,13 @@ func checkFitsTogether(t *testing.T, dep *appsv1.Deployment, svc *corev1.Service
 			t.Errorf("Service port %s appProtocol = %v, want %q", sp.Name, sp.AppProtocol, wantApp[sp.Name])
 		}
 	}
-	for name, p := range map[string]*corev1.Probe{"readiness": c.ReadinessProbe, "liveness": c.LivenessProbe} {
-		if p == nil || p.GRPC == nil || p.GRPC.Port != ports["grpc"] {
-			t.Errorf("%s probe is not a gRPC probe on the grpc port %d: %+v", name, ports["grpc"], p)
-		}
+	// Readiness follows the key set (gRPC health); liveness must not, or
+	// a replica started during a Clerk outage would be killed in a loop.
+	if p := c.ReadinessProbe; p == nil || p.GRPC == nil || p.GRPC.Port != ports["grpc"] {
+		t.Errorf("readiness probe is not a gRPC probe on the grpc port %d: %+v", ports["grpc"], p)
+	}
+	if p := c.LivenessProbe; p == nil || p.HTTPGet == nil || p.HTTPGet.Path != "/healthz" || p.HTTPGet.Port.StrVal != "http" {
+		t.Errorf("liveness probe is not httpGet /healthz on the http port: %+v", p)
 	}
 	env := map[string]corev1.EnvVar{}
 	for _, e := range c.Env {
@@ -248,6 +261,8 @@ func checkFitsTogether(t *testing.T, dep *appsv1.Deployment, svc *corev1.Service
 	if ref := env["CLERK_SECRET_KEY"].ValueFrom; ref == nil || ref.SecretKeyRef == nil || env["CLERK_SECRET_KEY"].Value != "" {
 		t.Error("CLERK_SECRET_KEY is not read from a Secret")
 	}
+	checkMemoryBudget(t, env, c)
+	checkBackendShare(t, env, hpa)
 	if dep.Spec.Replicas != nil {
 		t.Errorf("Deployment sets replicas (%d): the HPA owns the count, and kubectl apply would reset it", *dep.Spec.Replicas)
 	}
@@ -269,6 +284,77 @@ func checkFitsTogether(t *testing.T, dep *appsv1.Deployment, svc *corev1.Service
 	checkLockedDown(t, pod.Spec, c)
 	if len(pod.Spec.TopologySpreadConstraints) == 0 {
 		t.Error("no topology spread constraints")
+	}
+}
+
+// Worst-case memory of the settings, from the README's measurements: a
+// Health/Watch stream (~13 KB) and a decision cache entry (~2.4 KB).
+const (
+	bytesPerStream     = 13 << 10
+	bytesPerCacheEntry = 2385
+	clerkBudget        = 1000 // a production instance's Backend API requests per 10 s
+)
+
+// checkMemoryBudget: the connection, stream and cache settings fit in the
+// container's memory limit (both ports' connections full of streams, the
+// cache full), and GOMEMLIMIT sits below the limit.
+func checkMemoryBudget(t *testing.T, env map[string]corev1.EnvVar, c corev1.Container) {
+	t.Helper()
+	num := func(name string) int64 {
+		n, err := strconv.ParseInt(env[name].Value, 10, 64)
+		if err != nil {
+			t.Fatalf("%s = %q: the defaults are for gigabytes; set it for this limit", name, env[name].Value)
+		}
+		return n
+	}
+	limit := c.Resources.Limits.Memory().Value()
+	worst := 2*num("AUTHSVC_MAX_CONNECTIONS")*num("AUTHSVC_MAX_STREAMS")*bytesPerStream + num("AUTHSVC_CACHE_SIZE")*bytesPerCacheEntry
+	if worst > limit*3/4 {
+		t.Errorf("connections, streams and cache can take %d MB of the %d MB limit", worst>>20, limit>>20)
+	}
+	gml, err := resource.ParseQuantity(strings.TrimSuffix(env["GOMEMLIMIT"].Value, "B"))
+	if err != nil || gml.Value() >= limit || gml.Value() < limit*3/4 {
+		t.Errorf("GOMEMLIMIT = %q, want between 75%% and 100%% of the %d MB limit", env["GOMEMLIMIT"].Value, limit>>20)
+	}
+}
+
+// checkBackendShare: the replicas' Backend API shares together stay within
+// the instance's budget at the HPA's ceiling.
+func checkBackendShare(t *testing.T, env map[string]corev1.EnvVar, hpa *autoscalingv2.HorizontalPodAutoscaler) {
+	t.Helper()
+	rate, err := strconv.Atoi(env["AUTHSVC_BACKEND_RATE_LIMIT"].Value)
+	if err != nil {
+		t.Fatalf("AUTHSVC_BACKEND_RATE_LIMIT = %q: without it each replica assumes the whole budget", env["AUTHSVC_BACKEND_RATE_LIMIT"].Value)
+	}
+	if total := rate * int(hpa.Spec.MaxReplicas); total > clerkBudget {
+		t.Errorf("AUTHSVC_BACKEND_RATE_LIMIT %d × maxReplicas %d = %d, over the instance's %d", rate, hpa.Spec.MaxReplicas, total, clerkBudget)
+	}
+}
+
+// checkNetworkPolicy: the policy selects authsvc's pods, admits ingress
+// only on their two ports, and only from labelled namespaces or its own.
+func checkNetworkPolicy(t *testing.T, np *networkingv1.NetworkPolicy, dep *appsv1.Deployment) {
+	t.Helper()
+	if !selects(np.Spec.PodSelector.MatchLabels, dep.Spec.Template.Labels) || !slices.Contains(np.Spec.PolicyTypes, networkingv1.PolicyTypeIngress) {
+		t.Errorf("NetworkPolicy does not govern the pods' ingress: %+v", np.Spec)
+	}
+	for _, r := range np.Spec.Ingress {
+		if len(r.From) == 0 {
+			t.Error("an ingress rule admits every source")
+		}
+		for _, f := range r.From {
+			if f.IPBlock != nil || f.NamespaceSelector != nil && len(f.NamespaceSelector.MatchLabels) == 0 && len(f.NamespaceSelector.MatchExpressions) == 0 {
+				t.Errorf("an ingress rule admits every namespace or an IP block: %+v", f)
+			}
+		}
+		for _, p := range r.Ports {
+			if p.Port == nil || p.Port.StrVal != "grpc" && p.Port.StrVal != "http" {
+				t.Errorf("an ingress rule opens port %v", p.Port)
+			}
+		}
+		if len(r.Ports) == 0 {
+			t.Error("an ingress rule opens every port")
+		}
 	}
 }
 
