@@ -55,7 +55,7 @@ func defaultConfig(secretKey string) config {
 	return config{
 		baseURL:        defaultBaseURL,
 		apiVersion:     defaultAPIVersion,
-		httpClient:     &http.Client{Timeout: defaultHTTPTimeout},
+		httpClient:     &http.Client{Timeout: defaultHTTPTimeout, CheckRedirect: refuseRedirect},
 		maxAttempts:    defaultMaxAttempts,
 		baseBackoff:    defaultBaseBackoff,
 		attemptTimeout: defaultAttemptTimeout,
@@ -149,4 +149,12 @@ func (c *config) validate() (*url.URL, error) {
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	return u, nil
+}
+
+// refuseRedirect is the default client's redirect policy: none is
+// followed. Every request carries the secret key, and Go keeps the
+// Authorization header on a redirect to the same host, https to http
+// included; Clerk's Backend API does not redirect.
+func refuseRedirect(*http.Request, []*http.Request) error {
+	return errors.New("backendapi: the Backend API answered with a redirect, which is not followed")
 }

@@ -79,15 +79,13 @@ func (r *remoteKeySet) current(kid string) *verKey {
 }
 
 // key returns the key for kid. A known kid is served at once, even from
-// stale keys (a background refresh starts when they are old). An unknown
-// kid joins or starts one fetch, rate-limited, then reports kid mismatch.
+// stale keys (a background refresh starts when they are old), except
+// after an idle spell (see known). An unknown kid joins or starts one
+// fetch, rate-limited, then reports kid mismatch.
 func (r *remoteKeySet) key(ctx context.Context, kid string) (*verKey, error) {
 	if s := r.snap.Load(); s != nil {
 		if k := s.keys[kid]; k != nil {
-			if r.now().Sub(s.fetchedAt) >= r.refresh {
-				r.startFetch()
-			}
-			return k, nil
+			return r.known(ctx, s, kid, k)
 		}
 	}
 	err := r.lastError()
@@ -111,6 +109,38 @@ func (r *remoteKeySet) key(ctx context.Context, kid string) (*verKey, error) {
 	}
 	if r.snap.Load() == nil {
 		return nil, &Error{Reason: ReasonKeyFetch, Detail: "key set is not loaded"}
+	}
+	return nil, &Error{Reason: ReasonKidMismatch, Detail: "no key in the key set has the token's kid"}
+}
+
+// known serves k, the key s holds for kid. Keys older than refresh start
+// a background refresh and are served meanwhile, which is what keeps
+// verification up through a Clerk outage. But refreshes start only when
+// keys are asked for, so after an idle spell the snapshot can be hours
+// old, and a key Clerk removed since (because it leaked, say) would still
+// verify the first tokens to come. So once the keys are two refresh
+// periods old and the last fetch succeeded, the call waits for the
+// refresh it starts, bounded by its own context; only a refresh that
+// fails, as in an outage, lets the stale key serve.
+func (r *remoteKeySet) known(ctx context.Context, s *keySnapshot, kid string, k *verKey) (*verKey, error) {
+	age := r.now().Sub(s.fetchedAt)
+	if age < r.refresh {
+		return k, nil
+	}
+	call := r.startFetch()
+	if age < 2*r.refresh || call == nil || r.lastError() != nil {
+		return k, nil
+	}
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return nil, &Error{Reason: ReasonKeyFetch, Detail: "stopped waiting for the key set", Err: ctx.Err()}
+	}
+	if call.err != nil {
+		return k, nil
+	}
+	if k := r.current(kid); k != nil {
+		return k, nil
 	}
 	return nil, &Error{Reason: ReasonKidMismatch, Detail: "no key in the key set has the token's kid"}
 }

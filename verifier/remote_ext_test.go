@@ -97,6 +97,30 @@ func TestJWKSRotation(t *testing.T) {
 	wantFetches(t, iss, 2)
 }
 
+// TestJWKSRemovedKeyAfterIdle: refreshes start when keys are asked for,
+// so after hours without a call the snapshot is hours old. A key Clerk
+// removed meanwhile (a leaked one, say) must not verify the first token
+// that comes: with keys two refresh periods old and Clerk reachable, the
+// call waits for the refresh. Through an outage the stale key still serves
+// (TestJWKSOutageServesStaleKeys).
+func TestJWKSRemovedKeyAfterIdle(t *testing.T) {
+	t.Parallel()
+	iss := verifiertest.NewIssuer(t)
+	c := newClock(time.Now())
+	v := remoteVerifier(t, iss, c, func(cfg *verifier.Config) { cfg.CacheSize = -1 })
+	verifyOK(t, v, tokenAt(t, iss, c, nil))
+	oldKey, oldKid := iss.Key, iss.KID
+	iss.Rotate(t) // Clerk now serves only the new key
+	c.Advance(3 * time.Hour)
+	n := c.Now().Unix()
+	tok := verifiertest.Sign(t, oldKey, map[string]any{"alg": "RS256", "kid": oldKid, "typ": "JWT"},
+		map[string]any{"sub": "user_x", "sid": "sess_x", "iss": iss.URL, "iat": n, "nbf": n - 10, "exp": n + 60}, "RS256")
+	_, err := v.Verify(context.Background(), tok)
+	wantReason(t, err, verifier.ReasonKidMismatch)
+	wantFetches(t, iss, 2)
+	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_new"}))
+}
+
 func TestJWKSOutageServesStaleKeys(t *testing.T) {
 	t.Parallel()
 	iss := verifiertest.NewIssuer(t)
@@ -434,5 +458,28 @@ func TestJWKSKeyAlgorithm(t *testing.T) {
 			_, err := v.Verify(context.Background(), iss.MintWithHeader(t, map[string]any{"alg": tt.alg, "kid": iss.KID}, nil))
 			wantReason(t, err, tt.want)
 		})
+	}
+}
+
+// TestJWKSRedirectNotFollowed: the JWKS request carries the secret key,
+// which Go's client would resend on a same-host redirect, even to plain
+// HTTP. A redirect is a fetch error, and its target sees no request.
+func TestJWKSRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	var reached atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	t.Cleanup(target.Close)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(api.Close)
+	iss := verifiertest.NewIssuer(t)
+	cfg := iss.Config()
+	cfg.APIURL = api.URL
+	v := mustNew(t, cfg)
+	_, err := v.Verify(context.Background(), iss.Mint(t, nil))
+	wantReason(t, err, verifier.ReasonKeyFetch)
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the redirect's target got %d requests", n)
 	}
 }

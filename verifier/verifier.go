@@ -181,7 +181,7 @@ func applyDefaults(cfg *Config) error {
 		cfg.Now = time.Now
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
+		cfg.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout, CheckRedirect: refuseRedirect}
 	}
 	u, err := url.Parse(cfg.APIURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
@@ -289,4 +289,12 @@ func (v *Verifier) Close() {
 	if v.remote != nil {
 		v.remote.close()
 	}
+}
+
+// refuseRedirect is the default client's redirect policy: none is
+// followed. The JWKS request carries the secret key, and Go keeps the
+// Authorization header on a redirect to the same host, https to http
+// included; Clerk's JWKS never redirects, so a redirect is a fetch error.
+func refuseRedirect(*http.Request, []*http.Request) error {
+	return errors.New("verifier: the JWKS endpoint answered with a redirect, which is not followed")
 }

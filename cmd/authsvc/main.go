@@ -26,8 +26,11 @@ import (
 func main() {
 	// SIGINT and SIGTERM start the graceful shutdown (runServe). After the
 	// first one, the handler is removed, so a second one stops the process
-	// at once. SIGHUP (reload) is not handled here: it belongs to the
-	// serve loop, which alone knows what to reload.
+	// at once. SIGHUP (reload) belongs to the serve loop, which alone knows
+	// what to reload and listens for it once it runs (startReload); until
+	// then it is ignored, since Go's default for SIGHUP is to exit and a
+	// config reloader may send one while the process is still starting.
+	signal.Ignore(syscall.SIGHUP)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()

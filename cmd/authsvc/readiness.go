@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	middleware "github.com/grpc-ecosystem/go-grpc-middleware/v2"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/verifier"
@@ -155,15 +158,24 @@ func (r *readiness) watchEnder() grpc.StreamServerInterceptor {
 		}
 		ctx, cancel := context.WithCancel(ss.Context())
 		defer cancel()
+		var drained atomic.Bool
 		go func() {
 			select {
 			case <-r.drained:
+				drained.Store(true)
 				cancel()
 			case <-ctx.Done():
 			}
 		}()
 		ws := middleware.WrapServerStream(ss)
 		ws.WrappedContext = ctx
-		return handler(srv, ws)
+		err := handler(srv, ws)
+		// Ended by the drain, not by the client: the health server says
+		// CANCELLED, which means the caller cancelled. UNAVAILABLE tells
+		// the client to watch again, elsewhere.
+		if drained.Load() {
+			return status.Error(codes.Unavailable, "authsvc is shutting down: watch again on another replica")
+		}
+		return err
 	}
 }

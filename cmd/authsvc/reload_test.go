@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math/big"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -114,6 +115,9 @@ func TestSIGHUPReloadsPolicy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "policy.yaml")
 	write(t, path, grantAllPolicy("before"))
 	srv, reloads := reloadServer(t, path)
+	// As main does, so that a SIGHUP during start-up cannot end the
+	// process: startReload must still get the signal after it.
+	signal.Ignore(syscall.SIGHUP)
 	stop := startReload(t.Context(), slog.New(slog.DiscardHandler), srv, path, nil)
 	defer stop()
 	write(t, path, grantAllPolicy("after"))

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -180,25 +179,23 @@ func shutdown(log *slog.Logger, cfg *config, rd *readiness, gs *grpc.Server, htt
 	rd.endWatches()
 	deadline, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		stopped := make(chan struct{})
-		go func() { gs.GracefulStop(); close(stopped) }()
-		select {
-		case <-stopped:
-		case <-deadline.Done():
-			log.Warn("shutdown: timeout reached, cutting the remaining gRPC calls", "timeout", cfg.ShutdownTimeout.String())
-			gs.Stop()
-		}
-	})
-	if httpSrv != nil {
-		wg.Go(func() {
-			if httpSrv.Shutdown(deadline) != nil {
-				_ = httpSrv.Close()
-			}
-		})
+	// The HTTP listener first: its Connect and gRPC-Web calls run on gs
+	// through ServeHTTP, whose transports GracefulStop closes at once (an
+	// in-flight call got HTTP 500 'unknown'). While they finish, the gRPC
+	// port serves on, reporting NOT_SERVING; then it drains, within the
+	// same deadline.
+	if httpSrv != nil && httpSrv.Shutdown(deadline) != nil {
+		log.Warn("shutdown: timeout reached, cutting the remaining HTTP calls", "timeout", cfg.ShutdownTimeout.String())
+		_ = httpSrv.Close()
 	}
-	wg.Wait()
+	stopped := make(chan struct{})
+	go func() { gs.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-deadline.Done():
+		log.Warn("shutdown: timeout reached, cutting the remaining gRPC calls", "timeout", cfg.ShutdownTimeout.String())
+		gs.Stop()
+	}
 	log.Info("shutdown: complete")
 }
 
