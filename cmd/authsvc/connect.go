@@ -10,9 +10,11 @@ import (
 	"os"
 	"strings"
 
+	"connectrpc.com/connect"
 	"connectrpc.com/vanguard"
 	"connectrpc.com/vanguard/vanguardgrpc"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 
 	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 	"github.com/authsvc/authsvc/server"
@@ -133,7 +135,23 @@ type readCloser struct {
 func protoNamesJSON(res vanguard.TypeResolver) vanguard.Codec {
 	c := vanguard.NewJSONCodec(res)
 	c.MarshalOptions.UseProtoNames = true
-	return c
+	return requestJSON{c}
+}
+
+// requestJSON is the JSON codec with one change: a request body that does
+// not decode is the caller's INVALID_ARGUMENT, with a message that names
+// the message type and nothing of the body. vanguard passed protojson's
+// error on as UNKNOWN (HTTP 500), and that error quotes the offending
+// value: {"token":"x","accept_pending":"<token>"} came back with the token
+// in the message, to be logged by whoever reads errors.
+type requestJSON struct{ *vanguard.JSONCodec }
+
+func (c requestJSON) Unmarshal(data []byte, msg proto.Message) error {
+	if err := c.JSONCodec.Unmarshal(data, msg); err != nil {
+		return connect.NewError(connect.CodeInvalidArgument,
+			fmt.Errorf("the request body is not a JSON %s", msg.ProtoReflect().Descriptor().FullName()))
+	}
+	return nil
 }
 
 // assumeConnect marks a unary POST that names no protocol as Connect, as

@@ -426,6 +426,30 @@ func TestConnectHTTPLimits(t *testing.T) {
 	}
 }
 
+// TestConnectBadJSONQuotesNothing: a JSON body that does not decode is the
+// caller's invalid_argument (HTTP 400), and its message quotes nothing of
+// the body: protojson's error quotes the offending value, here the token
+// put in a bool field, and vanguard passed it on as a 500 "unknown".
+func TestConnectBadJSONQuotesNothing(t *testing.T) {
+	t.Parallel()
+	d := startDev(t, nil)
+	base := "http://" + d.httpAddr
+	for name, tc := range map[string]struct{ path, body string }{
+		"the token in a bool field":  {"/authsvc.v1.AuthService/VerifySessionToken", `{"token":"x","accept_pending":"` + d.token + `"}`},
+		"the token unquoted":         {"/authsvc.v1.AuthService/VerifySessionToken", `{"token":` + d.token + `}`},
+		"a header of the wrong type": {"/authsvc.v1.AuthService/GetAuthState", `{"headers":{"authorization":["` + d.token + `"]}}`},
+	} {
+		resp, b := post(t, base+tc.path, "application/json", nil, []byte(tc.body))
+		var e struct{ Code, Message string }
+		if resp.StatusCode != http.StatusBadRequest || json.Unmarshal(b, &e) != nil || e.Code != "invalid_argument" {
+			t.Errorf("%s: HTTP %d %.120s, want 400 invalid_argument", name, resp.StatusCode, b)
+		}
+		if strings.Contains(string(b), d.token[:32]) {
+			t.Errorf("%s: the answer quotes the token", name)
+		}
+	}
+}
+
 func gzipped(t *testing.T, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
