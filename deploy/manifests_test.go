@@ -296,8 +296,8 @@ const (
 )
 
 // checkMemoryBudget: the connection, stream and cache settings fit in the
-// container's memory limit (both ports' connections full of streams, the
-// cache full), and GOMEMLIMIT sits below the limit.
+// container's memory limit (the gRPC port's connections full of streams,
+// the cache full), and GOMEMLIMIT sits below the limit.
 func checkMemoryBudget(t *testing.T, env map[string]corev1.EnvVar, c corev1.Container) {
 	t.Helper()
 	num := func(name string) int64 {
@@ -308,7 +308,7 @@ func checkMemoryBudget(t *testing.T, env map[string]corev1.EnvVar, c corev1.Cont
 		return n
 	}
 	limit := c.Resources.Limits.Memory().Value()
-	worst := 2*num("AUTHSVC_MAX_CONNECTIONS")*num("AUTHSVC_MAX_STREAMS")*bytesPerStream + num("AUTHSVC_CACHE_SIZE")*bytesPerCacheEntry
+	worst := num("AUTHSVC_MAX_CONNECTIONS")*num("AUTHSVC_MAX_STREAMS")*bytesPerStream + num("AUTHSVC_CACHE_SIZE")*bytesPerCacheEntry
 	if worst > limit*3/4 {
 		t.Errorf("connections, streams and cache can take %d MB of the %d MB limit", worst>>20, limit>>20)
 	}

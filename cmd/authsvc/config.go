@@ -103,7 +103,7 @@ var settings = []setting{
 	{"AUTHSVC_SHUTDOWN_DELAY", "shutdown-delay", "on SIGTERM, how long to report NOT_SERVING while still serving, so load balancers stop routing (dev mode: 0s)", "5s", setShutdownDelay},
 	{"AUTHSVC_SHUTDOWN_TIMEOUT", "shutdown-timeout", "then how long in-flight calls may take to finish before a hard stop", "25s", setShutdownTimeout},
 	{"AUTHSVC_MAX_STREAMS", "max-streams", "concurrent streams per client connection (more wait for a free one)", "100", setMaxStreams},
-	{"AUTHSVC_MAX_CONNECTIONS", "max-connections", "open client connections on the gRPC port, and again on the HTTP port; more are closed at once (0: no limit)", "1000", setMaxConnections},
+	{"AUTHSVC_MAX_CONNECTIONS", "max-connections", "open client connections on the gRPC port; more are closed at once (0: no limit)", "1000", setMaxConnections},
 	{"AUTHSVC_MAX_CONNECTION_AGE", "max-connection-age", "a connection is asked to reconnect after this long, so replicas rebalance (Go duration; 0: never)", "30m", setMaxConnectionAge},
 	{"AUTHSVC_MAX_RECV_BYTES", "max-recv-bytes", "largest request message in bytes", "1048576", setMaxRecvBytes},
 	{"AUTHSVC_EXT_AUTHZ", "ext-authz", "serve Envoy's ext_authz Check (envoy.service.auth.v3.Authorization) on the gRPC port", "true", setExtAuthz},

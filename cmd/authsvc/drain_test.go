@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -13,7 +14,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	authsvcv1 "github.com/authsvc/authsvc/gen/authsvc/v1"
 
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -145,4 +149,65 @@ func TestSIGTERMEndsWatchUnavailable(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve ended with %v", err)
 	}
+}
+
+// TestSIGTERMStalledHTTPBodyDoesNotHoldTheGRPCDrain: the two ports drain
+// side by side. A client stalling its HTTP body keeps the HTTP drain busy
+// to the deadline; the gRPC port must still send GOAWAY at once, so that
+// new calls go to other replicas instead of being taken here and cut at
+// the deadline.
+func TestSIGTERMStalledHTTPBodyDoesNotHoldTheGRPCDrain(t *testing.T) {
+	t.Parallel()
+	const secret, callerKey = "sk_test_drain_stall", "caller-key-stall"
+	clerk := newFakeClerk(t, secret)
+	cfg, err := parseConfig("authsvc", []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, envFrom(map[string]string{
+		"CLERK_SECRET_KEY": secret, "CLERK_API_URL": clerk.URL, "AUTHSVC_POLICY": policyFile(t, callerKey),
+		"AUTHSVC_SHUTDOWN_DELAY": "100ms", "AUTHSVC_SHUTDOWN_TIMEOUT": "2s",
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	at := make(chan listening, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l })
+	}()
+	l := <-at
+	// A client that announces a body and stalls.
+	c, err := net.Dial("tcp", l.HTTPAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, _ = c.Write([]byte("POST /authsvc.v1.AuthService/GetUser HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"))
+	conn, err := grpc.NewClient(l.GRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := authsvcv1.NewAuthServiceClient(conn)
+	authed := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+callerKey)
+	if _, err := client.GetUser(authed, &authsvcv1.GetUserRequest{UserId: "user_1"}); err != nil {
+		t.Fatalf("warm-up: %v", err)
+	}
+	start := time.Now()
+	cancel()                    // SIGTERM
+	time.Sleep(1 * time.Second) // delay is over; the drain has begun
+	errc := make(chan error, 1)
+	go func() {
+		_, err := client.GetUser(authed, &authsvcv1.GetUserRequest{UserId: "user_slow"})
+		errc <- err
+	}()
+	select {
+	case <-clerk.arrived:
+		close(clerk.release)
+		err := <-errc
+		t.Errorf("%v after SIGTERM a new gRPC call was still taken (it ended %v, code %v): the gRPC port waited for the HTTP drain", time.Since(start), err, status.Code(err))
+	case <-errc: // refused: the gRPC port drained on its own
+	case <-time.After(10 * time.Second):
+		t.Error("a new gRPC call during the drain neither ran nor failed within 10s")
+	}
+	<-done
 }

@@ -27,10 +27,10 @@ const (
 )
 
 // newHTTPServer is the HTTP listener's server for h: HTTP/1.1 and h2c,
-// the timeouts above, the gRPC port's header bound (server.MaxRequestHeaderBytes),
-// and on HTTP/2 the gRPC port's per-connection stream
-// limit (AUTHSVC_MAX_STREAMS). The connection limit is the listener's
-// (server.LimitListener in runServe).
+// the timeouts above, the gRPC port's header bound
+// (server.MaxRequestHeaderBytes), and on HTTP/2 the gRPC port's
+// per-connection stream limit (AUTHSVC_MAX_STREAMS). It has no connection
+// limit, as it serves the liveness probe (see runServe).
 func newHTTPServer(cfg *config, h http.Handler) *http.Server {
 	read := httpReadTimeout
 	if cfg.HTTPReadTimeout > 0 {

@@ -165,9 +165,13 @@ func TestHTTPStalledRequestCutOff(t *testing.T) {
 	}
 }
 
-// TestHTTPConnectionLimit: AUTHSVC_MAX_CONNECTIONS bounds the HTTP port
-// too; a connection beyond it is closed at once.
-func TestHTTPConnectionLimit(t *testing.T) {
+// TestHTTPPortServesLivenessPastTheGRPCLimit: AUTHSVC_MAX_CONNECTIONS
+// bounds the gRPC port only. A full limit refuses a new connection, and the
+// kubelet's liveness probe (GET /healthz) opens one each time: a client
+// holding the HTTP port's slots would get the pod restarted. With the
+// limit at 2 and two idle keep-alive connections held, /healthz still
+// answers.
+func TestHTTPPortServesLivenessPastTheGRPCLimit(t *testing.T) {
 	t.Parallel()
 	iss := verifiertest.NewIssuer(t)
 	at := startServe(t, map[string]string{"CLERK_JWT_KEY": iss.PublicKeyPEM(), "AUTHSVC_MAX_CONNECTIONS": "2"})
@@ -183,26 +187,16 @@ func TestHTTPConnectionLimit(t *testing.T) {
 		_, err = io.Copy(io.Discard, resp.Body)
 		return err
 	}
-	for i := range 2 {
+	for i := range 3 {
 		c, err := net.Dial("tcp", at.HTTPAddr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = c.Close() })
+		_ = c.SetDeadline(time.Now().Add(20 * time.Second))
 		if err := get(c); err != nil {
-			t.Fatalf("connection %d of 2: %v", i+1, err)
+			t.Fatalf("connection %d, with %d held open: %v", i+1, i, err)
 		}
-	}
-	c, err := net.Dial("tcp", at.HTTPAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(20 * time.Second))
-	if err := get(c); err == nil {
-		t.Fatal("a third connection was served with AUTHSVC_MAX_CONNECTIONS=2")
-	} else if strings.Contains(err.Error(), "timeout") {
-		t.Fatalf("the third connection was left open, not closed: %v", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -113,14 +114,22 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 	stopReload := startReload(ctx, log, srv, scfg.PolicyFile, certs)
 	defer stopReload()
 	var httpSrv *http.Server
+	var httpGS *grpc.Server
 	var httpLis net.Listener
 	if cfg.HTTPAddr != "" {
 		if httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			grpcLis.Close()
 			return fmt.Errorf("AUTHSVC_HTTP_ADDR (--http-addr): %w", err)
 		}
-		httpLis = server.LimitListener(httpLis, cfg.MaxConnections)
-		connect, err := connectHandler(gs, cfg.MaxRecvBytes)
+		// The HTTP port's Connect and gRPC-Web calls run on a gRPC server
+		// of their own, built alike: a graceful stop closes a server's
+		// ServeHTTP transports at once, so the two drain apart (shutdown).
+		// No connection limit here: a full limit refuses the kubelet's
+		// liveness probe too, and a client holding the slots would get the
+		// pod restarted; the timeouts (newHTTPServer) bound what an idle
+		// connection costs.
+		httpGS, _ = server.NewGRPCServer(srv, gopts)
+		connect, err := connectHandler(httpGS, cfg.MaxRecvBytes)
 		if err != nil {
 			grpcLis.Close()
 			httpLis.Close()
@@ -160,7 +169,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		return fmt.Errorf("grpc server: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown(log, cfg, rd, gs, httpSrv)
+	shutdown(log, cfg, rd, gs, httpGS, httpSrv)
 	return nil
 }
 
@@ -170,7 +179,7 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 //  2. the listeners close and in-flight calls drain, within
 //     cfg.ShutdownTimeout;
 //  3. past the timeout, the remaining calls are cut (a hard stop).
-func shutdown(log *slog.Logger, cfg *config, rd *readiness, gs *grpc.Server, httpSrv *http.Server) {
+func shutdown(log *slog.Logger, cfg *config, rd *readiness, gs, httpGS *grpc.Server, httpSrv *http.Server) {
 	rd.drain() // before the line, so whoever reads the line sees NOT_SERVING
 	log.Info("shutdown: reporting NOT_SERVING, still serving", "delay", cfg.ShutdownDelay.String())
 	time.Sleep(cfg.ShutdownDelay)
@@ -179,23 +188,32 @@ func shutdown(log *slog.Logger, cfg *config, rd *readiness, gs *grpc.Server, htt
 	rd.endWatches()
 	deadline, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	// The HTTP listener first: its Connect and gRPC-Web calls run on gs
-	// through ServeHTTP, whose transports GracefulStop closes at once (an
-	// in-flight call got HTTP 500 'unknown'). While they finish, the gRPC
-	// port serves on, reporting NOT_SERVING; then it drains, within the
-	// same deadline.
-	if httpSrv != nil && httpSrv.Shutdown(deadline) != nil {
-		log.Warn("shutdown: timeout reached, cutting the remaining HTTP calls", "timeout", cfg.ShutdownTimeout.String())
-		_ = httpSrv.Close()
+	stop := func(port string, g *grpc.Server) {
+		stopped := make(chan struct{})
+		go func() { g.GracefulStop(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-deadline.Done():
+			log.Warn("shutdown: timeout reached, cutting the remaining calls", "port", port, "timeout", cfg.ShutdownTimeout.String())
+			g.Stop()
+		}
 	}
-	stopped := make(chan struct{})
-	go func() { gs.GracefulStop(); close(stopped) }()
-	select {
-	case <-stopped:
-	case <-deadline.Done():
-		log.Warn("shutdown: timeout reached, cutting the remaining gRPC calls", "timeout", cfg.ShutdownTimeout.String())
-		gs.Stop()
+	// The two ports drain side by side. The gRPC port sends GOAWAY at once.
+	// The HTTP port's calls run on httpGS, whose graceful stop would close
+	// their transports at once (an in-flight Connect call got HTTP 500
+	// "unknown"), so its HTTP server drains first and httpGS stops after.
+	var wg sync.WaitGroup
+	wg.Go(func() { stop("grpc", gs) })
+	if httpSrv != nil {
+		wg.Go(func() {
+			if httpSrv.Shutdown(deadline) != nil {
+				log.Warn("shutdown: timeout reached, cutting the remaining HTTP calls", "timeout", cfg.ShutdownTimeout.String())
+				_ = httpSrv.Close()
+			}
+			stop("http", httpGS)
+		})
 	}
+	wg.Wait()
 	log.Info("shutdown: complete")
 }
 
