@@ -286,12 +286,15 @@ func TestRedirectNotFollowed(t *testing.T) {
 		http.Redirect(w, r, target.URL+r.URL.Path, http.StatusFound)
 	}))
 	t.Cleanup(api.Close)
-	c, err := NewClient(testSecret, WithBaseURL(api.URL), WithRetry(1, time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Users.Get(t.Context(), "user_1"); err == nil {
-		t.Fatal("a redirected request succeeded")
+	// The default client, and a caller's without a redirect policy.
+	for _, opts := range [][]Option{nil, {WithHTTPClient(&http.Client{Timeout: 5 * time.Second})}} {
+		c, err := NewClient(testSecret, append([]Option{WithBaseURL(api.URL), WithRetry(1, time.Millisecond)}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Users.Get(t.Context(), "user_1"); err == nil {
+			t.Fatal("a redirected request succeeded")
+		}
 	}
 	if n := reached.Load(); n != 0 {
 		t.Errorf("the redirect's target got %d requests", n)

@@ -77,9 +77,21 @@ func WithAPIVersion(v string) Option { return optionFunc(func(c *config) { c.api
 
 // WithHTTPClient sets the HTTP client used for every request. Default: a new
 // http.Client with a 30 s timeout and the default transport. nil is an error.
-// The client's redirects policy is used as is; Clerk does not redirect.
+// A client with a CheckRedirect of its own keeps it; one without (Go's
+// default follows redirects and resends Authorization to the same host,
+// https to http included) is used through a copy that follows none, as the
+// default client does. Clerk does not redirect.
 func WithHTTPClient(hc *http.Client) Option {
-	return optionFunc(func(c *config) { c.httpClient = hc })
+	return optionFunc(func(c *config) {
+		if hc != nil && hc.CheckRedirect == nil {
+			// Without a redirect policy of its own, the client gets the
+			// default client's, on a copy: no redirect is followed.
+			cp := *hc
+			cp.CheckRedirect = refuseRedirect
+			hc = &cp
+		}
+		c.httpClient = hc
+	})
 }
 
 // WithRetry sets the maximum number of attempts per call (1 disables

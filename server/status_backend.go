@@ -22,8 +22,9 @@ import (
 // own error entries.
 const ClerkErrorDomain = "clerk.com"
 
-// maxErrorDetails bounds how many of Clerk's error entries become details.
-const maxErrorDetails = 20
+// maxErrorDetails bounds how many of Clerk's error entries become details
+// (Clerk sends one to a few; the status must fit a trailer, see clip).
+const maxErrorDetails = 10
 
 // errBackendNotConfigured answers the proxy RPCs when Config.Backend is nil.
 var errBackendNotConfigured = status.Error(codes.FailedPrecondition, "backend api not configured")
@@ -118,7 +119,8 @@ func apiErrorMessage(e *backendapi.APIError) string {
 func errorInfos(e *backendapi.APIError) []protoadapt.MessageV1 {
 	base := map[string]string{"http_status": strconv.Itoa(e.StatusCode)}
 	if e.TraceID != "" {
-		base["trace_id"] = e.TraceID
+		// Clerk's trace ids are 32 hex digits; cut a longer one short.
+		base["trace_id"] = clipTo(e.TraceID, maxTraceIDBytes)
 	}
 	if len(e.Errors) == 0 {
 		return []protoadapt.MessageV1{&errdetails.ErrorInfo{Domain: ErrorDomain, Reason: "BACKEND_API_ERROR", Metadata: base}}
@@ -127,7 +129,7 @@ func errorInfos(e *backendapi.APIError) []protoadapt.MessageV1 {
 	for _, it := range e.Errors[:min(len(e.Errors), maxErrorDetails)] {
 		md := map[string]string{"message": clip(it.Message)}
 		for k, v := range base {
-			md[k] = clip(v)
+			md[k] = v
 		}
 		if it.LongMessage != "" {
 			md["long_message"] = clip(it.LongMessage)
@@ -157,16 +159,22 @@ func withDetails(st *status.Status, details ...protoadapt.MessageV1) *status.Sta
 // grpc-status-details-bin trailer, past what Envoy and most clients
 // accept (Envoy: 60 KiB of headers), so the caller would see a transport
 // error instead of the status. With maxErrorDetails entries of four such
-// strings, the details stay under 45 KiB even base64-encoded.
+// strings and a trace id of maxTraceIDBytes, the status stays under 32 KiB
+// even base64-encoded.
 const maxDetailValue = 512
 
-// clip is s cut to maxDetailValue bytes, at a UTF-8 boundary, with "…"
-// marking a cut.
-func clip(s string) string {
-	if len(s) <= maxDetailValue {
+// maxTraceIDBytes bounds the trace id every ErrorInfo of a status repeats.
+const maxTraceIDBytes = 64
+
+// clip is s cut to maxDetailValue bytes (see clipTo).
+func clip(s string) string { return clipTo(s, maxDetailValue) }
+
+// clipTo is s cut to n bytes, at a UTF-8 boundary, with "…" marking a cut.
+func clipTo(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := maxDetailValue
+	cut := n
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

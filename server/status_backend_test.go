@@ -259,23 +259,27 @@ func TestBackendStatusErrors(t *testing.T) {
 	}
 }
 
-// TestBackendStatusBoundsUpstreamText: an upstream error of twenty 50 KB
-// entries (a hostile or broken Clerk) becomes a status whose details fit
-// in a trailer Envoy accepts (60 KiB), each string cut with "…" at a
-// UTF-8 boundary.
+// TestBackendStatusBoundsUpstreamText: an upstream error of fifty 50 KB
+// entries and a 900 KB trace id (a hostile or broken Clerk), or a bare
+// error body with such a trace id, becomes a status that fits in a trailer
+// Envoy accepts (60 KiB), each string cut with "…" at a UTF-8 boundary.
 func TestBackendStatusBoundsUpstreamText(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("é", 25000) // 50 KB, two bytes a rune
-	e := &backendapi.APIError{StatusCode: 422}
-	for range 20 {
-		e.Errors = append(e.Errors, backendapi.ErrorItem{Code: "form_param_invalid", Message: long, LongMessage: long, Meta: map[string]any{"m": long}})
+	trace := strings.Repeat("t", 900_000)
+	if size := proto.Size(status.Convert(backendStatus(&backendapi.APIError{StatusCode: 500, TraceID: trace})).Proto()); size*4/3 > 60<<10 {
+		t.Errorf("a bare error with a long trace id: status of %d bytes base64-encoded", size*4/3)
+	}
+	e := &backendapi.APIError{StatusCode: 422, TraceID: trace}
+	for range 50 {
+		e.Errors = append(e.Errors, backendapi.ErrorItem{Code: long, Message: long, LongMessage: long, Meta: map[string]any{"m": long}})
 	}
 	st := status.Convert(backendStatus(e))
 	if size := proto.Size(st.Proto()); size*4/3 > 60<<10 {
 		t.Errorf("status of %d bytes (%d base64-encoded) would not pass Envoy's 60 KiB", size, size*4/3)
 	}
-	if len(st.Details()) != 20 {
-		t.Fatalf("%d details, want 20", len(st.Details()))
+	if len(st.Details()) != maxErrorDetails {
+		t.Fatalf("%d details, want %d", len(st.Details()), maxErrorDetails)
 	}
 	for _, d := range st.Details() {
 		info, ok := d.(*errdetails.ErrorInfo)

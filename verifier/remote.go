@@ -119,16 +119,17 @@ func (r *remoteKeySet) key(ctx context.Context, kid string) (*verKey, error) {
 // keys are asked for, so after an idle spell the snapshot can be hours
 // old, and a key Clerk removed since (because it leaked, say) would still
 // verify the first tokens to come. So once the keys are two refresh
-// periods old and the last fetch succeeded, the call waits for the
-// refresh it starts, bounded by its own context; only a refresh that
-// fails, as in an outage, lets the stale key serve.
+// periods old, and no fetch has failed within the last refresh period (an
+// outage under way), the call waits for the refresh it starts, bounded by
+// its own context; only a refresh that fails lets the stale key serve.
 func (r *remoteKeySet) known(ctx context.Context, s *keySnapshot, kid string, k *verKey) (*verKey, error) {
 	age := r.now().Sub(s.fetchedAt)
 	if age < r.refresh {
 		return k, nil
 	}
+	failing := r.failedWithin(r.refresh)
 	call := r.startFetch()
-	if age < 2*r.refresh || call == nil || r.lastError() != nil {
+	if age < 2*r.refresh || call == nil || failing {
 		return k, nil
 	}
 	select {
@@ -143,6 +144,14 @@ func (r *remoteKeySet) known(ctx context.Context, s *keySnapshot, kid string, k 
 		return k, nil
 	}
 	return nil, &Error{Reason: ReasonKidMismatch, Detail: "no key in the key set has the token's kid"}
+}
+
+// failedWithin reports whether the last finished fetch failed and was
+// tried less than d ago.
+func (r *remoteKeySet) failedWithin(d time.Duration) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastErr != nil && r.now().Sub(r.lastAttempt) < d
 }
 
 func (r *remoteKeySet) lastError() error {

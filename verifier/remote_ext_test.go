@@ -119,6 +119,22 @@ func TestJWKSRemovedKeyAfterIdle(t *testing.T) {
 	wantReason(t, err, verifier.ReasonKidMismatch)
 	wantFetches(t, iss, 2)
 	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_new"}))
+
+	// A refresh that failed long before the idle spell does not count as
+	// an outage under way: the wait still happens.
+	iss.SetDown(true)
+	c.Advance(6 * time.Minute)
+	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_outage"})) // stale keys serve
+	waitFetches(t, iss, 3)                                                   // the refresh that failed
+	iss.SetDown(false)
+	oldKey, oldKid = iss.Key, iss.KID
+	iss.Rotate(t)
+	c.Advance(3 * time.Hour)
+	n = c.Now().Unix()
+	tok = verifiertest.Sign(t, oldKey, map[string]any{"alg": "RS256", "kid": oldKid, "typ": "JWT"},
+		map[string]any{"sub": "user_x", "sid": "sess_y", "iss": iss.URL, "iat": n, "nbf": n - 10, "exp": n + 60}, "RS256")
+	_, err = v.Verify(context.Background(), tok)
+	wantReason(t, err, verifier.ReasonKidMismatch)
 }
 
 func TestJWKSOutageServesStaleKeys(t *testing.T) {
@@ -474,11 +490,15 @@ func TestJWKSRedirectNotFollowed(t *testing.T) {
 	}))
 	t.Cleanup(api.Close)
 	iss := verifiertest.NewIssuer(t)
-	cfg := iss.Config()
-	cfg.APIURL = api.URL
-	v := mustNew(t, cfg)
-	_, err := v.Verify(context.Background(), iss.Mint(t, nil))
-	wantReason(t, err, verifier.ReasonKeyFetch)
+	// The default client, and a client of the caller's without a redirect
+	// policy (cmd/authsvc passes a traced one).
+	for _, hc := range []*http.Client{nil, {Timeout: 5 * time.Second}} {
+		cfg := iss.Config()
+		cfg.APIURL, cfg.HTTPClient = api.URL, hc
+		v := mustNew(t, cfg)
+		_, err := v.Verify(context.Background(), iss.Mint(t, nil))
+		wantReason(t, err, verifier.ReasonKeyFetch)
+	}
 	if n := reached.Load(); n != 0 {
 		t.Errorf("the redirect's target got %d requests", n)
 	}

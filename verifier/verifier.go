@@ -65,7 +65,10 @@ type Config struct {
 	ClockSkew time.Duration
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
-	// HTTPClient fetches the key set. Nil means a client with a 10 s timeout.
+	// HTTPClient fetches the key set. Nil means a client with a 10 s
+	// timeout. The fetch carries the secret key, so no redirect is followed:
+	// a client without a CheckRedirect of its own is used through a copy
+	// that refuses them.
 	HTTPClient *http.Client
 	// CacheSize bounds the decision cache (verified tokens). Zero means
 	// 100 000 entries; negative disables the cache.
@@ -180,8 +183,15 @@ func applyDefaults(cfg *Config) error {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.HTTPClient == nil {
+	switch {
+	case cfg.HTTPClient == nil:
 		cfg.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout, CheckRedirect: refuseRedirect}
+	case cfg.HTTPClient.CheckRedirect == nil:
+		// A client given without a redirect policy (a traced one, say)
+		// gets this one, on a copy.
+		c := *cfg.HTTPClient
+		c.CheckRedirect = refuseRedirect
+		cfg.HTTPClient = &c
 	}
 	u, err := url.Parse(cfg.APIURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {

@@ -33,6 +33,9 @@ callers:
   - name: node
     tls_san: "10.0.0.7"
     allow: ["/authsvc.v1.AuthService/GetSession"]
+  - name: device
+    tls_san: "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"
+    allow: ["/authsvc.v1.AuthService/GetSession"]
 `))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
@@ -55,6 +58,9 @@ func TestAuthorize(t *testing.T) {
 	batch := &x509.Certificate{DNSNames: []string{"batch.corp.example"}}
 	ops := &x509.Certificate{EmailAddresses: []string{"ops@corp.example"}}
 	node := &x509.Certificate{IPAddresses: []net.IP{net.ParseIP("10.0.0.7")}}
+	urn, _ := url.Parse("urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66")
+	device := &x509.Certificate{URIs: []*url.URL{urn}}
+	dnsURN := &x509.Certificate{DNSNames: []string{"urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"}}
 	tests := []struct {
 		name       string
 		method     string
@@ -76,6 +82,8 @@ func TestAuthorize(t *testing.T) {
 		{"mTLS DNS SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: batch}, "batch", nil},
 		{"mTLS email SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: ops}, "ops", nil},
 		{"mTLS IP SAN", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: node}, "node", nil},
+		{"mTLS URI SAN without //", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: device}, "device", nil},
+		{"mTLS DNS SAN spelling a URN matches none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: dnsURN}, "", ErrUnknownCredential},
 		{"mTLS DNS SANs spelling a URI, an email and an IP match none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: dnsSpiffe}, "", ErrUnknownCredential},
 		{"mTLS email SANs spelling a DNS name and a URI match none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: emailDNS}, "", ErrUnknownCredential},
 		{"mTLS URI SAN spelling a DNS name matches none", "/authsvc.v1.AuthService/GetSession", Credentials{Cert: uriDNS}, "", ErrUnknownCredential},
