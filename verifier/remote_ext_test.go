@@ -109,13 +109,7 @@ func TestJWKSRemovedKeyAfterIdle(t *testing.T) {
 	c := newClock(time.Now())
 	v := remoteVerifier(t, iss, c, func(cfg *verifier.Config) { cfg.CacheSize = -1 })
 	verifyOK(t, v, tokenAt(t, iss, c, nil))
-	oldKey, oldKid := iss.Key, iss.KID
-	iss.Rotate(t) // Clerk now serves only the new key
-	c.Advance(3 * time.Hour)
-	n := c.Now().Unix()
-	tok := verifiertest.Sign(t, oldKey, map[string]any{"alg": "RS256", "kid": oldKid, "typ": "JWT"},
-		map[string]any{"sub": "user_x", "sid": "sess_x", "iss": iss.URL, "iat": n, "nbf": n - 10, "exp": n + 60}, "RS256")
-	_, err := v.Verify(context.Background(), tok)
+	_, err := v.Verify(context.Background(), rotatedAway(t, iss, c))
 	wantReason(t, err, verifier.ReasonKidMismatch)
 	wantFetches(t, iss, 2)
 	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_new"}))
@@ -127,14 +121,21 @@ func TestJWKSRemovedKeyAfterIdle(t *testing.T) {
 	verifyOK(t, v, tokenAt(t, iss, c, map[string]any{"sid": "sess_outage"})) // stale keys serve
 	waitFetches(t, iss, 3)                                                   // the refresh that failed
 	iss.SetDown(false)
-	oldKey, oldKid = iss.Key, iss.KID
+	_, err = v.Verify(context.Background(), rotatedAway(t, iss, c))
+	wantReason(t, err, verifier.ReasonKidMismatch)
+}
+
+// rotatedAway rotates iss's key (Clerk now serves only the new one), lets
+// three idle hours pass on c, and returns a token signed, then, with the
+// key Clerk removed.
+func rotatedAway(t *testing.T, iss *verifiertest.Issuer, c *testClock) string {
+	t.Helper()
+	oldKey, oldKid := iss.Key, iss.KID
 	iss.Rotate(t)
 	c.Advance(3 * time.Hour)
-	n = c.Now().Unix()
-	tok = verifiertest.Sign(t, oldKey, map[string]any{"alg": "RS256", "kid": oldKid, "typ": "JWT"},
-		map[string]any{"sub": "user_x", "sid": "sess_y", "iss": iss.URL, "iat": n, "nbf": n - 10, "exp": n + 60}, "RS256")
-	_, err = v.Verify(context.Background(), tok)
-	wantReason(t, err, verifier.ReasonKidMismatch)
+	n := c.Now().Unix()
+	return verifiertest.Sign(t, oldKey, map[string]any{"alg": "RS256", "kid": oldKid, "typ": "JWT"},
+		map[string]any{"sub": "user_x", "sid": "sess_x", "iss": iss.URL, "iat": n, "nbf": n - 10, "exp": n + 60}, "RS256")
 }
 
 func TestJWKSOutageServesStaleKeys(t *testing.T) {

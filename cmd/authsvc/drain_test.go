@@ -22,6 +22,29 @@ import (
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
 
+// drainServe runs the service in-process with env until sigterm is
+// called, which plays SIGTERM; done then reports how serving ended.
+func drainServe(t *testing.T, env map[string]string) (l listening, sigterm func(), done <-chan error) {
+	t.Helper()
+	cfg, err := parseConfig("authsvc", []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, envFrom(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	at := make(chan listening, 1)
+	ended := make(chan error, 1)
+	go func() {
+		ended <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l })
+	}()
+	select {
+	case l = <-at:
+	case err := <-ended:
+		t.Fatalf("serve stopped before listening: %v", err)
+	}
+	return l, cancel, ended
+}
+
 // TestSIGTERMDrainsConnectCalls: a call in flight on the HTTP listener when
 // the drain starts finishes with its answer, as one on the gRPC port does.
 // Connect calls run on the gRPC server through ServeHTTP, and its graceful
@@ -31,26 +54,10 @@ func TestSIGTERMDrainsConnectCalls(t *testing.T) {
 	t.Parallel()
 	const secret, callerKey = "sk_test_drain_connect", "caller-key-drain"
 	clerk := newFakeClerk(t, secret)
-	cfg, err := parseConfig("authsvc", []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, envFrom(map[string]string{
+	l, cancel, done := drainServe(t, map[string]string{
 		"CLERK_SECRET_KEY": secret, "CLERK_API_URL": clerk.URL, "AUTHSVC_POLICY": policyFile(t, callerKey),
 		"AUTHSVC_SHUTDOWN_DELAY": "100ms", "AUTHSVC_SHUTDOWN_TIMEOUT": "20s",
-	}), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	at := make(chan listening, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l })
-	}()
-	var l listening
-	select {
-	case l = <-at:
-	case err := <-done:
-		t.Fatalf("serve stopped before listening: %v", err)
-	}
+	})
 	type answer struct {
 		status int
 		body   []byte
@@ -105,20 +112,7 @@ func TestSIGTERMDrainsConnectCalls(t *testing.T) {
 func TestSIGTERMEndsWatchUnavailable(t *testing.T) {
 	t.Parallel()
 	iss := verifiertest.NewIssuer(t)
-	cfg, err := parseConfig("authsvc", []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, envFrom(map[string]string{
-		"CLERK_JWT_KEY": iss.PublicKeyPEM(), "AUTHSVC_SHUTDOWN_DELAY": "100ms",
-	}), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	at := make(chan listening, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l })
-	}()
-	l := <-at
+	l, cancel, done := drainServe(t, map[string]string{"CLERK_JWT_KEY": iss.PublicKeyPEM(), "AUTHSVC_SHUTDOWN_DELAY": "100ms"})
 	conn, err := grpc.NewClient(l.GRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -160,21 +154,10 @@ func TestSIGTERMStalledHTTPBodyDoesNotHoldTheGRPCDrain(t *testing.T) {
 	t.Parallel()
 	const secret, callerKey = "sk_test_drain_stall", "caller-key-stall"
 	clerk := newFakeClerk(t, secret)
-	cfg, err := parseConfig("authsvc", []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, envFrom(map[string]string{
+	l, cancel, done := drainServe(t, map[string]string{
 		"CLERK_SECRET_KEY": secret, "CLERK_API_URL": clerk.URL, "AUTHSVC_POLICY": policyFile(t, callerKey),
 		"AUTHSVC_SHUTDOWN_DELAY": "100ms", "AUTHSVC_SHUTDOWN_TIMEOUT": "2s",
-	}), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	at := make(chan listening, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, cfg, newLogger(io.Discard, cfg.LogLevel), nil, func(l listening) { at <- l })
-	}()
-	l := <-at
+	})
 	// A client that announces a body and stalls.
 	c, err := net.Dial("tcp", l.HTTPAddr)
 	if err != nil {
