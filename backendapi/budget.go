@@ -11,8 +11,6 @@ import (
 // does.
 const CallerBudgetWindow = 10 * time.Second
 
-const callerRatePer = CallerBudgetWindow
-
 // maxIdleCallers bounds the per-caller limiters kept: past it, the idle
 // ones (no waiter, no start in the window) are dropped before a new one is
 // made. Names come from the caller policy, so in practice there are as
@@ -87,7 +85,7 @@ func (b *budget) caller(cb callerBudget) *limiter {
 			}
 		}
 	}
-	l := newLimiter(cb.rate, callerRatePer, b.clock)
+	l := newLimiter(cb.rate, CallerBudgetWindow, b.clock)
 	b.callers[cb.name] = l
 	return l
 }

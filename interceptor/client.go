@@ -12,11 +12,12 @@ import (
 // sent as outgoing metadata "<key>: Bearer <token>" ([DefaultMetadataKey]
 // unless [WithMetadataKey]). It leaves the call alone when ctx has no token
 // or the outgoing metadata already has the key, so a handler can still set
-// its own credential. A machine caller's token (an M2M token, an API key, an
-// OAuth access token) is never forwarded: the server interceptors do not
-// keep it, as it can outlive the call by months. Install it only on connections to services you trust
-// with your users' tokens, never on the connection to authsvc itself. It
-// reads no other option and is safe for concurrent use.
+// its own credential. A machine caller's token (an M2M token, an API key,
+// an OAuth access token) is never forwarded: the server interceptors do
+// not keep it, as it can outlive the call by months. Install it only on
+// connections to services you trust with your users' tokens, never on the
+// connection to authsvc itself. It reads no other option and is safe for
+// concurrent use.
 func UnaryClientInterceptor(opts ...Option) grpc.UnaryClientInterceptor {
 	key := newConfig(opts).mdKey
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, callOpts ...grpc.CallOption) error {

@@ -11,10 +11,11 @@ import (
 // host is X-Forwarded-Host (else Host), the scheme X-Forwarded-Proto, the
 // path X-Forwarded-Uri or X-Original-URI (with neither, with both saying
 // different things, or with either given twice, the request is never on a
-// public path: see requestHeaders.forwardedPath). It answers 200 with the identity headers
-// (X-Clerk-User-Id, …), 401 with the JSON body or, for a browser that
-// accepts text/html and an interstitial state, the interstitial page, 503
-// when no verification key can be had, and 400 beyond the input bounds.
+// public path: see requestHeaders.forwardedPath). It answers 200 with the
+// identity headers (X-Clerk-User-Id, …), 401 with the JSON body or, for a
+// browser that accepts text/html and an interstitial state, the
+// interstitial page, 503 when no verification key can be had, and 400
+// beyond the input bounds.
 // Every answer carries Cache-Control: no-store. The handler does not read
 // the request body. Safe for concurrent use.
 func (s *Server) ForwardAuthHandler() http.Handler {

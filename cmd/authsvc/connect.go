@@ -45,8 +45,8 @@ const envelopeBytes = 5
 // response, compressed or not) larger than maxRecvBytes, so a gzip bomb is
 // refused too; gs's own MaxRecvMsgSize then applies to the transcoded
 // message. The request is read whole before it is transcoded (see
-// bufferBody), and the HTTP server's timeouts, stream and connection
-// limits bound how long and how many (newHTTPServer).
+// bufferBody), and the HTTP server's timeouts and stream limit bound how
+// long and how many (newHTTPServer).
 //
 // gs must be fully registered: the services it serves are read once, here.
 func connectHandler(gs *grpc.Server, maxRecvBytes int) (http.Handler, error) {

@@ -11,11 +11,10 @@ import (
 	"time"
 
 	"github.com/authsvc/authsvc/backendapi"
+	"github.com/authsvc/authsvc/internal/hostcheck"
 	"github.com/authsvc/authsvc/internal/telemetry"
 	"github.com/authsvc/authsvc/server"
 	"github.com/authsvc/authsvc/verifier"
-
-	"github.com/authsvc/authsvc/internal/hostcheck"
 )
 
 // observability is the service's metrics and tracing, built once per run.

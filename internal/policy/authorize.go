@@ -137,10 +137,10 @@ const (
 // sanKindOf is the type of SAN a policy's tls_san names, by its shape: an
 // IP address, a URI (anything else with a ':', which no DNS name has:
 // "spiffe://…", "urn:uuid:…"), an email address (with "@"), else a DNS
-// name. A certificate's SAN of another type never
-// matches it, however it reads: Go's parser accepts a DNS SAN whose text
-// is "spiffe://corp/admin-tool", which a CA that lets requesters choose
-// their DNS names would sign.
+// name. A certificate's SAN of another type never matches it, however it
+// reads: Go's parser accepts a DNS SAN whose text is
+// "spiffe://corp/admin-tool", which a CA that lets requesters choose their
+// DNS names would sign.
 func sanKindOf(s string) sanKind {
 	switch {
 	case net.ParseIP(s) != nil:

@@ -74,12 +74,11 @@ func SetupTracing(ctx context.Context) (*Tracing, error) {
 }
 
 // NewTracing returns tracing that records into tp with the W3C
-// trace-context and baggage propagator, without touching the globals. Tests
-// pass an SDK provider with an in-memory exporter.
+// trace-context propagator, without touching the globals. Tests pass an
+// SDK provider with an in-memory exporter. There is no baggage propagator:
+// a client's baggage (up to 8 KB of anything, and on /forward-auth the end
+// user's own headers) would ride along on every call authsvc makes for it.
 func NewTracing(tp trace.TracerProvider) *Tracing {
-	// W3C trace context only: baggage from a client (up to 8 KB of
-	// anything, and on /forward-auth the end user's own headers) would
-	// otherwise ride along on every call authsvc makes for it.
 	return &Tracing{tp: tp, prop: propagation.TraceContext{}}
 }
 
