@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -71,17 +72,27 @@ func TestTracingRPCWithBackendCall(t *testing.T) {
 		t.Fatalf("GetUser: %v", err)
 	}
 
+	// The server span ends in the stats handler after the response has
+	// gone out, so the client can return before it is exported: wait for
+	// it (the client span ended before the response was written).
 	var srvSpan, cliSpan *tracetest.SpanStub
-	spans := exp.GetSpans()
-	for i := range spans {
-		switch s := &spans[i]; s.SpanKind {
-		case trace.SpanKindServer:
-			srvSpan = s
-		case trace.SpanKindClient:
-			cliSpan = s
+	var spans tracetest.SpanStubs
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		srvSpan, cliSpan = nil, nil
+		spans = exp.GetSpans()
+		for i := range spans {
+			switch s := &spans[i]; s.SpanKind {
+			case trace.SpanKindServer:
+				srvSpan = s
+			case trace.SpanKindClient:
+				cliSpan = s
+			}
+		}
+		if srvSpan != nil && cliSpan != nil || time.Now().After(deadline) {
+			break
 		}
 	}
-	if srvSpan == nil || cliSpan == nil {
+	if srvSpan == nil || cliSpan == nil || len(spans) != 2 {
 		t.Fatalf("spans %v: want one server and one client span", names(spans))
 	}
 	if srvSpan.Name != "authsvc.v1.AuthService/GetUser" {
