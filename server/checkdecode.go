@@ -4,6 +4,7 @@ import (
 	"errors"
 	"unicode/utf8"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -11,175 +12,223 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// Envoy's CheckRequest, decoded along the path Check reads without
-// protobuf-go's reflection. protobuf-go decodes the headers map entry by
-// entry through reflect (a map assignment, a conversion and an allocation
-// per key and per value): 10 µs of a Check's 55 in a profile of the load
-// test, the largest share after the transport. Here the request is copied
-// into one string once; the attributes → request → http path is walked by
-// hand, its string fields and headers map are slices of that string, and
-// every other field, at every level, is handed to protobuf-go to merge in
-// (proto's wire format allows a message to be decoded field by field). So
-// the message is what proto.Unmarshal makes of the same bytes, unknown
-// fields included, and a malformed request is refused as it would be:
-// FuzzCheckRequestDecode compares the two on every input.
+// Envoy's CheckRequest, decoded from the wire straight into what Check
+// reads (a checkInput), without the CheckRequest message: protobuf-go
+// builds the headers map through reflection (a map assignment and a
+// conversion per entry) and Check then walked that map again, which made
+// the decoding of a browser's request cost more than the decision on it.
+// Here the request is copied into one string once; the attributes →
+// request → http path is walked by hand, the headers map's entries and the
+// string fields Check reads are slices of that string, and every other
+// field, at every level, is still handed to protobuf-go, into a scratch
+// message that is then dropped (proto's wire format allows a message to be
+// decoded field by field). So a request is refused exactly when
+// proto.Unmarshal refuses it, and what Check reads is what it would read
+// from proto.Unmarshal's message: FuzzCheckInputDecode compares the two on
+// every input.
 
 var errCheckDecode = errors.New("server: malformed CheckRequest")
+
+// checkInput is a CheckRequest as Check reads it: the HTTP attributes'
+// host, scheme and path, and the request headers in whichever form Envoy
+// sent them.
+type checkInput struct {
+	// hasHTTP says the request had attributes.request.http at all.
+	hasHTTP            bool
+	host, scheme, path string
+	// entries are the headers map's entries as sent, repeated names
+	// included (a map keeps the last).
+	entries []headerEntry
+	// headerMap is the header_map form, which Envoy sends instead of
+	// headers with encode_raw_headers; when set, entries are not read.
+	headerMap *corev3.HeaderMap
+	// headers, from a CheckRequest already decoded, is read instead of
+	// entries.
+	headers map[string]string
+	small   [16]headerEntry // entries' first backing array
+}
+
+type headerEntry struct{ name, value string }
+
+// checkInputOf is the checkInput of a CheckRequest already decoded (Check
+// called in-process).
+func checkInputOf(req *authv3.CheckRequest, in *checkInput) {
+	hr := req.GetAttributes().GetRequest().GetHttp()
+	if hr == nil {
+		return
+	}
+	in.hasHTTP, in.host, in.scheme, in.path = true, hr.GetHost(), hr.GetScheme(), hr.GetPath()
+	in.headerMap, in.headers = hr.GetHeaderMap(), hr.GetHeaders()
+}
 
 // The field numbers walked, from the generated descriptors.
 var (
 	checkAttributesNum = fieldNum(&authv3.CheckRequest{}, "attributes")
 	attrRequestNum     = fieldNum(&authv3.AttributeContext{}, "request")
 	requestHTTPNum     = fieldNum(&authv3.AttributeContext_Request{}, "http")
-	httpHeadersNum     = fieldNum(&authv3.AttributeContext_HttpRequest{}, "headers")
-	// httpStrings are HttpRequest's string fields, by number.
-	httpStrings = map[protowire.Number]func(*authv3.AttributeContext_HttpRequest) *string{
-		httpNum("id"):       func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Id },
-		httpNum("method"):   func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Method },
-		httpNum("path"):     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Path },
-		httpNum("host"):     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Host },
-		httpNum("scheme"):   func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Scheme },
-		httpNum("query"):    func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Query },
-		httpNum("fragment"): func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Fragment },
-		httpNum("protocol"): func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Protocol },
-		httpNum("body"):     func(h *authv3.AttributeContext_HttpRequest) *string { return &h.Body },
-	}
+	httpHeadersNum     = httpNum("headers")
+	httpHostNum        = httpNum("host")
+	httpSchemeNum      = httpNum("scheme")
+	httpPathNum        = httpNum("path")
+	// httpStringsMask has bit n set for each string field n of HttpRequest
+	// (all below 64), which proto3 requires to be UTF-8.
+	httpStringsMask = func() (m uint64) {
+		fs := (&authv3.AttributeContext_HttpRequest{}).ProtoReflect().Descriptor().Fields()
+		for i := range fs.Len() {
+			if f := fs.Get(i); f.Kind() == protoreflect.StringKind && f.Cardinality() != protoreflect.Repeated {
+				m |= 1 << f.Number()
+			}
+		}
+		return m
+	}()
 )
 
 func httpNum(name protoreflect.Name) protowire.Number {
 	return fieldNum(&authv3.AttributeContext_HttpRequest{}, name)
 }
 
-// unmarshalCheckRequest replaces req with the CheckRequest in data.
-func unmarshalCheckRequest(data mem.BufferSlice, req *authv3.CheckRequest) error {
+// Levels of the walk: the message at each and the field leading on.
+const (
+	levelCheck = iota
+	levelAttributes
+	levelRequest
+	levelHTTP
+)
+
+var walkedField = [levelHTTP]protowire.Number{checkAttributesNum, attrRequestNum, requestHTTPNum}
+
+// newScratch is the message type at each level, for the fields handed to
+// protobuf-go.
+var newScratch = [levelHTTP + 1]func() proto.Message{
+	func() proto.Message { return &authv3.CheckRequest{} },
+	func() proto.Message { return &authv3.AttributeContext{} },
+	func() proto.Message { return &authv3.AttributeContext_Request{} },
+	func() proto.Message { return &authv3.AttributeContext_HttpRequest{} },
+}
+
+// decodeCheckInput replaces in with the CheckRequest in data.
+func decodeCheckInput(data mem.BufferSlice, in *checkInput) error {
 	var b []byte
 	if len(data) == 1 {
 		b = data[0].ReadOnlyData()
 	} else {
 		b = data.Materialize()
 	}
-	proto.Reset(req)
-	d := checkDecoder{b: b, s: string(b)}
-	return d.checkRequest(0, len(b), req)
+	*in = checkInput{}
+	in.entries = in.small[:0]
+	d := checkDecoder{b: b, s: string(b), in: in}
+	if err := d.walk(0, len(b), levelCheck); err != nil {
+		return err
+	}
+	if http, ok := d.scratch[levelHTTP].(*authv3.AttributeContext_HttpRequest); ok {
+		in.headerMap = http.GetHeaderMap()
+	}
+	return nil
 }
 
 // checkDecoder holds the request as bytes (read, never kept) and as the
-// one string the decoded strings are slices of.
+// one string the decoded strings are slices of, and at each level the
+// scratch message the fields it does not read go to, made on first use
+// and shared by every occurrence of that level (as proto merges them).
 type checkDecoder struct {
-	b []byte
-	s string
+	b       []byte
+	s       string
+	in      *checkInput
+	scratch [levelHTTP + 1]proto.Message
 }
 
-// field is one field of the message in d.b[from:to]: its number, wire type,
-// the span of the whole field, and for a length-delimited one the span of
-// its value.
+// field is one field of a message: its number, wire type, the span of the
+// whole field, and for a length-delimited one the span of its value.
 type field struct {
 	num                  protowire.Number
 	typ                  protowire.Type
 	start, end, vs, vend int
 }
 
-// fields calls fn for each field of d.b[from:to] in order; fn's error, or a
-// malformed field, ends the walk.
-func (d *checkDecoder) fields(from, to int, fn func(f field) error) error {
+// next reads the field at d.b[i:to].
+func (d *checkDecoder) next(i, to int) (field, error) {
+	num, typ, n := protowire.ConsumeTag(d.b[i:to])
+	if n < 0 || num > protowire.MaxValidNumber {
+		return field{}, errCheckDecode
+	}
+	f := field{num: num, typ: typ, start: i}
+	if typ == protowire.BytesType {
+		v, m := protowire.ConsumeBytes(d.b[i+n : to])
+		if m < 0 {
+			return field{}, errCheckDecode
+		}
+		f.vs = i + n + (m - len(v))
+		f.vend, f.end = f.vs+len(v), i+n+m
+		return f, nil
+	}
+	m := protowire.ConsumeFieldValue(num, typ, d.b[i+n:to])
+	if m < 0 {
+		return field{}, errCheckDecode
+	}
+	f.end = i + n + m
+	return f, nil
+}
+
+// walk reads the message at level in d.b[from:to].
+func (d *checkDecoder) walk(from, to, level int) error {
 	for i := from; i < to; {
-		num, typ, n := protowire.ConsumeTag(d.b[i:to])
-		if n < 0 || num > protowire.MaxValidNumber {
-			return errCheckDecode
-		}
-		f := field{num: num, typ: typ, start: i}
-		if typ == protowire.BytesType {
-			v, m := protowire.ConsumeBytes(d.b[i+n : to])
-			if m < 0 {
-				return errCheckDecode
-			}
-			f.vs = i + n + (m - len(v))
-			f.vend, f.end = f.vs+len(v), i+n+m
-		} else {
-			m := protowire.ConsumeFieldValue(num, typ, d.b[i+n:to])
-			if m < 0 {
-				return errCheckDecode
-			}
-			f.end = i + n + m
-		}
-		if err := fn(f); err != nil {
+		f, err := d.next(i, to)
+		if err != nil {
 			return err
 		}
 		i = f.end
-	}
-	return nil
-}
-
-// merge hands one field to protobuf-go, to decode into m as it would have
-// at level (the number of messages around m, for the recursion limit).
-func (d *checkDecoder) merge(f field, m proto.Message, level int) error {
-	return proto.UnmarshalOptions{Merge: true, RecursionLimit: protowire.DefaultRecursionLimit - level}.Unmarshal(d.b[f.start:f.end], m)
-}
-
-// within walks the message m, at level, in d.b[from:to]: field num, when
-// length-delimited, goes to into with its value's span, and every other
-// field to protobuf-go (merge).
-func (d *checkDecoder) within(from, to, level int, m proto.Message, num protowire.Number, into func(vs, vend int) error) error {
-	return d.fields(from, to, func(f field) error {
-		if f.num != num || f.typ != protowire.BytesType {
-			return d.merge(f, m, level)
-		}
-		return into(f.vs, f.vend)
-	})
-}
-
-func (d *checkDecoder) checkRequest(from, to int, req *authv3.CheckRequest) error {
-	return d.within(from, to, 0, req, checkAttributesNum, func(vs, vend int) error {
-		if req.Attributes == nil {
-			req.Attributes = &authv3.AttributeContext{}
-		}
-		return d.attributes(vs, vend, req.Attributes)
-	})
-}
-
-func (d *checkDecoder) attributes(from, to int, a *authv3.AttributeContext) error {
-	return d.within(from, to, 1, a, attrRequestNum, func(vs, vend int) error {
-		if a.Request == nil {
-			a.Request = &authv3.AttributeContext_Request{}
-		}
-		return d.request(vs, vend, a.Request)
-	})
-}
-
-func (d *checkDecoder) request(from, to int, r *authv3.AttributeContext_Request) error {
-	return d.within(from, to, 2, r, requestHTTPNum, func(vs, vend int) error {
-		if r.Http == nil {
-			r.Http = &authv3.AttributeContext_HttpRequest{}
-		}
-		return d.http(vs, vend, r.Http)
-	})
-}
-
-func (d *checkDecoder) http(from, to int, h *authv3.AttributeContext_HttpRequest) error {
-	return d.fields(from, to, func(f field) error {
-		if f.typ != protowire.BytesType {
-			return d.merge(f, h, 3)
-		}
-		if f.num == httpHeadersNum {
-			return d.header(f.vs, f.vend, h)
-		}
-		if at := httpStrings[f.num]; at != nil {
+		switch {
+		case f.typ != protowire.BytesType:
+		case level < levelHTTP && f.num == walkedField[level]:
+			if level == levelRequest {
+				d.in.hasHTTP = true
+			}
+			if err := d.walk(f.vs, f.vend, level+1); err != nil {
+				return err
+			}
+			continue
+		case level == levelHTTP && f.num == httpHeadersNum:
+			if err := d.entry(f.vs, f.vend); err != nil {
+				return err
+			}
+			continue
+		case level == levelHTTP && f.num < 64 && httpStringsMask&(1<<f.num) != 0:
 			v, err := d.str(f.vs, f.vend)
 			if err != nil {
 				return err
 			}
-			*at(h) = v
-			return nil
+			switch f.num {
+			case httpHostNum:
+				d.in.host = v
+			case httpSchemeNum:
+				d.in.scheme = v
+			case httpPathNum:
+				d.in.path = v
+			}
+			continue
 		}
-		return d.merge(f, h, 3)
-	})
+		if err := d.merge(f, level); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// header decodes one entry of the headers map as protobuf-go does: the
-// last key and value win, a missing one is "", other fields (and a key or
-// value of another wire type) are skipped. It is the hot loop, so it walks
-// the entry itself rather than through fields.
-func (d *checkDecoder) header(from, to int, h *authv3.AttributeContext_HttpRequest) error {
+// merge hands one field to protobuf-go, to decode into the level's scratch
+// message as it would have at that level (the number of messages around
+// it, for the recursion limit).
+func (d *checkDecoder) merge(f field, level int) error {
+	if d.scratch[level] == nil {
+		d.scratch[level] = newScratch[level]()
+	}
+	return proto.UnmarshalOptions{Merge: true, RecursionLimit: protowire.DefaultRecursionLimit - level}.Unmarshal(d.b[f.start:f.end], d.scratch[level])
+}
+
+// entry decodes one entry of the headers map as protobuf-go does: the last
+// key and value win, a missing one is "", other fields (and a key or value
+// of another wire type) are skipped. It is the hot loop, so it walks the
+// entry itself rather than through next.
+func (d *checkDecoder) entry(from, to int) error {
 	var k, v string
 	for i := from; i < to; {
 		num, typ, n := protowire.ConsumeTag(d.b[i:to])
@@ -210,10 +259,7 @@ func (d *checkDecoder) header(from, to int, h *authv3.AttributeContext_HttpReque
 		}
 		i += m + int(l)
 	}
-	if h.Headers == nil {
-		h.Headers = make(map[string]string, 8)
-	}
-	h.Headers[k] = v
+	d.in.entries = append(d.in.entries, headerEntry{k, v})
 	return nil
 }
 
@@ -224,4 +270,104 @@ func (d *checkDecoder) str(from, to int) (string, error) {
 		return "", errCheckDecode
 	}
 	return s, nil
+}
+
+// edgeRequest gathers the facts of in: its headers (the header_map form
+// when Envoy sends raw headers, else the headers map), the host attribute
+// when no Host or :authority header says it, the scheme attribute when no
+// X-Forwarded-Proto does, and the path attribute (else :path).
+func (in *checkInput) edgeRequest() (edgeRequest, error) {
+	if !in.hasHTTP {
+		return edgeRequest{}, errNoHTTP
+	}
+	var h requestHeaders
+	if hm := in.headerMap; hm != nil {
+		for _, hv := range hm.GetHeaders() {
+			v := hv.GetValue()
+			if raw := hv.GetRawValue(); len(raw) > 0 {
+				v = string(raw)
+			}
+			h.add(lowerName(hv.GetKey()), v)
+		}
+	} else if err := in.mapHeaders(&h); err != nil {
+		return edgeRequest{}, err
+	}
+	if h.host == "" && h.authority == "" {
+		h.host = in.host
+	}
+	if h.forwardedProto == "" {
+		h.forwardedProto = in.scheme
+	}
+	path := in.path
+	if path == "" {
+		path = h.pseudoPath
+	}
+	return newEdgeRequest(&h, path)
+}
+
+// smallEntries is how many map entries are compared pairwise for repeated
+// names; past it a map of the names does it, so that a crafted request
+// with many entries costs linear time.
+const smallEntries = 32
+
+// mapHeaders adds the headers map's entries to h: of a name sent more than
+// once, the last entry, as the map keeps it. Envoy sends names in lower
+// case; only when one is not can two of them be the same header, which is
+// refused as GetAuthState refuses it.
+func (in *checkInput) mapHeaders(h *requestHeaders) error {
+	if in.headers != nil {
+		folded := false
+		for name, v := range in.headers {
+			lower := lowerName(name)
+			folded = folded || lower != name
+			h.add(lower, v)
+		}
+		if folded {
+			return caseDuplicate(in.headers)
+		}
+		return nil
+	}
+	es := in.entries
+	var last map[string]int
+	if len(es) > smallEntries {
+		last = make(map[string]int, len(es))
+		for i, e := range es {
+			last[e.name] = i
+		}
+	}
+	superseded := func(i int) bool {
+		if last != nil {
+			return last[es[i].name] != i
+		}
+		for _, later := range es[i+1:] {
+			if later.name == es[i].name {
+				return true
+			}
+		}
+		return false
+	}
+	folded := false
+	for i, e := range es {
+		if superseded(i) {
+			continue
+		}
+		lower := lowerName(e.name)
+		folded = folded || lower != e.name
+		h.add(lower, e.value)
+	}
+	if !folded {
+		return nil
+	}
+	seen := make(map[string]struct{}, len(es))
+	for i, e := range es {
+		if superseded(i) {
+			continue
+		}
+		lower := lowerName(e.name)
+		if _, dup := seen[lower]; dup {
+			return duplicateHeader(lower)
+		}
+		seen[lower] = struct{}{}
+	}
+	return nil
 }

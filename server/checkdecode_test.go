@@ -1,6 +1,11 @@
 package server
 
 import (
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -14,28 +19,63 @@ import (
 	"github.com/authsvc/authsvc/internal/edgetest"
 )
 
-// checkDecodeAgrees fails unless unmarshalCheckRequest makes of b what
-// proto.Unmarshal makes of it: the same message, unknown fields included,
-// or an error for both. b is given whole and split in two buffers, as
-// grpc hands over a message that spanned frames.
+// checkDecodeAgrees fails unless decodeCheckInput makes of b what Check
+// would read from proto.Unmarshal's message of the same bytes: an error
+// for both, or the same attributes and headers, and then the same facts or
+// the same refusal. b is given whole and split in two buffers, as grpc
+// hands over a message that spanned frames.
 func checkDecodeAgrees(t *testing.T, b []byte) {
 	t.Helper()
-	want := &authv3.CheckRequest{}
-	wantErr := proto.Unmarshal(b, want)
-	slices := []mem.BufferSlice{{mem.SliceBuffer(b)}}
+	req := &authv3.CheckRequest{}
+	wantErr := proto.Unmarshal(b, req)
+	var want checkInput
+	checkInputOf(req, &want)
+	datas := []mem.BufferSlice{{mem.SliceBuffer(b)}}
 	if len(b) > 1 {
-		slices = append(slices, mem.BufferSlice{mem.SliceBuffer(b[:len(b)/2]), mem.SliceBuffer(b[len(b)/2:])})
+		datas = append(datas, mem.BufferSlice{mem.SliceBuffer(b[:len(b)/2]), mem.SliceBuffer(b[len(b)/2:])})
 	}
-	for _, data := range slices {
-		got := &authv3.CheckRequest{Attributes: &authv3.AttributeContext{Source: &authv3.AttributeContext_Peer{Service: "left over"}}}
-		err := unmarshalCheckRequest(data, got)
-		switch {
-		case (err == nil) != (wantErr == nil):
+	for _, data := range datas {
+		got := checkInput{host: "left over", entries: []headerEntry{{"left", "over"}}}
+		err := decodeCheckInput(data, &got)
+		if (err == nil) != (wantErr == nil) {
 			t.Fatalf("%d buffers, %x: error %v, proto.Unmarshal's %v", len(data), b, err, wantErr)
-		case err == nil && !proto.Equal(got, want):
-			t.Fatalf("%d buffers, %x:\ngot  %v\nwant %v", len(data), b, got, want)
+		}
+		if err != nil {
+			continue
+		}
+		if got.hasHTTP != want.hasHTTP || got.host != want.host || got.scheme != want.scheme || got.path != want.path {
+			t.Fatalf("%d buffers, %x: attributes %v %q %q %q, want %v %q %q %q", len(data), b,
+				got.hasHTTP, got.host, got.scheme, got.path, want.hasHTTP, want.host, want.scheme, want.path)
+		}
+		if !proto.Equal(got.headerMap, want.headerMap) {
+			t.Fatalf("%d buffers, %x: header_map %v, want %v", len(data), b, got.headerMap, want.headerMap)
+		}
+		kept := map[string]string{}
+		for _, e := range got.entries {
+			kept[e.name] = e.value
+		}
+		if hs := want.headers; len(hs) != len(kept) || !maps.Equal(hs, kept) {
+			t.Fatalf("%d buffers, %x: headers %v, want %v", len(data), b, kept, hs)
+		}
+		gotER, gotErr := got.edgeRequest()
+		wantER, wantErr := want.edgeRequest()
+		slices.Sort(gotER.clerk)
+		slices.Sort(wantER.clerk)
+		switch {
+		case (gotErr == nil) != (wantErr == nil):
+			t.Fatalf("%d buffers, %x: facts error %v, want %v", len(data), b, gotErr, wantErr)
+		case gotErr != nil && gotErr.Error() != wantErr.Error() && !(isCaseDuplicate(gotErr) && isCaseDuplicate(wantErr)):
+			t.Fatalf("%d buffers, %x: facts error %v, want %v", len(data), b, gotErr, wantErr)
+		case !reflect.DeepEqual(gotER, wantER):
+			t.Fatalf("%d buffers, %x: facts\n%+v, want\n%+v", len(data), b, gotER, wantER)
 		}
 	}
+}
+
+// isCaseDuplicate: of two pairs of names that differ only in case, the
+// map form names whichever its random order meets first.
+func isCaseDuplicate(err error) bool {
+	return strings.Contains(err.Error(), "is given twice with different case")
 }
 
 // checkDecodeSeeds are encodings of CheckRequests of every shape Check may
@@ -118,10 +158,37 @@ func checkDecodeSeeds(t testing.TB) [][]byte {
 		nest(append(entry(key("k"), val("1")), entry(key("k"), val("2"))...)),
 		nest(entry(key("\xff"), val("v"))), nest(entry(key("k"), val("\xc3"))),
 		nest(field(nil, 4, protowire.BytesType, []byte("/\xff"))),
+		// Names that differ only in case (refused unless the same name
+		// repeated, where the last counts), and past smallEntries entries,
+		// repeated names and case duplicates again.
+		nest(append(append(entry(key("Cookie"), val("__session=a")), entry(key("x-clerk-user-id"), val("u"))...), entry(key("Cookie"), val("__session=b"))...)),
+		nest(append(entry(key("Cookie"), val("__session=a")), entry(key("cookie"), val("__session=b"))...)),
+		nest(manyEntries(entry, key, val, false)), nest(manyEntries(entry, key, val, true)),
 		// Malformed: a tag of field 0, a truncated length, an end group alone.
 		{0x00}, nest([]byte{0x1a, 0x05, 0x0a}), {0x0c}, nest([]byte{0x0b, 0x0c}),
 	}
 	return seeds
+}
+
+// factNames are header names Check reads, for manyEntries.
+var factNames = []string{"cookie", "referer", "origin", "user-agent", "accept", "x-forwarded-uri", "x-clerk-user-id"}
+
+// manyEntries is 2×smallEntries headers map entries, every name (those
+// Check reads among them) sent twice with different values, and with fold
+// one name also in upper case.
+func manyEntries(entry func(...[]byte) []byte, key, val func(string) []byte, fold bool) []byte {
+	var b []byte
+	for i := range 2 * smallEntries {
+		name := "x-h" + strconv.Itoa(i%smallEntries)
+		if i%smallEntries < len(factNames) {
+			name = factNames[i%smallEntries]
+		}
+		b = append(b, entry(key(name), val("v"+strconv.Itoa(i)))...)
+	}
+	if fold {
+		b = append(b, entry(key("X-H9"), val("upper"))...)
+	}
+	return b
 }
 
 // TestCheckRequestDecodeMatchesProtobuf runs every seed and every prefix of
@@ -173,7 +240,7 @@ func TestCheckRequestDecodeRecursionLimit(t *testing.T) {
 }
 
 // FuzzCheckRequestDecode checks that the hand decoder of CheckRequest makes
-// of any input what proto.Unmarshal makes of it. Run with
+// of any input what Check would read from proto.Unmarshal's message. Run with
 //
 //	go test ./server -run '^$' -fuzz FuzzCheckRequestDecode -fuzztime 60s
 func FuzzCheckRequestDecode(f *testing.F) {
@@ -184,13 +251,20 @@ func FuzzCheckRequestDecode(f *testing.F) {
 }
 
 // BenchmarkCheckRequestDecode compares protobuf-go's decoding of Envoy's
-// usual CheckRequest with the hand decoder's.
+// usual CheckRequest, and reading Check's facts from it, with the hand
+// decoder's.
 func BenchmarkCheckRequestDecode(b *testing.B) {
 	raw := checkDecodeSeeds(b)[1]
 	b.Run("protobuf-go", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := proto.Unmarshal(raw, &authv3.CheckRequest{}); err != nil {
+			req := &authv3.CheckRequest{}
+			if err := proto.Unmarshal(raw, req); err != nil {
+				b.Fatal(err)
+			}
+			var in checkInput
+			checkInputOf(req, &in)
+			if _, err := in.edgeRequest(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -199,7 +273,11 @@ func BenchmarkCheckRequestDecode(b *testing.B) {
 		b.ReportAllocs()
 		data := mem.BufferSlice{mem.SliceBuffer(raw)}
 		for b.Loop() {
-			if err := unmarshalCheckRequest(data, &authv3.CheckRequest{}); err != nil {
+			var in checkInput
+			if err := decodeCheckInput(data, &in); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := in.edgeRequest(); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -271,11 +271,11 @@ func (c memoCodec) Marshal(v any) (mem.BufferSlice, error) {
 	return mem.BufferSlice{mem.SliceBuffer(b)}, nil
 }
 
-// Unmarshal decodes Envoy's CheckRequest along Check's path by hand
-// (checkdecode.go) and everything else with grpc's codec.
+// Unmarshal decodes Envoy's CheckRequest into the checkInput Check's
+// handler asks for (checkdecode.go) and everything else with grpc's codec.
 func (c memoCodec) Unmarshal(data mem.BufferSlice, v any) error {
-	if req, ok := v.(*authv3.CheckRequest); ok {
-		return unmarshalCheckRequest(data, req)
+	if in, ok := v.(*checkInput); ok {
+		return decodeCheckInput(data, in)
 	}
 	return c.base.Unmarshal(data, v)
 }

@@ -24,10 +24,41 @@ type extAuthz struct {
 func newExtAuthz(s *Server) extAuthz { return extAuthz{s: s} }
 
 // registerExtAuthz registers Check on r unless [EdgeConfig.DisableExtAuthz].
+// r must use the memoCodec, which alone decodes a checkInput:
+// [NewGRPCServer] is its one caller.
 func (s *Server) registerExtAuthz(r grpc.ServiceRegistrar) {
 	if !s.cfg.Edge.DisableExtAuthz {
-		authv3.RegisterAuthorizationServer(r, newExtAuthz(s))
+		r.RegisterService(&extAuthzDesc, newExtAuthz(s))
 	}
+}
+
+// extAuthzDesc is go-control-plane's Authorization service with its Check
+// handler replaced by checkHandler: same service, same method, same wire.
+var extAuthzDesc = func() grpc.ServiceDesc {
+	d := authv3.Authorization_ServiceDesc
+	if len(d.Methods) != 1 || d.Methods[0].MethodName != "Check" || len(d.Streams) != 0 {
+		panic("server: envoy.service.auth.v3.Authorization is no longer Check alone")
+	}
+	d.Methods = []grpc.MethodDesc{{MethodName: "Check", Handler: checkHandler}}
+	return d
+}()
+
+// checkHandler is Check's method handler: it has the request decoded
+// straight into a checkInput, where the generated handler would decode a
+// CheckRequest, and the interceptors see that checkInput as the request.
+func checkHandler(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
+	in := new(checkInput)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	e := srv.(extAuthz)
+	if interceptor == nil {
+		return e.check(ctx, in), nil
+	}
+	info := &grpc.UnaryServerInfo{Server: srv, FullMethod: authv3.Authorization_Check_FullMethodName}
+	return interceptor(ctx, in, info, func(ctx context.Context, req any) (any, error) {
+		return e.check(ctx, req.(*checkInput)), nil
+	})
 }
 
 // Check answers one of Envoy's CheckRequests with DESIGN.md's outcome
@@ -35,63 +66,24 @@ func (s *Server) registerExtAuthz(r grpc.ServiceRegistrar) {
 // would put Envoy in its failure mode): a request without HTTP attributes
 // or beyond the input bounds is CheckResponse.status INVALID_ARGUMENT with
 // an HTTP 400. An RPC error comes only from the transport or the
-// interceptors (a cancelled call, a recovered panic).
+// interceptors (a cancelled call, a recovered panic). Served, Check is
+// reached through checkHandler; this method is the same answer for a
+// CheckRequest decoded already.
 func (e extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+	var in checkInput
+	checkInputOf(req, &in)
+	return e.check(ctx, &in), nil
+}
+
+func (e extAuthz) check(ctx context.Context, in *checkInput) *authv3.CheckResponse {
 	var a edgeAnswer
-	if er, err := checkEdgeRequest(req); err != nil {
+	if er, err := in.edgeRequest(); err != nil {
 		a = invalidAnswer(err)
 	} else {
 		a = e.s.edgeDecide(ctx, er)
 	}
 	e.s.recordEdge(edgeKindExtAuthz, a.decision)
-	return e.checkResponse(&a), nil
-}
-
-// checkEdgeRequest gathers the facts of a CheckRequest: its headers (the
-// header_map form when Envoy sends raw headers, else the headers map), the
-// host attribute when no Host or :authority header says it, the scheme
-// attribute when no X-Forwarded-Proto does, and the path attribute (else
-// :path).
-func checkEdgeRequest(req *authv3.CheckRequest) (edgeRequest, error) {
-	hr := req.GetAttributes().GetRequest().GetHttp()
-	if hr == nil {
-		return edgeRequest{}, errNoHTTP
-	}
-	var h requestHeaders
-	if hm := hr.GetHeaderMap(); hm != nil {
-		for _, hv := range hm.GetHeaders() {
-			v := hv.GetValue()
-			if raw := hv.GetRawValue(); len(raw) > 0 {
-				v = string(raw)
-			}
-			h.add(lowerName(hv.GetKey()), v)
-		}
-	} else {
-		// Envoy sends names in lower case; only when one is not can two of
-		// them be the same header, which the map gives in no order.
-		hs, folded := hr.GetHeaders(), false
-		for name, v := range hs {
-			lower := lowerName(name)
-			folded = folded || lower != name
-			h.add(lower, v)
-		}
-		if folded {
-			if err := caseDuplicate(hs); err != nil {
-				return edgeRequest{}, err
-			}
-		}
-	}
-	if h.host == "" && h.authority == "" {
-		h.host = hr.GetHost()
-	}
-	if h.forwardedProto == "" {
-		h.forwardedProto = hr.GetScheme()
-	}
-	path := hr.GetPath()
-	if path == "" {
-		path = h.pseudoPath
-	}
-	return newEdgeRequest(&h, path)
+	return e.checkResponse(&a)
 }
 
 // checkResponse encodes a as Envoy expects it: OK with ok_response (the
