@@ -27,7 +27,11 @@ type GRPCOptions struct {
 	// the decision of every GetAuthState call (server/telemetry.go).
 	Observer Observer
 	// Unary and Stream run after recovery, metrics, logging and the caller
-	// policy, in order; [CallerFromContext] works in them.
+	// policy, in order; [CallerFromContext] works in them. Envoy's Check
+	// reaches a Unary interceptor with its request decoded into an
+	// unexported type, not an *authv3.CheckRequest (the hand decoder of
+	// checkdecode.go makes no CheckRequest), and its response as an
+	// *authv3.CheckResponse.
 	Unary  []grpc.UnaryServerInterceptor
 	Stream []grpc.StreamServerInterceptor
 	// Limits bound streams, connection age and message size; the zero
