@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/authsvc/authsvc/internal/noredirect"
 )
 
 // Option configures a [Client] in [NewClient]. The set is sealed: only the
@@ -55,7 +57,7 @@ func defaultConfig(secretKey string) config {
 	return config{
 		baseURL:        defaultBaseURL,
 		apiVersion:     defaultAPIVersion,
-		httpClient:     &http.Client{Timeout: defaultHTTPTimeout, CheckRedirect: refuseRedirect},
+		httpClient:     noredirect.Client(&http.Client{Timeout: defaultHTTPTimeout}, errRedirect),
 		maxAttempts:    defaultMaxAttempts,
 		baseBackoff:    defaultBaseBackoff,
 		attemptTimeout: defaultAttemptTimeout,
@@ -83,12 +85,8 @@ func WithAPIVersion(v string) Option { return optionFunc(func(c *config) { c.api
 // default client does. Clerk does not redirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return optionFunc(func(c *config) {
-		if hc != nil && hc.CheckRedirect == nil {
-			// Without a redirect policy of its own, the client gets the
-			// default client's, on a copy: no redirect is followed.
-			cp := *hc
-			cp.CheckRedirect = refuseRedirect
-			hc = &cp
+		if hc != nil {
+			hc = noredirect.Client(hc, errRedirect)
 		}
 		c.httpClient = hc
 	})
@@ -163,10 +161,6 @@ func (c *config) validate() (*url.URL, error) {
 	return u, nil
 }
 
-// refuseRedirect is the default client's redirect policy: none is
-// followed. Every request carries the secret key, and Go keeps the
-// Authorization header on a redirect to the same host, https to http
-// included; Clerk's Backend API does not redirect.
-func refuseRedirect(*http.Request, []*http.Request) error {
-	return errors.New("backendapi: the Backend API answered with a redirect, which is not followed")
-}
+// errRedirect is what a redirect fails with: every request carries the
+// secret key, so none is followed (internal/noredirect).
+var errRedirect = errors.New("backendapi: the Backend API answered with a redirect, which is not followed")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/authsvc/authsvc/internal/noredirect"
 )
 
 // Defaults applied by [New] to zero [Config] fields.
@@ -183,16 +185,10 @@ func applyDefaults(cfg *Config) error {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	switch {
-	case cfg.HTTPClient == nil:
-		cfg.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout, CheckRedirect: refuseRedirect}
-	case cfg.HTTPClient.CheckRedirect == nil:
-		// A client given without a redirect policy (a traced one, say)
-		// gets this one, on a copy.
-		c := *cfg.HTTPClient
-		c.CheckRedirect = refuseRedirect
-		cfg.HTTPClient = &c
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
 	}
+	cfg.HTTPClient = noredirect.Client(cfg.HTTPClient, errRedirect)
 	u, err := url.Parse(cfg.APIURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return errors.New("verifier: api url must be an absolute http(s) url without credentials")
@@ -301,10 +297,7 @@ func (v *Verifier) Close() {
 	}
 }
 
-// refuseRedirect is the default client's redirect policy: none is
-// followed. The JWKS request carries the secret key, and Go keeps the
-// Authorization header on a redirect to the same host, https to http
-// included; Clerk's JWKS never redirects, so a redirect is a fetch error.
-func refuseRedirect(*http.Request, []*http.Request) error {
-	return errors.New("verifier: the JWKS endpoint answered with a redirect, which is not followed")
-}
+// errRedirect is what a redirect of the JWKS fetch fails with: the request
+// carries the secret key, so none is followed (internal/noredirect), and a
+// redirect is a fetch error.
+var errRedirect = errors.New("verifier: the JWKS endpoint answered with a redirect, which is not followed")
