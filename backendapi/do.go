@@ -46,13 +46,13 @@ func (c *Client) do(ctx context.Context, r *request, v any) error {
 		}
 		c.observeWait(waitStart)
 		out := c.attempt(ctx, r, body, redact, v)
-		if uncertain != nil && isNotFound(out.err) {
+		if uncertain != nil && hasStatus(out.err, http.StatusNotFound) {
 			return uncertain
 		}
 		if out.err == nil || !out.retry || attempt >= c.cfg.maxAttempts {
 			return out.err
 		}
-		if r.method == http.MethodDelete && !isTooManyRequests(out.err) {
+		if r.method == http.MethodDelete && !hasStatus(out.err, http.StatusTooManyRequests) {
 			uncertain = out.err
 		}
 		wait := out.wait
@@ -199,14 +199,8 @@ func closeBody(b io.ReadCloser) {
 	_ = b.Close()
 }
 
-// isNotFound reports whether err is Clerk's 404.
-func isNotFound(err error) bool {
+// hasStatus reports whether err is Clerk's answer with HTTP status code.
+func hasStatus(err error, code int) bool {
 	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == http.StatusNotFound
-}
-
-// isTooManyRequests reports whether err is Clerk's 429.
-func isTooManyRequests(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == http.StatusTooManyRequests
+	return errors.As(err, &e) && e.StatusCode == code
 }
