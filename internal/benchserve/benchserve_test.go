@@ -73,25 +73,59 @@ func TestBrokenSetupEndsTheBinary(t *testing.T) {
 	}
 }
 
+// TestAlternate covers both ways of taking turns: blocks when the sides are
+// two binaries, interleaved chunks when they are one.
 func TestAlternate(t *testing.T) {
 	t.Parallel()
-	p := startSelf(t)
+	p, q := startSelf(t), startSelf(t)
 	defer p.Close()
-	base, bench := &Side{Proc: p, Op: "sleep1ms"}, &Side{Proc: p, Op: "sleep2ms"}
-	for _, s := range []*Side{base, bench} {
-		if err := s.Calibrate(8 * time.Millisecond); err != nil {
-			t.Fatal(err)
+	defer q.Close()
+	for _, tt := range []struct {
+		name        string
+		base, bench *Side
+	}{
+		{"one binary", &Side{Proc: p, Op: "sleep1ms"}, &Side{Proc: p, Op: "sleep2ms"}},
+		{"two binaries", &Side{Proc: p, Op: "sleep1ms"}, &Side{Proc: q, Op: "sleep2ms"}},
+	} {
+		for _, s := range []*Side{tt.base, tt.bench} {
+			if err := s.Calibrate(8 * time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			if s.n < 1 || s.n > 8 {
+				t.Errorf("%s: %s: %d calls per 8 ms block, want 1 to 8", tt.name, s.Op, s.n)
+			}
 		}
-		if s.n < 1 || s.n > 8 {
-			t.Errorf("%s: %d calls per 8 ms block, want 1 to 8", s.Op, s.n)
+		got, err := Alternate(tt.base, tt.bench, 3, 1, func(b, a float64) float64 { return b - a })
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got.BaseNs < 1e6 || got.BenchNs < 2e6 {
+			t.Errorf("%s: per-call medians %v (base) and %v (bench) ns, below the sleeps of 1 and 2 ms", tt.name, got.BaseNs, got.BenchNs)
+		}
+		if got.Measure < 1e6 {
+			t.Errorf("%s: difference %v ns, want at least the 1 ms the sleeps differ by", tt.name, got.Measure)
 		}
 	}
-	got, err := Alternate(base, bench, 3, 1, func(b, a float64) float64 { return b - a })
+}
+
+// TestPairTimesEachSide checks that an interleaved request times each side
+// apart: the 1 ms sleeps' total, and the 2 ms sleeps', each at least their
+// sleeps.
+func TestPairTimesEachSide(t *testing.T) {
+	t.Parallel()
+	p := startSelf(t)
+	ta, tb, err := p.Pair("sleep1ms", "sleep2ms", 2, 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.BaseNs < 1e6 || got.BenchNs < 2e6 {
-		t.Errorf("per-call medians %v (base) and %v (bench) ns, below the sleeps of 1 and 2 ms", got.BaseNs, got.BenchNs)
+	if ta < 4*time.Millisecond || tb < 16*time.Millisecond {
+		t.Errorf("Pair = %v, %v; want at least 4 ms (4 sleeps of 1 ms) and 16 ms (8 of 2 ms)", ta, tb)
+	}
+	if _, _, err := p.Pair("sleep1ms", "nosuch", 1, 1, 1); err == nil || !strings.Contains(err.Error(), `no operation "nosuch"`) {
+		t.Errorf("Pair(sleep1ms, nosuch) error = %v, want no operation", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Errorf("Close: %v", err)
 	}
 }
 
@@ -99,22 +133,25 @@ func TestParseRequest(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		line    string
-		name    string
-		n       int
+		want    request
 		wantErr bool
 	}{
-		{"run VerifyUnseen 100", "VerifyUnseen", 100, false},
-		{"run  x  1 ", "x", 1, false},
-		{"run x", "", 0, true},
-		{"walk x 1", "", 0, true},
-		{"run x -1", "", 0, true},
-		{"run x 1e3", "", 0, true},
-		{"run x 1 2", "", 0, true},
+		{"run VerifyUnseen 100", request{base: "VerifyUnseen", n: 100}, false},
+		{"run  x  1 ", request{base: "x", n: 1}, false},
+		{"pair a b 3 1 20", request{pair: true, base: "a", bench: "b", n: 3, ka: 1, kb: 20}, false},
+		{"run x", request{}, true},
+		{"walk x 1", request{}, true},
+		{"run x -1", request{}, true},
+		{"run x 1e3", request{}, true},
+		{"run x 1 2", request{}, true},
+		{"pair a b 3 1", request{}, true},
+		{"pair a b 3 0 1", request{}, true},
+		{"pair a b 3 1 x", request{}, true},
 	}
 	for _, tt := range tests {
-		name, n, err := parseRequest(tt.line)
-		if (err != nil) != tt.wantErr || name != tt.name || n != tt.n {
-			t.Errorf("parseRequest(%q) = %q, %d, %v; want %q, %d, error %v", tt.line, name, n, err, tt.name, tt.n, tt.wantErr)
+		got, err := parseRequest(tt.line)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("parseRequest(%q) = %+v, %v; want %+v, error %v", tt.line, got, err, tt.want, tt.wantErr)
 		}
 	}
 }
