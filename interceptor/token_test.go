@@ -107,10 +107,11 @@ func isTokenTextRef(s string) bool {
 }
 
 // TestIsTokenTextEveryByte puts each of the 256 byte values at each
-// position of a word-sized and a tail-sized string.
+// position of strings that end in a 32-byte step, an 8-byte step and a
+// tail, and of the lengths between.
 func TestIsTokenTextEveryByte(t *testing.T) {
 	t.Parallel()
-	for _, n := range []int{1, 7, 8, 9, 16, 17} {
+	for _, n := range []int{1, 7, 8, 9, 16, 17, 31, 32, 33, 40, 47, 64, 71} {
 		for pos := range n {
 			for b := range 256 {
 				s := []byte(strings.Repeat("a", n))
