@@ -5,8 +5,9 @@ package interceptor_test
 //	go test -run '^$' -bench . -benchtime 2s -count 3 ./interceptor
 //
 // The cache-hit overhead per call is DownstreamCacheHit - DownstreamBaseline
-// (target ≤ 2 µs) and, without gRPC's own cost, InterceptorCacheHit -
-// InterceptorBaseline.
+// (target: at most 2/23 of DownstreamBaseline, issue 5's 2 µs on the 23 µs
+// call of its day; see internal/benchreport) and, without gRPC's own cost,
+// InterceptorCacheHit - InterceptorBaseline (≤ 2 µs).
 
 import (
 	"context"

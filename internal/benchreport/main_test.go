@@ -26,4 +26,7 @@ func TestMeasure(t *testing.T) {
 	if got := diff.measure(1500, 500); got != 1000 {
 		t.Errorf("diff 1500-500 = %v", got)
 	}
+	if got := (target{kind: "overhead"}).measure(1500, 500); got != 2 {
+		t.Errorf("overhead (1500-500)/500 = %v", got)
+	}
 }
