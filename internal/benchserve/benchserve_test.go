@@ -102,9 +102,6 @@ func TestAlternate(t *testing.T) {
 		if got.BaseNs < 1e6 || got.BenchNs < 2e6 {
 			t.Errorf("%s: per-call medians %v (base) and %v (bench) ns, below the sleeps of 1 and 2 ms", tt.name, got.BaseNs, got.BenchNs)
 		}
-		if got.Measure < 1e6 {
-			t.Errorf("%s: difference %v ns, want at least the 1 ms the sleeps differ by", tt.name, got.Measure)
-		}
 	}
 }
 
