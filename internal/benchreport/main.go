@@ -5,9 +5,10 @@
 // Machines here are noisy: a shared VM's speed swings by a third from one
 // second to the next, so two benchmarks run one after the other can differ
 // by 15 % while doing the same work. Every target is therefore a ratio (or
-// a difference) against a baseline, and the two are timed in alternating
-// blocks of a few milliseconds (base, bench, bench, base) by the test
-// binaries' BenchmarkServe (internal/benchserve); the median over the groups
+// a share, or a difference) against a baseline, and the two take turns in
+// the test binaries' BenchmarkServe (internal/benchserve): in chunks of
+// ~50 µs when both are in one binary, in blocks of a few milliseconds
+// (base, bench, bench, base) when they are two; the median over the groups
 // is reported, with the middle half of the groups' values beside it.
 //
 // A target may compare two builds: "unseen token, FIPS build ÷ raw RSA,

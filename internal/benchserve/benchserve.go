@@ -1,15 +1,16 @@
-// Package benchserve times a benchmark and its baseline in short
-// alternating blocks, so that a change in the machine's speed, which on a
-// shared VM swings by a third from one second to the next, hits both sides
-// of a ratio alike.
+// Package benchserve times a benchmark and its baseline by turns, so that a
+// change in the machine's speed, which on a shared VM swings by a third
+// from one second to the next, hits both sides of a ratio alike.
 //
 // A package's benchmarks are written once, as Setup functions. Loop runs one
 // as an ordinary `go test -bench` benchmark; Serve, from the package's
 // BenchmarkServe, offers all of them to a driver over stdin and stdout: the
 // driver (`make bench`, internal/benchreport) starts the test binary with
 // EnvVar set, and asks it, with Proc.Run, to run one operation N times and
-// say how long that took. Two binaries can be driven at once, which is how
-// a FIPS build's verify is timed against a pure-Go build's RSA.
+// say how long that took, or, with Proc.Pair, to run two operations by
+// turns in chunks of tens of microseconds and time each. Two binaries can
+// be driven at once, by blocks, which is how a FIPS build's verify is timed
+// against a pure-Go build's RSA.
 //
 // It is for benchmarks only: nothing in the service imports it.
 package benchserve
