@@ -5,13 +5,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authsvc/authsvc/internal/redirecttest"
 )
 
 func TestErrorStatusMapping(t *testing.T) {
@@ -279,16 +279,10 @@ func TestParseRetryAfter(t *testing.T) {
 // is refused, and its target sees no request.
 func TestRedirectNotFollowed(t *testing.T) {
 	t.Parallel()
-	var reached atomic.Int32
-	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
-	t.Cleanup(target.Close)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, target.URL+r.URL.Path, http.StatusFound)
-	}))
-	t.Cleanup(api.Close)
+	apiURL, reached := redirecttest.Server(t)
 	// The default client, and a caller's without a redirect policy.
 	for _, opts := range [][]Option{nil, {WithHTTPClient(&http.Client{Timeout: 5 * time.Second})}} {
-		c, err := NewClient(testSecret, append([]Option{WithBaseURL(api.URL), WithRetry(1, time.Millisecond)}, opts...)...)
+		c, err := NewClient(testSecret, append([]Option{WithBaseURL(apiURL), WithRetry(1, time.Millisecond)}, opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,7 +290,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 			t.Fatal("a redirected request succeeded")
 		}
 	}
-	if n := reached.Load(); n != 0 {
+	if n := reached(); n != 0 {
 		t.Errorf("the redirect's target got %d requests", n)
 	}
 }

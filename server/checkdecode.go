@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"maps"
 	"unicode/utf8"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -24,7 +25,7 @@ import (
 // message that is then dropped (proto's wire format allows a message to be
 // decoded field by field). So a request is refused exactly when
 // proto.Unmarshal refuses it, and what Check reads is what it would read
-// from proto.Unmarshal's message: FuzzCheckInputDecode compares the two on
+// from proto.Unmarshal's message: FuzzCheckRequestDecode compares the two on
 // every input.
 
 var errCheckDecode = errors.New("server: malformed CheckRequest")
@@ -323,7 +324,7 @@ func (in *checkInput) mapHeaders(h *requestHeaders) error {
 			h.add(lower, v)
 		}
 		if folded {
-			return caseDuplicate(in.headers)
+			return caseDuplicate(maps.Keys(in.headers))
 		}
 		return nil
 	}
@@ -358,16 +359,11 @@ func (in *checkInput) mapHeaders(h *requestHeaders) error {
 	if !folded {
 		return nil
 	}
-	seen := make(map[string]struct{}, len(es))
-	for i, e := range es {
-		if superseded(i) {
-			continue
+	return caseDuplicate(func(yield func(string) bool) {
+		for i, e := range es {
+			if !superseded(i) && !yield(e.name) {
+				return
+			}
 		}
-		lower := lowerName(e.name)
-		if _, dup := seen[lower]; dup {
-			return duplicateHeader(lower)
-		}
-		seen[lower] = struct{}{}
-	}
-	return nil
+	})
 }

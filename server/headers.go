@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -89,11 +90,11 @@ func duplicateHeader(lower string) error {
 	return invalidArgument("headers", fmt.Sprintf("header %q is given twice with different case", printableName(lower)))
 }
 
-// caseDuplicate returns duplicateHeader's status when two names of hs fold
+// caseDuplicate returns duplicateHeader's status when two of names fold
 // to the same lower-case name, else nil.
-func caseDuplicate(hs map[string]string) error {
-	seen := make(map[string]struct{}, len(hs))
-	for name := range hs {
+func caseDuplicate(names iter.Seq[string]) error {
+	seen := map[string]struct{}{}
+	for name := range names {
 		lower := lowerName(name)
 		if _, dup := seen[lower]; dup {
 			return duplicateHeader(lower)

@@ -110,7 +110,7 @@ func (r *remoteKeySet) key(ctx context.Context, kid string) (*verKey, error) {
 	if r.snap.Load() == nil {
 		return nil, &Error{Reason: ReasonKeyFetch, Detail: "key set is not loaded"}
 	}
-	return nil, &Error{Reason: ReasonKidMismatch, Detail: "no key in the key set has the token's kid"}
+	return nil, errNoKid()
 }
 
 // known serves k, the key s holds for kid. Keys older than refresh start
@@ -143,7 +143,7 @@ func (r *remoteKeySet) known(ctx context.Context, s *keySnapshot, kid string, k 
 	if k := r.current(kid); k != nil {
 		return k, nil
 	}
-	return nil, &Error{Reason: ReasonKidMismatch, Detail: "no key in the key set has the token's kid"}
+	return nil, errNoKid()
 }
 
 // failedWithin reports whether the last finished fetch failed and was
@@ -152,6 +152,11 @@ func (r *remoteKeySet) failedWithin(d time.Duration) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.lastErr != nil && r.now().Sub(r.lastAttempt) < d
+}
+
+// errNoKid is the error for a kid the key set does not hold, fetched anew.
+func errNoKid() error {
+	return &Error{Reason: ReasonKidMismatch, Detail: "no key in the key set has the token's kid"}
 }
 
 func (r *remoteKeySet) lastError() error {

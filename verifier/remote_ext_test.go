@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/authsvc/authsvc/internal/redirecttest"
 	"github.com/authsvc/authsvc/verifier"
 	"github.com/authsvc/authsvc/verifier/verifiertest"
 )
@@ -483,24 +484,18 @@ func TestJWKSKeyAlgorithm(t *testing.T) {
 // HTTP. A redirect is a fetch error, and its target sees no request.
 func TestJWKSRedirectNotFollowed(t *testing.T) {
 	t.Parallel()
-	var reached atomic.Int32
-	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
-	t.Cleanup(target.Close)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, target.URL+r.URL.Path, http.StatusFound)
-	}))
-	t.Cleanup(api.Close)
+	apiURL, reached := redirecttest.Server(t)
 	iss := verifiertest.NewIssuer(t)
 	// The default client, and a client of the caller's without a redirect
 	// policy (cmd/authsvc passes a traced one).
 	for _, hc := range []*http.Client{nil, {Timeout: 5 * time.Second}} {
 		cfg := iss.Config()
-		cfg.APIURL, cfg.HTTPClient = api.URL, hc
+		cfg.APIURL, cfg.HTTPClient = apiURL, hc
 		v := mustNew(t, cfg)
 		_, err := v.Verify(context.Background(), iss.Mint(t, nil))
 		wantReason(t, err, verifier.ReasonKeyFetch)
 	}
-	if n := reached.Load(); n != 0 {
+	if n := reached(); n != 0 {
 		t.Errorf("the redirect's target got %d requests", n)
 	}
 }

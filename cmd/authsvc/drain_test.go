@@ -54,10 +54,9 @@ func TestSIGTERMDrainsConnectCalls(t *testing.T) {
 	t.Parallel()
 	const secret, callerKey = "sk_test_drain_connect", "caller-key-drain"
 	clerk := newFakeClerk(t, secret)
-	l, cancel, done := drainServe(t, map[string]string{
-		"CLERK_SECRET_KEY": secret, "CLERK_API_URL": clerk.URL, "AUTHSVC_POLICY": policyFile(t, callerKey),
+	l, cancel, done := drainServe(t, clerkEnv(t, clerk, callerKey, map[string]string{
 		"AUTHSVC_SHUTDOWN_DELAY": "100ms", "AUTHSVC_SHUTDOWN_TIMEOUT": "20s",
-	})
+	}))
 	type answer struct {
 		status int
 		body   []byte
@@ -154,10 +153,9 @@ func TestSIGTERMStalledHTTPBodyDoesNotHoldTheGRPCDrain(t *testing.T) {
 	t.Parallel()
 	const secret, callerKey = "sk_test_drain_stall", "caller-key-stall"
 	clerk := newFakeClerk(t, secret)
-	l, cancel, done := drainServe(t, map[string]string{
-		"CLERK_SECRET_KEY": secret, "CLERK_API_URL": clerk.URL, "AUTHSVC_POLICY": policyFile(t, callerKey),
+	l, cancel, done := drainServe(t, clerkEnv(t, clerk, callerKey, map[string]string{
 		"AUTHSVC_SHUTDOWN_DELAY": "100ms", "AUTHSVC_SHUTDOWN_TIMEOUT": "2s",
-	})
+	}))
 	// A client that announces a body and stalls.
 	c, err := net.Dial("tcp", l.HTTPAddr)
 	if err != nil {

@@ -76,6 +76,17 @@ func (f *fakeClerk) authorized(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
+// clerkEnv is the service's environment against f, with a caller policy
+// admitting callerKey (policyFile), plus extra.
+func clerkEnv(t *testing.T, f *fakeClerk, callerKey string, extra map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{"CLERK_SECRET_KEY": f.secretKey, "CLERK_API_URL": f.URL, "AUTHSVC_POLICY": policyFile(t, callerKey)}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
 // policyFile writes a policy granting the caller "billing", identified by
 // key, every method, and returns its path.
 func policyFile(t *testing.T, key string) string {

@@ -55,9 +55,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Parallel()
 			secret, callerKey, wrongKey := "sk_test_"+randomHex(t), "ck_"+randomHex(t), "ck_wrong_"+randomHex(t)
 			clerk := newFakeClerk(t, secret)
-			svc := startService(t, map[string]string{
-				"CLERK_SECRET_KEY": secret, "CLERK_API_URL": clerk.URL, "AUTHSVC_POLICY": policyFile(t, callerKey), "AUTHSVC_LOG_LEVEL": level,
-			}, nil)
+			svc := startService(t, clerkEnv(t, clerk, callerKey, map[string]string{"AUTHSVC_LOG_LEVEL": level}), nil)
 			waitFor(t, "SERVING", func() bool { return svc.healthOf(t, "") == healthpb.HealthCheckResponse_SERVING })
 			good := clerk.iss.Mint(t, nil)
 			expired := clerk.iss.Mint(t, map[string]any{"exp": time.Now().Unix() - 100})

@@ -128,6 +128,8 @@ func runServe(ctx context.Context, cfg *config, log *slog.Logger, callers []serv
 		// liveness probe too, and a client holding the slots would get the
 		// pod restarted; the timeouts (newHTTPServer) bound what an idle
 		// connection costs.
+		// Its health server is left unread: the HTTP port routes only the
+		// AuthService to it (connectPattern), and /readyz is its readiness.
 		httpGS, _ = server.NewGRPCServer(srv, gopts)
 		connect, err := connectHandler(httpGS, cfg.MaxRecvBytes)
 		if err != nil {

@@ -306,13 +306,13 @@ type Pair struct {
 // speed changes from one millisecond to the next is what lets a
 // difference of a microsecond or two between two calls of 80 be seen.
 func Alternate(base, bench *Side, groups, warm int, measure func(bench, base float64) float64) (Pair, error) {
-	group := base.group
+	group := func() (float64, float64, error) { return blocks(base, bench) }
 	if base.Proc == bench.Proc {
-		group = base.interleaved(bench)
+		group = interleaved(base, bench)
 	}
 	var bs, as, ms []float64
 	for g := 0; g < warm+groups; g++ {
-		a, b, err := group(bench)
+		a, b, err := group()
 		if err != nil {
 			return Pair{}, err
 		}
@@ -327,9 +327,9 @@ func Alternate(base, bench *Side, groups, warm int, measure func(bench, base flo
 // chunk is about how long one side runs before the other, interleaved.
 const chunk = 50 * time.Microsecond
 
-// group times one group of blocks, base bench bench base, and returns the
+// blocks times one group of blocks, base bench bench base, and returns the
 // two sides' per-call times in nanoseconds.
-func (base *Side) group(bench *Side) (a, b float64, err error) {
+func blocks(base, bench *Side) (a, b float64, err error) {
 	var ta, tb time.Duration
 	for _, s := range []*Side{base, bench, bench, base} {
 		d, err := s.Proc.Run(s.Op, s.n)
@@ -346,14 +346,14 @@ func (base *Side) group(bench *Side) (a, b float64, err error) {
 }
 
 // interleaved returns the group of base and bench in one binary: rounds of
-// chunks, as long in all as group's four blocks.
-func (base *Side) interleaved(bench *Side) func(*Side) (float64, float64, error) {
+// chunks, as long in all as four blocks.
+func interleaved(base, bench *Side) func() (float64, float64, error) {
 	ka := max(1, int(chunk/base.per))
 	kb := max(1, int(chunk/bench.per))
 	round := 2*time.Duration(ka)*base.per + 2*time.Duration(kb)*bench.per
 	four := 2*time.Duration(base.n)*base.per + 2*time.Duration(bench.n)*bench.per
 	rounds := max(1, int(four/round))
-	return func(*Side) (float64, float64, error) {
+	return func() (float64, float64, error) {
 		ta, tb, err := base.Proc.Pair(base.Op, bench.Op, rounds, ka, kb)
 		if err != nil {
 			return 0, 0, err

@@ -3,9 +3,9 @@ package noredirect
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
+
+	"github.com/authsvc/authsvc/internal/redirecttest"
 )
 
 // TestClient: a client without a redirect policy is used through a copy
@@ -13,13 +13,7 @@ import (
 // as it was), and one with a policy of its own is kept as it is.
 func TestClient(t *testing.T) {
 	t.Parallel()
-	var reached atomic.Bool
-	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Store(true) }))
-	t.Cleanup(target.Close)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, target.URL, http.StatusFound)
-	}))
-	t.Cleanup(api.Close)
+	apiURL, reached := redirecttest.Server(t)
 	refused := errors.New("refused")
 
 	caller := &http.Client{}
@@ -27,10 +21,10 @@ func TestClient(t *testing.T) {
 	if caller.CheckRedirect != nil {
 		t.Error("the caller's client was given a redirect policy")
 	}
-	if _, err := c.Get(api.URL); !errors.Is(err, refused) {
+	if _, err := c.Get(apiURL); !errors.Is(err, refused) {
 		t.Errorf("Get through the copy: %v, want the refusal", err)
 	}
-	if reached.Load() {
+	if reached() != 0 {
 		t.Error("the redirect's target was reached")
 	}
 
